@@ -1,0 +1,196 @@
+"""Typed records passed between irtone's stages.
+
+Data flows one way: read → parse → tokens → themes / tone → filing → store → compare → render.
+Each stage takes the previous stage's record and returns a new one; none of them mutates its input.
+Records hold numbers and text only; rendering lives in ``nlp.report``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, asdict
+from typing import Any
+
+
+class IrtoneError(Exception):
+    """The one exception type irtone's API raises for bad input.
+
+    ``str(err)`` is a single line naming the file (or row) and the reason, e.g.
+    ``seeds/x.pdf: PDF has no text layer (scanned?); OCR is not supported``.
+    """
+
+    def __init__(self, source: str, reason: str):
+        self.source = str(source)
+        self.reason = reason
+        super().__init__(f"{self.source}: {reason}")
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """Output of ``nlp.read``: the text of one disclosure plus what the container told us.
+
+    ``meta`` carries fields a table row or a DOCX header table supplied directly
+    (keys as in ``Filing``: code, name, company, date, category, institutions, doc_id, ...).
+    """
+
+    source: str  # file path, or "path#row" for a table row
+    text: str
+    format: str  # "txt", "pdf", "docx", "csv", "jsonl", "parquet"
+    encoding: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One ordered piece of a record's main content.
+
+    kind: "presentation" (a section such as 一、公司简况) or "qa" (a question and its answer).
+    ``text`` is the segment's full cleaned text (for qa: the answer; for presentation: the body).
+    """
+
+    kind: str
+    number: int | None
+    question: str
+    answer: str
+    text: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Filing:
+    """A parsed disclosure: metadata plus ordered segments."""
+
+    filing_id: str  # stable content hash (sha1 of the normalized text, 16 hex digits)
+    source: str
+    code: str | None = None  # 6-digit 证券代码
+    name: str | None = None  # 证券简称
+    company: str | None = None  # full company name
+    activity_types: tuple[str, ...] = ()
+    participants: tuple[str, ...] = ()
+    date: str | None = None  # ISO date of the record (日期 at the end), or the event's first day
+    event_dates: tuple[str, ...] = ()  # ISO start (and end) of the activity
+    location: str | None = None
+    staff: tuple[str, ...] = ()
+    segments: tuple[Segment, ...] = ()
+    kind: str = "ir_record"  # "ir_record" or "answers" (a table of Q&A pairs)
+
+    @property
+    def qa(self) -> tuple[Segment, ...]:
+        return tuple(s for s in self.segments if s.kind == "qa")
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for key in ("activity_types", "participants", "event_dates", "staff"):
+            d[key] = list(d[key])
+        d["segments"] = [asdict(s) for s in self.segments]
+        return d
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a theme was tagged: the terms that fired, and the sentence holding most of them.
+
+    ``start``/``end`` are character offsets of ``sentence`` in the answer text.
+    """
+
+    terms: tuple[str, ...]
+    sentence: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ThemeResult:
+    theme: str
+    score: float  # probability-like score in [0, 1]
+    tagged: bool
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True)
+class TermContribution:
+    """One term's push on the tone score (negated terms carry the flipped sign)."""
+
+    term: str
+    weight: float
+    start: int  # character offset in the answer
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class ToneResult:
+    score: float  # in [-1, 1], 0 = neutral
+    label: str  # "negative" | "neutral" | "positive"
+    terms: tuple[TermContribution, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScoredAnswer:
+    """One answer with its themes and tone."""
+
+    number: int | None
+    question: str
+    answer: str
+    tone: ToneResult
+    themes: tuple[ThemeResult, ...]
+
+    @property
+    def tagged(self) -> tuple[str, ...]:
+        return tuple(t.theme for t in self.themes if t.tagged)
+
+    def theme(self, name: str) -> ThemeResult | None:
+        for t in self.themes:
+            if t.theme == name:
+                return t
+        return None
+
+
+@dataclass(frozen=True)
+class FilingScore:
+    """A filing with its scored answers and filing-level aggregates.
+
+    tone: length-weighted mean of answer tones (weight = answer characters, capped; see nlp.filing).
+    theme_share[t]: share of answers tagged with theme t.
+    theme_intensity[t]: length-weighted mean of theme t's score over all answers.
+    """
+
+    filing: Filing
+    answers: tuple[ScoredAnswer, ...]
+    tone: float
+    tone_label: str
+    theme_share: dict[str, float]
+    theme_intensity: dict[str, float]
+    model_version: str
+
+
+@dataclass(frozen=True)
+class ThemeDelta:
+    theme: str
+    share: float
+    intensity: float
+    share_change_prev: float | None
+    intensity_change_prev: float | None
+    share_change_mean: float | None
+    intensity_change_mean: float | None
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    filing_id: str
+    date: str | None
+    activity: str
+    answers: int
+    tone: float
+    theme_share: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A filing against the company's earlier filings."""
+
+    current: FilingScore
+    history: tuple[HistoryPoint, ...]  # earlier filings, oldest first
+    tone_change_prev: float | None
+    tone_z: float | None
+    themes: tuple[ThemeDelta, ...]
+    terms_in: tuple[tuple[str, float], ...]  # (term, log-odds z) rising vs history
+    terms_out: tuple[tuple[str, float], ...]
+    movers: tuple[ScoredAnswer, ...]  # answers that moved most, with evidence
