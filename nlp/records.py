@@ -52,6 +52,7 @@ class Segment:
     answer: str
     text: str
     title: str = ""
+    ref: str | None = None  # the input row's id when the segment came from an answers table
 
 
 @dataclass(frozen=True)
