@@ -181,6 +181,19 @@ class HistoryPoint:
     answers: int
     tone: float
     theme_share: dict[str, float]
+    theme_intensity: dict[str, float] = field(default_factory=dict)
+    date_valid: bool = True  # False for garbled dates (e.g. year 0202) or none at all
+
+
+@dataclass(frozen=True)
+class Mover:
+    """An answer of the current filing that moved most against the company's history."""
+
+    index: int  # position in FilingScore.answers
+    answer: ScoredAnswer
+    tone_change_mean: float | None  # answer tone minus the mean tone of all earlier answers
+    new_themes: tuple[str, ...]  # tagged here, tagged in no earlier filing
+    score: float  # |tone_change_mean| + number of new themes
 
 
 @dataclass(frozen=True)
@@ -194,4 +207,21 @@ class Comparison:
     themes: tuple[ThemeDelta, ...]
     terms_in: tuple[tuple[str, float], ...]  # (term, log-odds z) rising vs history
     terms_out: tuple[tuple[str, float], ...]
-    movers: tuple[ScoredAnswer, ...]  # answers that moved most, with evidence
+    movers: tuple[Mover, ...]  # answers that moved most, with evidence
+    tone_mean: float | None = None  # mean filing tone of the history
+    tone_std: float | None = None  # sample standard deviation (ddof=1) of the history's filing tones
+    undated: int = 0  # the company's stored filings left out of the history for a garbled date
+
+    @property
+    def previous(self) -> HistoryPoint | None:
+        return self.history[-1] if self.history else None
+
+    @property
+    def tone_trend(self) -> tuple[float, ...]:
+        """Filing tones, oldest first, ending with the current filing."""
+        return tuple(h.tone for h in self.history) + (self.current.tone,)
+
+    def share_trend(self, theme: str) -> tuple[float, ...]:
+        """A theme's share across filings, oldest first, ending with the current filing."""
+        past = tuple(h.theme_share.get(theme, 0.0) for h in self.history)
+        return past + (self.current.theme_share.get(theme, 0.0),)
