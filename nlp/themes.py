@@ -1,0 +1,247 @@
+"""Themes: definitions from a data file, features from matched terms, a scikit-learn tagger.
+
+A theme is defined by data (``nlp/data/themes.json`` or a user file with the same layout): core terms,
+related terms, exclusions and question cues. ``ThemeFeaturizer`` turns an answer (with its question)
+into a small vector of *theme-agnostic* evidence features for each theme: how many core and related
+terms the answer holds, in how many sentences, whether the question asks about the theme, how much of
+the answer is boilerplate. ``ThemeTagger`` is one logistic regression over those features, pooled
+across themes: because the features do not depend on which theme they describe, a theme a user adds
+in their own file is scored with the same learned weights, with no labelled data of its own.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from nlp.matching import TermMatcher
+from nlp.records import Evidence, IrtoneError, ThemeResult
+
+TERM_KINDS = ("core", "related", "exclude")
+SENTENCE_END = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]?")
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    label: str
+    description: str = ""
+    core: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    question: tuple[str, ...] = ()
+
+
+def _themes_from_json(data: dict, source: str) -> list[Theme]:
+    if not isinstance(data, dict) or not isinstance(data.get("themes"), list):
+        raise IrtoneError(source, "theme file must be a JSON object with a 'themes' list")
+    out = []
+    for i, t in enumerate(data["themes"]):
+        if not isinstance(t, dict) or not t.get("name"):
+            raise IrtoneError(source, f"theme #{i + 1} has no 'name'")
+        name = str(t["name"])
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", name):
+            raise IrtoneError(source, f"theme name {name!r} must be lower-case letters, digits and _ (it becomes a column name)")
+        terms = {k: tuple(str(w) for w in t.get(k, ()) if str(w).strip()) for k in (*TERM_KINDS, "question")}
+        if not terms["core"] and not terms["related"]:
+            raise IrtoneError(source, f"theme {name!r} has no 'core' or 'related' terms")
+        out.append(Theme(name=name, label=str(t.get("label", name)), description=str(t.get("description", "")), **terms))
+    return out
+
+
+def load_themes(extra_files: Iterable[str | Path] = (), builtin: bool = True) -> tuple[Theme, ...]:
+    """The built-in themes, then each user file's themes (a user theme with a built-in's name replaces it)."""
+    themes: dict[str, Theme] = {}
+    if builtin:
+        text = resources.files("nlp.data").joinpath("themes.json").read_text(encoding="utf-8")
+        for t in _themes_from_json(json.loads(text), "nlp/data/themes.json"):
+            themes[t.name] = t
+    for path in extra_files:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise IrtoneError(path, "theme file not found") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise IrtoneError(path, f"theme file is not valid UTF-8 JSON ({err.__class__.__name__}: {err})") from None
+        for t in _themes_from_json(data, str(path)):
+            themes[t.name] = t
+    return tuple(themes.values())
+
+
+FEATURE_NAMES = (
+    "core_hits",  # log1p(core term occurrences in the answer)
+    "core_distinct",  # log1p(distinct core terms)
+    "related_hits",  # log1p(related term occurrences)
+    "exclude_hits",  # log1p(exclusion term occurrences)
+    "core_sentence_share",  # share of the answer's sentences with a core term
+    "any_sentence_share",  # share with a core or related term
+    "question_cue",  # the question names the theme (question or core terms)
+    "question_only",  # the question names it but the answer has no core term
+    "log_length",  # log answer length in characters
+    "first_core_position",  # 1 - relative position of the first core term (earlier = higher)
+)
+
+
+@dataclass(frozen=True)
+class ThemeMatches:
+    """Term matches of one theme in one answer."""
+
+    core: tuple[tuple[str, int], ...]  # (term, token index)
+    related: tuple[tuple[str, int], ...]
+    exclude: tuple[tuple[str, int], ...]
+    question_cue: bool
+
+
+class ThemeFeaturizer:
+    """Turns (question tokens, answer tokens) into per-theme feature rows and evidence."""
+
+    def __init__(self, themes: Sequence[Theme], tokenizer):
+        self.themes = tuple(themes)
+        self.tokenizer = tokenizer
+        entries = []
+        for t in self.themes:
+            for kind in TERM_KINDS:
+                entries.extend((w, (t.name, kind)) for w in getattr(t, kind))
+        self._answer_matcher = TermMatcher(entries, tokenizer)
+        q_entries = [(w, t.name) for t in self.themes for w in (*t.question, *t.core)]
+        self._question_matcher = TermMatcher(q_entries, tokenizer)
+
+    def matches(self, q_tokens: Sequence[str], a_tokens: Sequence[str]) -> dict[str, ThemeMatches]:
+        found: dict[str, dict[str, list]] = {t.name: {k: [] for k in TERM_KINDS} for t in self.themes}
+        for m in self._answer_matcher.find(a_tokens):
+            name, kind = m.key
+            found[name][kind].append((m.term, m.first))
+        q_hit = {m.key for m in self._question_matcher.find(q_tokens)}
+        return {
+            name: ThemeMatches(
+                core=tuple(d["core"]), related=tuple(d["related"]), exclude=tuple(d["exclude"]),
+                question_cue=name in q_hit,
+            )
+            for name, d in found.items()
+        }
+
+    def features(self, matches: dict[str, ThemeMatches], a_tokens: Sequence[str]) -> np.ndarray:
+        """One row per theme (in ``self.themes`` order), columns ``FEATURE_NAMES``."""
+        sent_of = _sentence_index(a_tokens)
+        n_sent = max(1, sent_of[-1] + 1) if sent_of else 1
+        n_tok = max(1, len(a_tokens))
+        length = sum(len(t) for t in a_tokens)
+        rows = []
+        for t in self.themes:
+            m = matches[t.name]
+            core_sents = {sent_of[i] for _, i in m.core}
+            any_sents = core_sents | {sent_of[i] for _, i in m.related}
+            first = min((i for _, i in m.core), default=None)
+            rows.append((
+                math.log1p(len(m.core)),
+                math.log1p(len({w for w, _ in m.core})),
+                math.log1p(len(m.related)),
+                math.log1p(len(m.exclude)),
+                len(core_sents) / n_sent,
+                len(any_sents) / n_sent,
+                float(m.question_cue),
+                float(m.question_cue and not m.core),
+                math.log1p(length),
+                0.0 if first is None else 1.0 - first / n_tok,
+            ))
+        return np.asarray(rows, dtype=float)
+
+    @staticmethod
+    def evidence(matches: ThemeMatches, a_tokens: Sequence[str]) -> Evidence | None:
+        """The sentence with the most core (then related) terms, and the terms found in the answer."""
+        hits = [(w, i, 2.0) for w, i in matches.core] + [(w, i, 1.0) for w, i in matches.related]
+        if not hits:
+            return None
+        sent_of = _sentence_index(a_tokens)
+        weight: dict[int, float] = {}
+        for _, i, w in hits:
+            weight[sent_of[i]] = weight.get(sent_of[i], 0.0) + w
+        best = max(sorted(weight), key=lambda s: weight[s])
+        offsets = np.cumsum([0] + [len(t) for t in a_tokens])
+        idx = [i for i, s in enumerate(sent_of) if s == best]
+        start, end = int(offsets[idx[0]]), int(offsets[idx[-1] + 1])
+        text = "".join(a_tokens[idx[0] : idx[-1] + 1])
+        lead = len(text) - len(text.lstrip())
+        terms = tuple(dict.fromkeys(w for w, _, _ in sorted(hits, key=lambda h: (-h[2], h[1]))))
+        return Evidence(terms=terms, sentence=text.strip(), start=start + lead, end=start + lead + len(text.strip()))
+
+
+def _sentence_index(tokens: Sequence[str]) -> list[int]:
+    """Sentence number of each token (a sentence ends at 。！？；!?; or a newline)."""
+    out, s = [], 0
+    for tok in tokens:
+        out.append(s)
+        if tok in ("。", "！", "？", "!", "?", "；", ";", "\n"):
+            s += 1
+    return out
+
+
+class ThemeTagger:
+    """Pooled logistic regression over theme-agnostic evidence features.
+
+    Parameters mirror scikit-learn: ``C`` (inverse regularization), ``class_weight``, ``threshold``
+    (probability at which a theme is tagged), ``random_state``. Learned state: ``coef_``,
+    ``intercept_``, ``mean_``, ``scale_`` (feature standardization), ``feature_names_``.
+    """
+
+    def __init__(self, C: float = 1.0, class_weight: str | None = None, threshold: float = 0.5, random_state: int = 0):
+        self.C = C
+        self.class_weight = class_weight
+        self.threshold = threshold
+        self.random_state = random_state
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> "ThemeTagger":
+        from sklearn.linear_model import LogisticRegression
+
+        X = np.asarray(X, dtype=float)
+        self.mean_ = X.mean(axis=0)
+        self.scale_ = np.where(X.std(axis=0) > 0, X.std(axis=0), 1.0)
+        model = LogisticRegression(C=self.C, class_weight=self.class_weight, random_state=self.random_state, max_iter=1000)
+        model.fit((X - self.mean_) / self.scale_, np.asarray(y, dtype=int))
+        self.coef_ = model.coef_[0].copy()
+        self.intercept_ = float(model.intercept_[0])
+        self.feature_names_ = FEATURE_NAMES
+        return self
+
+    def decision_function(self, X: np.ndarray) -> np.ndarray:
+        return ((np.asarray(X, dtype=float) - self.mean_) / self.scale_) @ self.coef_ + self.intercept_
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+
+    def to_dict(self) -> dict:
+        return {
+            "params": {"C": self.C, "class_weight": self.class_weight, "threshold": self.threshold, "random_state": self.random_state},
+            "feature_names": list(self.feature_names_),
+            "coef": self.coef_.tolist(),
+            "intercept": self.intercept_,
+            "mean": self.mean_.tolist(),
+            "scale": self.scale_.tolist(),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ThemeTagger":
+        self = cls(**d["params"])
+        if tuple(d["feature_names"]) != FEATURE_NAMES:
+            raise ValueError("theme model was trained on other features; rebuild it with bench/train_models.py")
+        self.feature_names_ = FEATURE_NAMES
+        self.coef_ = np.asarray(d["coef"], dtype=float)
+        self.intercept_ = float(d["intercept"])
+        self.mean_ = np.asarray(d["mean"], dtype=float)
+        self.scale_ = np.asarray(d["scale"], dtype=float)
+        return self
+
+
+def theme_results(themes, probs, matches, a_tokens, threshold) -> tuple[ThemeResult, ...]:
+    out = []
+    for t, p in zip(themes, probs):
+        tagged = bool(p >= threshold)
+        ev = ThemeFeaturizer.evidence(matches[t.name], a_tokens)
+        out.append(ThemeResult(theme=t.name, score=round(float(p), 4), tagged=tagged, evidence=ev))
+    return tuple(out)
