@@ -75,16 +75,16 @@ def load_themes(extra_files: Iterable[str | Path] = (), builtin: bool = True) ->
 
 
 FEATURE_NAMES = (
-    "core_hits",  # log1p(core term occurrences in the answer)
-    "core_distinct",  # log1p(distinct core terms)
-    "related_hits",  # log1p(related term occurrences)
-    "exclude_hits",  # log1p(exclusion term occurrences)
+    "core_weight",  # log1p(summed weight of the distinct core terms in the answer)
+    "core_hits",  # log1p(core term occurrences)
+    "related_weight",  # log1p(summed weight of the distinct related terms)
+    "exclude_weight",  # log1p(summed weight of the exclusion terms found)
     "core_sentence_share",  # share of the answer's sentences with a core term
     "any_sentence_share",  # share with a core or related term
     "question_cue",  # the question names the theme (question or core terms)
-    "question_only",  # the question names it but the answer has no core term
+    "question_answered",  # question cue, and the answer holds a theme term and is not mere deflection
+    "deflection",  # share of the answer's sentences that are boilerplate deflection
     "log_length",  # log answer length in characters
-    "first_core_position",  # 1 - relative position of the first core term (earlier = higher)
 )
 
 
@@ -98,25 +98,57 @@ class ThemeMatches:
     question_cue: bool
 
 
-class ThemeFeaturizer:
-    """Turns (question tokens, answer tokens) into per-theme feature rows and evidence."""
+def split_term(entry: str) -> tuple[str, float]:
+    """'term' or 'term|weight' -> (term, weight); weight defaults to 1."""
+    term, sep, weight = entry.rpartition("|")
+    if not sep:
+        return entry, 1.0
+    try:
+        return term, float(weight)
+    except ValueError:
+        return entry, 1.0
 
-    def __init__(self, themes: Sequence[Theme], tokenizer):
+
+class ThemeFeaturizer:
+    """Turns (question tokens, answer tokens) into per-theme feature rows and evidence.
+
+    Terms are matched on tokens; a term written ``re:PATTERN`` is a regular expression matched on the
+    answer text (for phrases with a gap, e.g. ``re:扩大.{0,8}产能``). ``term|2`` gives a term weight 2.
+    ``deflection_terms`` (boilerplate such as 请关注公告) mark answers that say nothing of substance.
+    """
+
+    def __init__(self, themes: Sequence[Theme], tokenizer, deflection_terms: Iterable[str] = ()):
         self.themes = tuple(themes)
         self.tokenizer = tokenizer
-        entries = []
+        entries, self._regexes, self._weights = [], [], {}
         for t in self.themes:
             for kind in TERM_KINDS:
-                entries.extend((w, (t.name, kind)) for w in getattr(t, kind))
+                for entry in getattr(t, kind):
+                    term, weight = split_term(entry)
+                    self._weights[(t.name, kind, term)] = weight
+                    if term.startswith("re:"):
+                        self._regexes.append((re.compile(term[3:]), term[3:], (t.name, kind)))
+                    else:
+                        entries.append((term, (t.name, kind)))
         self._answer_matcher = TermMatcher(entries, tokenizer)
-        q_entries = [(w, t.name) for t in self.themes for w in (*t.question, *t.core)]
-        self._question_matcher = TermMatcher(q_entries, tokenizer)
+        q_entries = [(split_term(w)[0], t.name) for t in self.themes for w in (*t.question, *t.core)]
+        self._question_matcher = TermMatcher([(w, k) for w, k in q_entries if not w.startswith("re:")], tokenizer)
+        self._deflection = TermMatcher([(w, "x") for w in deflection_terms], tokenizer)
+
+    def weight(self, theme: str, kind: str, term: str) -> float:
+        return self._weights.get((theme, kind, term), self._weights.get((theme, kind, "re:" + term), 1.0))
 
     def matches(self, q_tokens: Sequence[str], a_tokens: Sequence[str]) -> dict[str, ThemeMatches]:
         found: dict[str, dict[str, list]] = {t.name: {k: [] for k in TERM_KINDS} for t in self.themes}
         for m in self._answer_matcher.find(a_tokens):
             name, kind = m.key
             found[name][kind].append((m.term, m.first))
+        if self._regexes:
+            text = "".join(a_tokens)
+            starts = np.cumsum([0] + [len(t) for t in a_tokens])
+            for rx, label, (name, kind) in self._regexes:
+                for mo in rx.finditer(text):
+                    found[name][kind].append((mo.group(0), int(np.searchsorted(starts, mo.start(), side="right") - 1)))
         q_hit = {m.key for m in self._question_matcher.find(q_tokens)}
         return {
             name: ThemeMatches(
@@ -130,25 +162,27 @@ class ThemeFeaturizer:
         """One row per theme (in ``self.themes`` order), columns ``FEATURE_NAMES``."""
         sent_of = _sentence_index(a_tokens)
         n_sent = max(1, sent_of[-1] + 1) if sent_of else 1
-        n_tok = max(1, len(a_tokens))
         length = sum(len(t) for t in a_tokens)
+        deflection = len({sent_of[m.first] for m in self._deflection.find(a_tokens)}) / n_sent
         rows = []
         for t in self.themes:
             m = matches[t.name]
             core_sents = {sent_of[i] for _, i in m.core}
             any_sents = core_sents | {sent_of[i] for _, i in m.related}
-            first = min((i for _, i in m.core), default=None)
+            core_w = sum(self.weight(t.name, "core", w) for w in {w for w, _ in m.core})
+            rel_w = sum(self.weight(t.name, "related", w) for w in {w for w, _ in m.related})
+            exc_w = sum(self.weight(t.name, "exclude", w) for w, _ in m.exclude)
             rows.append((
+                math.log1p(core_w),
                 math.log1p(len(m.core)),
-                math.log1p(len({w for w, _ in m.core})),
-                math.log1p(len(m.related)),
-                math.log1p(len(m.exclude)),
+                math.log1p(rel_w),
+                math.log1p(exc_w),
                 len(core_sents) / n_sent,
                 len(any_sents) / n_sent,
                 float(m.question_cue),
-                float(m.question_cue and not m.core),
+                float(m.question_cue and bool(any_sents) and deflection < 0.5),
+                deflection,
                 math.log1p(length),
-                0.0 if first is None else 1.0 - first / n_tok,
             ))
         return np.asarray(rows, dtype=float)
 
@@ -156,6 +190,7 @@ class ThemeFeaturizer:
     def evidence(matches: ThemeMatches, a_tokens: Sequence[str]) -> Evidence | None:
         """The sentence with the most core (then related) terms, and the terms found in the answer."""
         hits = [(w, i, 2.0) for w, i in matches.core] + [(w, i, 1.0) for w, i in matches.related]
+        hits = [h for h in hits if 0 <= h[1] < len(a_tokens)]
         if not hits:
             return None
         sent_of = _sentence_index(a_tokens)
