@@ -83,7 +83,7 @@ def read_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_DOCUMENT_BYT
     ``read_documents`` for those).
     """
     source = str(path)
-    size = _check_file(source, max_bytes)
+    _check_file(source, max_bytes)
     if _table_suffix(source):
         raise IrtoneError(source, f"is a {_table_format(source)} table, not a disclosure; use read_documents")
     head = _read_head(source)
@@ -98,7 +98,7 @@ def read_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_DOCUMENT_BYT
         raise IrtoneError(
             source, "is an OLE2 file (legacy .doc/.xls, or a password-protected Office file); save it as DOCX"
         )
-    return _read_txt(source, size)
+    return _read_txt(source)
 
 
 def read_documents(
@@ -149,7 +149,7 @@ def decode_text(data: bytes, source: str = "<bytes>") -> tuple[str, str, int]:
 
     Order: a BOM (UTF-8/16/32); NUL bytes → binary; strict UTF-8; strict GB18030 when the result is
     plausibly Chinese (≥ 90 % GB2312 characters, ASCII or whitespace); UTF-8 with at most
-    ``_MAX_TOLERATED_BAD_UTF8`` bad bytes replaced by U+FFFD. Otherwise ``IrtoneError``.
+    ``_MAX_TOLERATED_BAD_UTF8`` (and ≤ 1 %) bad bytes replaced by U+FFFD. Otherwise ``IrtoneError``.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -171,7 +171,7 @@ def decode_text(data: bytes, source: str = "<bytes>") -> tuple[str, str, int]:
         return _newlines(text), "gb18030", 0
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
-    if bad <= _MAX_TOLERATED_BAD_UTF8 and bad * 1000 <= len(text):
+    if bad <= _MAX_TOLERATED_BAD_UTF8 and bad * 100 <= len(text):
         return _newlines(text), "utf-8", bad
     raise IrtoneError(source, "is not text in a supported encoding (UTF-8, UTF-16/32 with BOM, GB18030): binary?")
 
@@ -273,7 +273,7 @@ def _table_format(source: str) -> str:
 # ---- TXT -------------------------------------------------------------------------------------
 
 
-def _read_txt(source: str, size: int) -> RawDocument:
+def _read_txt(source: str) -> RawDocument:
     text, encoding, bad = decode_text(_read_bytes(source), source)
     if not text.strip():
         raise IrtoneError(source, "is empty (only whitespace)")
@@ -702,9 +702,9 @@ def _csv_rows(source: str, compressed: bool) -> _Table:
                     number += 1
                     yield number, {k: _cell_str(v) for k, v in record.items()}
         except UnicodeDecodeError as err:
-            yield IrtoneError(source, f"is not valid {encoding} after row {number} ({err.reason})")
+            yield IrtoneError(source, f"is not valid {encoding} after {number} rows ({err.reason})")
         except (ValueError, OSError, EOFError) as err:  # pandas ParserError is a ValueError
-            yield IrtoneError(source, f"CSV error after row {number}: {_one_line(err)}")
+            yield IrtoneError(source, f"CSV error after {number} rows: {_one_line(err)}")
 
     return columns, rows(), encoding
 
