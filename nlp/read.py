@@ -345,7 +345,29 @@ def _read_pdf(source: str) -> RawDocument:
     text = _clean_pdf_text("\n".join(pages))
     if not text.strip():
         raise IrtoneError(source, "PDF has no text layer (scanned image?); OCR is not supported")
+    if unreadable_share(text) > 0.5:
+        raise IrtoneError(
+            source, "PDF text layer is unreadable (fonts without a Unicode map); OCR is not supported"
+        )
     return RawDocument(source=source, text=text, format="pdf", meta={"pages": len(pages)})
+
+
+def unreadable_share(text: str) -> float:
+    """Share of non-space characters that are private-use, control, unassigned or U+FFFD.
+
+    A PDF whose fonts lack a Unicode map yields such characters instead of hanzi. A few are
+    normal (Wingdings checkboxes come out as private-use characters), a majority is not.
+    """
+    from collections import Counter
+
+    total = bad = 0
+    for char, count in Counter(text).items():
+        if char.isspace():
+            continue
+        total += count
+        if char == "\ufffd" or unicodedata.category(char) in ("Co", "Cc", "Cn", "Cs"):
+            bad += count
+    return bad / total if total else 0.0
 
 
 def _clean_pdf_text(text: str) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp.read import decode_text, iter_inputs, normalize_code, read_documents, read_file
+from nlp.read import decode_text, iter_inputs, normalize_code, read_documents, read_file, unreadable_share
 from nlp.records import IrtoneError, RawDocument
 
 REPO = Path(__file__).resolve().parents[1]
@@ -504,6 +504,12 @@ def test_directory_walk_yields_errors_as_values_and_goes_on(tmp_path):
 )
 def test_normalize_code(value, code):
     assert normalize_code(value) == code
+
+
+def test_unreadable_share():
+    assert unreadable_share("") == 0.0
+    assert unreadable_share("\uf052特定对象调研 \n□分析师会议") == 1 / 13
+    assert unreadable_share("\x01\x02\ue000 公司\ufffd") == 4 / 6
 
 
 def test_import_is_light():
