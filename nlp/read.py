@@ -182,8 +182,8 @@ def normalize_code(value: Any) -> str | None:
     ``2594`` / ``"2594"`` → ``"002594"``; ``"SZ000338"``, ``"000725、200725"`` and
     ``"000063.SZ/0763.HK"`` → their first 6-digit code; ``"00"`` or ``""`` → None.
     """
-    text = _cell_str(value)
-    if text.isdigit() and len(text) <= 6:
+    text = unicodedata.normalize("NFKC", _cell_str(value)).strip()  # full-width digits too
+    if text.isascii() and text.isdigit() and len(text) <= 6:
         return text.zfill(6) if int(text) else None
     match = re.search(r"(?<!\d)\d{6}(?!\d)", text)
     return match.group(0) if match else None
@@ -200,6 +200,8 @@ def _iter_file(source: str, max_bytes: int, max_table_bytes: int) -> Iterator[Ra
             yield read_file(source, max_bytes=max_bytes)
     except IrtoneError as err:
         yield err
+    except Exception as err:  # a library failing in a way we did not foresee must not stop a batch
+        yield IrtoneError(source, f"unexpected {type(err).__name__} while reading: {_one_line(err)}")
 
 
 def _walk(root: str) -> Iterator[str]:
@@ -560,7 +562,7 @@ def _iter_table(source: str, max_bytes: int) -> Iterator[RawDocument | IrtoneErr
     expected = "gzip" if compressed else ("parquet" if fmt == "parquet" else "text")
     if kind != expected:
         found = {"text": "plain text"}.get(kind, kind.upper())
-        want = {"gzip": "gzip-compressed", "parquet": "Parquet", "text": f"a {fmt.upper()} text"}[expected]
+        want = {"gzip": "a gzip-compressed", "parquet": "a Parquet", "text": f"a {fmt.upper()} text"}[expected]
         raise IrtoneError(source, f"is not {want} file (content looks like {found})")
     if fmt == "csv":
         columns, rows, encoding = _csv_rows(source, compressed)

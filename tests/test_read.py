@@ -453,9 +453,9 @@ def test_size_limit_is_checked_before_reading(tmp_path):
         ("empty.csv", b"", "is empty (0 bytes)"),
         ("header.csv", b"doc_id,content\n", "table has no rows"),
         ("blank.jsonl", b"\n\n", "is empty (no JSON records)"),
-        ("plain.csv.gz", b"doc_id,content\n1,x\n", "is not gzip-compressed file (content looks like plain text)"),
+        ("plain.csv.gz", b"doc_id,content\n1,x\n", "is not a gzip-compressed file (content looks like plain text)"),
         ("pdf.csv", b"%PDF-1.4\n...", "is not a CSV text file (content looks like PDF)"),
-        ("text.parquet", b"doc_id,content\n1,x\n", "is not Parquet file"),
+        ("text.parquet", b"doc_id,content\n1,x\n", "is not a Parquet file (content looks like plain text)"),
         ("cut.parquet", b"PAR1" + b"\x15\x04" * 40, "Parquet file is damaged or truncated"),
         ("broken.jsonl.gz", gzip.compress(b'{"content": "x"}\n' * 50)[:-12], "gzip data is damaged or truncated"),
         ("quote.csv", b'doc_id,content\n1,"ok"\n2,"unclosed\n', "CSV error after 0 rows: Error tokenizing data. C error: EOF inside string"),
@@ -500,7 +500,7 @@ def test_directory_walk_yields_errors_as_values_and_goes_on(tmp_path):
     "value, code",
     [(2594, "002594"), ("333", "000333"), (" 002152 ", "002152"), ("SZ000338", "000338"),
      ("000725、200725", "000725"), ("000063.SZ/0763.HK", "000063"), ("00", None), ("", None), (None, None),
-     (2594.0, "002594"), ("1234567", None)],
+     (2594.0, "002594"), ("1234567", None), ("2594 ", "002594"), ("００２５９４", "002594")],
 )
 def test_normalize_code(value, code):
     assert normalize_code(value) == code
