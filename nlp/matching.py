@@ -3,34 +3,44 @@
 Lexicon and theme terms are tokenized with the same tokenizer as the text, then matched as token
 sequences (longest match first). Matching on token boundaries keeps '芯片' from firing inside an
 unrelated longer word and makes '请关注' match even though jieba splits it into 请 / 关注.
+A term written ``re:PATTERN`` is a regular expression matched on the joined text instead, for
+phrases with a gap (``re:扩大[^，。]{0,8}产能``) or numbers (``re:增长\\d+(\\.\\d+)?%``); its match is
+reported on the tokens it overlaps.
 """
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass
 from typing import Hashable, Iterable, Sequence
 
 
 @dataclass(frozen=True)
 class Match:
-    term: str
+    term: str  # the term as written (for a regex: the matched text)
     key: Hashable  # what the caller attached to the term (category, theme, ...)
     first: int  # index of the first token
     last: int  # index one past the last token
+    entry: str = ""  # the entry that matched, as written ("re:..." for a regex)
 
 
 class TermMatcher:
-    """Longest-match lookup of token sequences.
+    """Longest-match lookup of token sequences (and regexes).
 
     ``entries`` are (term, key) pairs; a term may carry several keys (it is then reported once per key).
     """
 
     def __init__(self, entries: Iterable[tuple[str, Hashable]], tokenizer):
         self._by_first: dict[str, list[tuple[tuple[str, ...], str, Hashable]]] = {}
+        self._regexes: list[tuple[re.Pattern, Hashable, str]] = []
         seen = set()
         for term, key in entries:
             if (term, key) in seen or not term:
                 continue
             seen.add((term, key))
+            if term.startswith("re:"):
+                self._regexes.append((re.compile(term[3:]), key, term))
+                continue
             toks = tuple(t for t in tokenizer.cut(term) if t.strip())
             if not toks:
                 continue
@@ -39,7 +49,7 @@ class TermMatcher:
             cands.sort(key=lambda c: -len(c[0]))  # longest first
 
     def find(self, tokens: Sequence[str]) -> list[Match]:
-        """All matches, non-overlapping per key, scanning left to right, longest first."""
+        """All matches, non-overlapping per key, scanning left to right, longest first; then regexes."""
         out: list[Match] = []
         folded = [_fold(t) for t in tokens]
         n = len(folded)
@@ -53,8 +63,21 @@ class TermMatcher:
                     continue
                 k = len(seq)
                 if i + k <= n and (k == 1 or tuple(folded[i : i + k]) == seq):
-                    out.append(Match(term, key, i, i + k))
+                    out.append(Match(term, key, i, i + k, term))
                     blocked[key] = i + k
+        if self._regexes and tokens:
+            text = "".join(tokens)
+            starts, pos = [], 0
+            for t in tokens:
+                starts.append(pos)
+                pos += len(t)
+            for rx, key, entry in self._regexes:
+                for mo in rx.finditer(text):
+                    if mo.end() == mo.start():
+                        continue
+                    first = bisect.bisect_right(starts, mo.start()) - 1
+                    last = bisect.bisect_left(starts, mo.end())
+                    out.append(Match(mo.group(0), key, first, max(last, first + 1), entry))
         return out
 
 

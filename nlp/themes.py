@@ -92,9 +92,9 @@ FEATURE_NAMES = (
 class ThemeMatches:
     """Term matches of one theme in one answer."""
 
-    core: tuple[tuple[str, int], ...]  # (term, token index)
-    related: tuple[tuple[str, int], ...]
-    exclude: tuple[tuple[str, int], ...]
+    core: tuple[tuple[str, int, str], ...]  # (text found, token index, entry that matched)
+    related: tuple[tuple[str, int, str], ...]
+    exclude: tuple[tuple[str, int, str], ...]
     question_cue: bool
 
 
@@ -120,35 +120,26 @@ class ThemeFeaturizer:
     def __init__(self, themes: Sequence[Theme], tokenizer, deflection_terms: Iterable[str] = ()):
         self.themes = tuple(themes)
         self.tokenizer = tokenizer
-        entries, self._regexes, self._weights = [], [], {}
+        entries, self._weights = [], {}
         for t in self.themes:
             for kind in TERM_KINDS:
                 for entry in getattr(t, kind):
                     term, weight = split_term(entry)
                     self._weights[(t.name, kind, term)] = weight
-                    if term.startswith("re:"):
-                        self._regexes.append((re.compile(term[3:]), term[3:], (t.name, kind)))
-                    else:
-                        entries.append((term, (t.name, kind)))
+                    entries.append((term, (t.name, kind)))
         self._answer_matcher = TermMatcher(entries, tokenizer)
         q_entries = [(split_term(w)[0], t.name) for t in self.themes for w in (*t.question, *t.core)]
         self._question_matcher = TermMatcher([(w, k) for w, k in q_entries if not w.startswith("re:")], tokenizer)
         self._deflection = TermMatcher([(w, "x") for w in deflection_terms], tokenizer)
 
-    def weight(self, theme: str, kind: str, term: str) -> float:
-        return self._weights.get((theme, kind, term), self._weights.get((theme, kind, "re:" + term), 1.0))
+    def weight(self, theme: str, kind: str, entry: str) -> float:
+        return self._weights.get((theme, kind, entry), 1.0)
 
     def matches(self, q_tokens: Sequence[str], a_tokens: Sequence[str]) -> dict[str, ThemeMatches]:
         found: dict[str, dict[str, list]] = {t.name: {k: [] for k in TERM_KINDS} for t in self.themes}
         for m in self._answer_matcher.find(a_tokens):
             name, kind = m.key
-            found[name][kind].append((m.term, m.first))
-        if self._regexes:
-            text = "".join(a_tokens)
-            starts = np.cumsum([0] + [len(t) for t in a_tokens])
-            for rx, label, (name, kind) in self._regexes:
-                for mo in rx.finditer(text):
-                    found[name][kind].append((mo.group(0), int(np.searchsorted(starts, mo.start(), side="right") - 1)))
+            found[name][kind].append((m.term, m.first, m.entry))
         q_hit = {m.key for m in self._question_matcher.find(q_tokens)}
         return {
             name: ThemeMatches(
@@ -167,11 +158,11 @@ class ThemeFeaturizer:
         rows = []
         for t in self.themes:
             m = matches[t.name]
-            core_sents = {sent_of[i] for _, i in m.core}
-            any_sents = core_sents | {sent_of[i] for _, i in m.related}
-            core_w = sum(self.weight(t.name, "core", w) for w in {w for w, _ in m.core})
-            rel_w = sum(self.weight(t.name, "related", w) for w in {w for w, _ in m.related})
-            exc_w = sum(self.weight(t.name, "exclude", w) for w, _ in m.exclude)
+            core_sents = {sent_of[i] for _, i, _ in m.core}
+            any_sents = core_sents | {sent_of[i] for _, i, _ in m.related}
+            core_w = sum(self.weight(t.name, "core", e) for e in {e for _, _, e in m.core})
+            rel_w = sum(self.weight(t.name, "related", e) for e in {e for _, _, e in m.related})
+            exc_w = sum(self.weight(t.name, "exclude", e) for _, _, e in m.exclude)
             rows.append((
                 math.log1p(core_w),
                 math.log1p(len(m.core)),
@@ -189,7 +180,7 @@ class ThemeFeaturizer:
     @staticmethod
     def evidence(matches: ThemeMatches, a_tokens: Sequence[str]) -> Evidence | None:
         """The sentence with the most core (then related) terms, and the terms found in the answer."""
-        hits = [(w, i, 2.0) for w, i in matches.core] + [(w, i, 1.0) for w, i in matches.related]
+        hits = [(w, i, 2.0) for w, i, _ in matches.core] + [(w, i, 1.0) for w, i, _ in matches.related]
         hits = [h for h in hits if 0 <= h[1] < len(a_tokens)]
         if not hits:
             return None
