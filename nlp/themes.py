@@ -222,6 +222,9 @@ class ThemeTagger:
         self.threshold = threshold
         self.random_state = random_state
 
+    def get_params(self) -> dict:
+        return {"C": self.C, "class_weight": self.class_weight, "threshold": self.threshold, "random_state": self.random_state}
+
     def fit(self, X: np.ndarray, y: np.ndarray) -> "ThemeTagger":
         from sklearn.linear_model import LogisticRegression
 
@@ -243,7 +246,7 @@ class ThemeTagger:
 
     def to_dict(self) -> dict:
         return {
-            "params": {"C": self.C, "class_weight": self.class_weight, "threshold": self.threshold, "random_state": self.random_state},
+            "params": self.get_params(),
             "feature_names": list(self.feature_names_),
             "coef": self.coef_.tolist(),
             "intercept": self.intercept_,
