@@ -1,0 +1,642 @@
+"""The company history: scored filings in a SQLite database.
+
+One file, opened with ``Store(path)`` (a context manager). The default path is ``$IRTONE_DB`` or,
+without it, ``irtone.db`` in the user's data directory (``platformdirs.user_data_dir("irtone")``).
+
+- The schema is versioned with ``PRAGMA user_version``; ``MIGRATIONS`` is applied in order, each step
+  once, inside one write transaction, so two processes opening a fresh file do not both migrate.
+- WAL journal and a 30 s busy timeout: readers never block the writer, and concurrent writers queue
+  instead of failing. Each filing is written in one ``BEGIN IMMEDIATE`` transaction.
+- Filings are keyed by their content hash (``Filing.filing_id``): storing the same filing twice adds
+  nothing; storing it with a different ``model_version`` replaces its scores (``Store.stale`` finds
+  filings whose scores came from another model).
+- Companies are keyed by 6-digit code. Records with a name only (results briefings) are matched by the
+  normalized name (``normalize_name``: NFKC, no whitespace, ASCII upper-case), through a name → company
+  map learned from records that carry both; until a code is known they live under ``name:<normalized>``,
+  and move to the code as soon as a record with that name and a code is stored.
+- Dates that are missing or garbled (year 0202, month 13) are kept, flagged ``date_valid = 0`` and
+  ordered after the dated filings, by ingestion.
+
+Every statement is parameterized; only the integer schema version is formatted into a PRAGMA.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import unicodedata
+from dataclasses import asdict, dataclass
+from datetime import date as Date
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+from nlp.records import (
+    Evidence,
+    Filing,
+    FilingScore,
+    HistoryPoint,
+    IrtoneError,
+    ScoredAnswer,
+    Segment,
+    TermContribution,
+    ThemeResult,
+    ToneResult,
+)
+
+BUSY_TIMEOUT_S = 30.0
+MIN_YEAR = 1990  # no A-share IR record predates the exchanges (1990)
+
+# Each entry is one schema version: the statements that take version i to i + 1.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE companies (
+            key TEXT PRIMARY KEY,      -- 6-digit code, or 'name:<normalized name>' while no code is known
+            code TEXT,
+            name TEXT
+        )""",
+        """CREATE TABLE company_names (
+            norm TEXT PRIMARY KEY,     -- normalize_name(name)
+            name TEXT NOT NULL,        -- as first seen
+            company TEXT NOT NULL REFERENCES companies(key)
+        )""",
+        """CREATE TABLE filings (
+            filing_id TEXT PRIMARY KEY,
+            seq INTEGER NOT NULL,      -- ingestion order
+            company TEXT NOT NULL REFERENCES companies(key),
+            code TEXT,
+            name TEXT,
+            company_name TEXT,
+            date TEXT,
+            date_valid INTEGER NOT NULL,
+            activity TEXT NOT NULL,    -- JSON list
+            participants TEXT NOT NULL,
+            event_dates TEXT NOT NULL,
+            staff TEXT NOT NULL,
+            location TEXT,
+            source TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            model_version TEXT NOT NULL,
+            tone REAL NOT NULL,
+            tone_label TEXT NOT NULL,
+            theme_share TEXT NOT NULL,     -- JSON object theme -> share
+            theme_intensity TEXT NOT NULL,
+            n_answers INTEGER NOT NULL,
+            ingested_at TEXT NOT NULL,
+            scored_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX filings_by_company ON filings(company, date_valid, date, seq)",
+        "CREATE INDEX filings_by_model ON filings(model_version)",
+        """CREATE TABLE segments (
+            filing_id TEXT NOT NULL REFERENCES filings(filing_id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            number INTEGER,
+            title TEXT NOT NULL,
+            question TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            text TEXT NOT NULL,
+            ref TEXT,
+            PRIMARY KEY (filing_id, idx)
+        )""",
+        """CREATE TABLE answers (
+            filing_id TEXT NOT NULL REFERENCES filings(filing_id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            number INTEGER,
+            question TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            tone REAL NOT NULL,
+            tone_label TEXT NOT NULL,
+            tone_terms TEXT NOT NULL,  -- JSON list of {term, weight, start, negated}
+            tagged TEXT NOT NULL,      -- JSON list of tagged theme names
+            themes TEXT NOT NULL,      -- JSON list of {theme, score, tagged, evidence}
+            PRIMARY KEY (filing_id, idx)
+        )""",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_CODE = re.compile(r"\d{6}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def default_db_path() -> Path:
+    """``$IRTONE_DB``, else ``irtone.db`` in the user's data directory."""
+    env = os.environ.get("IRTONE_DB")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("irtone", appauthor=False)) / "irtone.db"
+
+
+def normalize_name(name: str) -> str:
+    """The key names are matched by: NFKC (full-width → ASCII), no whitespace, ASCII upper-case.
+
+    >>> normalize_name("万 科Ａ") == normalize_name("万科a")
+    True
+    """
+    text = unicodedata.normalize("NFKC", name)
+    text = "".join(ch for ch in text if not ch.isspace())
+    return "".join(ch.upper() if ch.isascii() else ch for ch in text)
+
+
+def date_is_valid(value: str | None, today: Date | None = None) -> bool:
+    """True for an ISO date (YYYY-MM-DD) that exists, from 1990 up to next year."""
+    if not value or not _ISO_DATE.fullmatch(value):
+        return False
+    try:
+        parsed = Date.fromisoformat(value)
+    except ValueError:
+        return False
+    latest = (today or Date.today()).year + 1
+    return MIN_YEAR <= parsed.year <= latest
+
+
+@dataclass(frozen=True)
+class StoredFiling:
+    """One row of the history: a stored filing's metadata and aggregates (no answers)."""
+
+    filing_id: str
+    seq: int
+    company: str  # the company key: code, or 'name:<normalized>'
+    code: str | None
+    name: str | None
+    company_name: str | None
+    date: str | None
+    date_valid: bool
+    activity: tuple[str, ...]
+    participants: tuple[str, ...]
+    source: str
+    kind: str
+    model_version: str
+    tone: float
+    tone_label: str
+    theme_share: dict[str, float]
+    theme_intensity: dict[str, float]
+    n_answers: int
+    ingested_at: str
+
+    def history_point(self) -> HistoryPoint:
+        return HistoryPoint(
+            filing_id=self.filing_id,
+            date=self.date,
+            activity="、".join(self.activity),
+            answers=self.n_answers,
+            tone=self.tone,
+            theme_share=dict(self.theme_share),
+            theme_intensity=dict(self.theme_intensity),
+            date_valid=self.date_valid,
+        )
+
+
+@dataclass(frozen=True)
+class CompanyInfo:
+    key: str
+    code: str | None
+    name: str | None
+    filings: int
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+_FILING_COLUMNS = (
+    "filing_id, seq, company, code, name, company_name, date, date_valid, activity, participants, "
+    "source, kind, model_version, tone, tone_label, theme_share, theme_intensity, n_answers, ingested_at"
+)
+# Dated filings first, by date; then garbled or missing dates, by ingestion.
+_ORDER = "ORDER BY date_valid DESC, CASE WHEN date_valid = 1 THEN date END, seq"
+
+
+def _stored(row: sqlite3.Row) -> StoredFiling:
+    return StoredFiling(
+        filing_id=row["filing_id"],
+        seq=row["seq"],
+        company=row["company"],
+        code=row["code"],
+        name=row["name"],
+        company_name=row["company_name"],
+        date=row["date"],
+        date_valid=bool(row["date_valid"]),
+        activity=tuple(json.loads(row["activity"])),
+        participants=tuple(json.loads(row["participants"])),
+        source=row["source"],
+        kind=row["kind"],
+        model_version=row["model_version"],
+        tone=row["tone"],
+        tone_label=row["tone_label"],
+        theme_share=json.loads(row["theme_share"]),
+        theme_intensity=json.loads(row["theme_intensity"]),
+        n_answers=row["n_answers"],
+        ingested_at=row["ingested_at"],
+    )
+
+
+def _theme_from_json(d: dict[str, Any]) -> ThemeResult:
+    ev = d.get("evidence")
+    evidence = None
+    if ev is not None:
+        evidence = Evidence(terms=tuple(ev["terms"]), sentence=ev["sentence"], start=ev["start"], end=ev["end"])
+    return ThemeResult(theme=d["theme"], score=d["score"], tagged=bool(d["tagged"]), evidence=evidence)
+
+
+class Store:
+    """A SQLite history of scored filings. Use as a context manager.
+
+    Parameters
+    ----------
+    path : the database file; ``None`` for ``default_db_path()``.
+    create : create the file (and its folder) when missing; with ``False`` a missing file is an
+        ``IrtoneError`` (reports should not leave empty databases behind).
+    """
+
+    def __init__(self, path: str | Path | None = None, create: bool = True):
+        self.path = Path(path) if path is not None else default_db_path()
+        self.create = create
+        self._conn: sqlite3.Connection | None = None
+
+    # -- connection -------------------------------------------------------------------------
+    def open(self) -> "Store":
+        if self._conn is not None:
+            return self
+        if not self.path.exists():
+            if not self.create:
+                raise IrtoneError(
+                    self.path, "no irtone store here; run `irtone analyze FILE` or `irtone batch` first (or pass --db)"
+                )
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        except sqlite3.Error as err:
+            raise IrtoneError(self.path, f"cannot open the store: {err}") from err
+        conn.row_factory = sqlite3.Row
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise IrtoneError(self.path, f"cannot switch the store to WAL (journal mode {mode})")
+            conn.execute("PRAGMA synchronous = NORMAL")  # durable enough with WAL, and much faster
+            self._conn = conn
+            self._migrate()
+        except sqlite3.DatabaseError as err:
+            conn.close()
+            self._conn = None
+            raise IrtoneError(self.path, f"not an irtone store ({err})") from err
+        except BaseException:
+            conn.close()
+            self._conn = None
+            raise
+        return self
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> "Store":
+        return self.open()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self.open()
+        assert self._conn is not None
+        return self._conn
+
+    def _migrate(self) -> None:
+        conn = self.conn
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            return
+        if version > SCHEMA_VERSION:
+            raise IrtoneError(
+                self.path, f"store schema {version} is newer than this irtone's ({SCHEMA_VERSION}); upgrade irtone"
+            )
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated while we waited for the lock.
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            for step in MIGRATIONS[version:]:
+                for statement in step:
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {int(SCHEMA_VERSION)}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    # -- writing ----------------------------------------------------------------------------
+    def put(self, score: FilingScore) -> bool:
+        """Store a scored filing in one transaction. True if the filing was not stored before.
+
+        The same filing (same content hash) with the same model version changes nothing; with another
+        model version its scores are replaced (its ingestion order is kept).
+        """
+        filing = score.filing
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = conn.execute(
+                "SELECT model_version FROM filings WHERE filing_id = ?", (filing.filing_id,)
+            ).fetchone()
+            if row is not None and row["model_version"] == score.model_version:
+                conn.execute("COMMIT")
+                return False
+            company = self._company_key(filing)
+            values = self._filing_values(score, company)
+            now = _now()
+            if row is None:
+                seq = conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM filings").fetchone()[0]
+                conn.execute(
+                    "INSERT INTO filings (filing_id, seq, company, code, name, company_name, date, date_valid,"
+                    " activity, participants, event_dates, staff, location, source, kind, model_version, tone,"
+                    " tone_label, theme_share, theme_intensity, n_answers, ingested_at, scored_at)"
+                    " VALUES (:filing_id, :seq, :company, :code, :name, :company_name, :date, :date_valid,"
+                    " :activity, :participants, :event_dates, :staff, :location, :source, :kind, :model_version,"
+                    " :tone, :tone_label, :theme_share, :theme_intensity, :n_answers, :now, :now)",
+                    {**values, "seq": seq, "now": now},
+                )
+            else:
+                conn.execute("DELETE FROM answers WHERE filing_id = ?", (filing.filing_id,))
+                conn.execute("DELETE FROM segments WHERE filing_id = ?", (filing.filing_id,))
+                conn.execute(
+                    "UPDATE filings SET company = :company, code = :code, name = :name,"
+                    " company_name = :company_name, date = :date, date_valid = :date_valid,"
+                    " activity = :activity, participants = :participants, event_dates = :event_dates,"
+                    " staff = :staff, location = :location, source = :source, kind = :kind,"
+                    " model_version = :model_version, tone = :tone, tone_label = :tone_label,"
+                    " theme_share = :theme_share, theme_intensity = :theme_intensity,"
+                    " n_answers = :n_answers, scored_at = :now WHERE filing_id = :filing_id",
+                    {**values, "now": now},
+                )
+            conn.executemany(
+                "INSERT INTO segments (filing_id, idx, kind, number, title, question, answer, text, ref)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (filing.filing_id, i, s.kind, s.number, s.title, s.question, s.answer, s.text, s.ref)
+                    for i, s in enumerate(filing.segments)
+                ],
+            )
+            conn.executemany(
+                "INSERT INTO answers (filing_id, idx, number, question, answer, tone, tone_label, tone_terms,"
+                " tagged, themes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        filing.filing_id,
+                        i,
+                        a.number,
+                        a.question,
+                        a.answer,
+                        a.tone.score,
+                        a.tone.label,
+                        _dumps([asdict(t) for t in a.tone.terms]),
+                        _dumps(list(a.tagged)),
+                        _dumps([asdict(t) for t in a.themes]),
+                    )
+                    for i, a in enumerate(score.answers)
+                ],
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return row is None
+
+    def put_many(self, scores: Iterable[FilingScore]) -> int:
+        """Store several filings (one transaction each); the number that were new."""
+        return sum(self.put(s) for s in scores)
+
+    @staticmethod
+    def _filing_values(score: FilingScore, company: str) -> dict[str, Any]:
+        f = score.filing
+        return {
+            "filing_id": f.filing_id,
+            "company": company,
+            "code": f.code,
+            "name": f.name,
+            "company_name": f.company,
+            "date": f.date,
+            "date_valid": int(date_is_valid(f.date)),
+            "activity": _dumps(list(f.activity_types)),
+            "participants": _dumps(list(f.participants)),
+            "event_dates": _dumps(list(f.event_dates)),
+            "staff": _dumps(list(f.staff)),
+            "location": f.location,
+            "source": f.source,
+            "kind": f.kind,
+            "model_version": score.model_version,
+            "tone": float(score.tone),
+            "tone_label": score.tone_label,
+            "theme_share": _dumps({k: float(v) for k, v in score.theme_share.items()}),
+            "theme_intensity": _dumps({k: float(v) for k, v in score.theme_intensity.items()}),
+            "n_answers": len(score.answers),
+        }
+
+    def _company_key(self, filing: Filing) -> str:
+        """The company a filing belongs to; learns names. Runs inside put's transaction."""
+        conn = self.conn
+        code = filing.code if filing.code and _CODE.fullmatch(filing.code) else None
+        names = [n for n in (filing.name, filing.company) if n and normalize_name(n)]
+        if code is not None:
+            conn.execute(
+                "INSERT INTO companies (key, code, name) VALUES (?, ?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET name = COALESCE(excluded.name, companies.name)",
+                (code, code, filing.name),
+            )
+            for name in names:
+                norm = normalize_name(name)
+                known = conn.execute("SELECT company FROM company_names WHERE norm = ?", (norm,)).fetchone()
+                if known is None:
+                    conn.execute(
+                        "INSERT INTO company_names (norm, name, company) VALUES (?, ?, ?)", (norm, name, code)
+                    )
+                elif known["company"].startswith("name:"):
+                    # Filings stored under this name alone now join the code's history.
+                    self._merge_company(known["company"], code)
+                # A name already mapped to another code keeps its first owner: short names are
+                # occasionally reused, and the first mapping is the one earlier filings were matched by.
+            return code
+        if not names:
+            return f"file:{filing.filing_id}"
+        for name in names:
+            known = conn.execute(
+                "SELECT company FROM company_names WHERE norm = ?", (normalize_name(name),)
+            ).fetchone()
+            if known is not None:
+                return known["company"]
+        key = "name:" + normalize_name(names[0])
+        conn.execute("INSERT OR IGNORE INTO companies (key, code, name) VALUES (?, NULL, ?)", (key, names[0]))
+        for name in names:
+            conn.execute(
+                "INSERT OR IGNORE INTO company_names (norm, name, company) VALUES (?, ?, ?)",
+                (normalize_name(name), name, key),
+            )
+        return key
+
+    def _merge_company(self, old: str, new: str) -> None:
+        conn = self.conn
+        conn.execute("UPDATE filings SET company = ? WHERE company = ?", (new, old))
+        conn.execute("UPDATE company_names SET company = ? WHERE company = ?", (new, old))
+        conn.execute("DELETE FROM companies WHERE key = ?", (old,))
+
+    # -- reading ----------------------------------------------------------------------------
+    def companies(self) -> list[CompanyInfo]:
+        rows = self.conn.execute(
+            "SELECT c.key, c.code, c.name, COUNT(f.filing_id) AS n FROM companies c"
+            " LEFT JOIN filings f ON f.company = c.key GROUP BY c.key ORDER BY c.key"
+        ).fetchall()
+        return [CompanyInfo(r["key"], r["code"], r["name"], r["n"]) for r in rows]
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM filings").fetchone()[0]
+
+    def resolve(self, query: str) -> str:
+        """The company key for a 6-digit code, a company key, or a (short or full) company name.
+
+        Names match exactly after ``normalize_name``, else as a substring of one company's names.
+        Raises ``IrtoneError`` with a one-line hint when nothing (or more than one company) matches.
+        """
+        conn = self.conn
+        query = query.strip()
+        if not query:
+            raise IrtoneError(self.path, "no company given")
+        if conn.execute("SELECT 1 FROM filings LIMIT 1").fetchone() is None:
+            raise IrtoneError(
+                self.path, "the store is empty; run `irtone analyze FILE` or `irtone batch` first"
+            )
+        key = self.lookup(query)
+        if key is not None:
+            return key
+        norm = normalize_name(query)
+        if _CODE.fullmatch(norm):
+            raise IrtoneError(self.path, f"no filings of company {norm} in the store (`irtone history` lists companies)")
+        rows = conn.execute(
+            "SELECT DISTINCT company FROM company_names WHERE instr(norm, ?) > 0 ORDER BY company", (norm,)
+        ).fetchall()
+        if len(rows) == 1:
+            return rows[0]["company"]
+        if len(rows) > 1:
+            keys = ", ".join(r["company"] for r in rows[:5])
+            raise IrtoneError(self.path, f"'{query}' matches several companies ({keys}); give the 6-digit code")
+        raise IrtoneError(self.path, f"no company matching '{query}' in the store (`irtone history` lists companies)")
+
+    def lookup(self, query: str) -> str | None:
+        """The company key for an exact code, key or normalized name; None when unknown."""
+        conn = self.conn
+        query = query.strip()
+        if conn.execute("SELECT 1 FROM companies WHERE key = ?", (query,)).fetchone():
+            return query
+        row = conn.execute("SELECT company FROM company_names WHERE norm = ?", (normalize_name(query),)).fetchone()
+        return row["company"] if row is not None else None
+
+    def company_of(self, filing: Filing) -> str | None:
+        """The stored company a filing belongs to (by code, then by name), without storing anything."""
+        stored = self.filing(filing.filing_id)
+        if stored is not None:
+            return stored.company
+        for query in (filing.code, filing.name, filing.company):
+            if query and normalize_name(query):
+                key = self.lookup(query)
+                if key is not None:
+                    return key
+        return None
+
+    def filings(self, company: str) -> list[StoredFiling]:
+        """A company's filings (code, key or name): dated ones by date, then undated by ingestion."""
+        key = self.resolve(company)
+        rows = self.conn.execute(
+            f"SELECT {_FILING_COLUMNS} FROM filings WHERE company = ? {_ORDER}", (key,)
+        ).fetchall()
+        return [_stored(r) for r in rows]
+
+    def filing(self, filing_id: str) -> StoredFiling | None:
+        row = self.conn.execute(
+            f"SELECT {_FILING_COLUMNS} FROM filings WHERE filing_id = ?", (filing_id,)
+        ).fetchone()
+        return _stored(row) if row is not None else None
+
+    def __contains__(self, filing_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM filings WHERE filing_id = ?", (filing_id,)).fetchone() is not None
+
+    def get(self, filing_id: str) -> FilingScore:
+        """The stored filing, rebuilt as the ``FilingScore`` that was put."""
+        conn = self.conn
+        row = conn.execute("SELECT * FROM filings WHERE filing_id = ?", (filing_id,)).fetchone()
+        if row is None:
+            raise IrtoneError(self.path, f"no filing {filing_id} in the store")
+        segments = tuple(
+            Segment(
+                kind=s["kind"],
+                number=s["number"],
+                question=s["question"],
+                answer=s["answer"],
+                text=s["text"],
+                title=s["title"],
+                ref=s["ref"],
+            )
+            for s in conn.execute("SELECT * FROM segments WHERE filing_id = ? ORDER BY idx", (filing_id,))
+        )
+        filing = Filing(
+            filing_id=row["filing_id"],
+            source=row["source"],
+            code=row["code"],
+            name=row["name"],
+            company=row["company_name"],
+            activity_types=tuple(json.loads(row["activity"])),
+            participants=tuple(json.loads(row["participants"])),
+            date=row["date"],
+            event_dates=tuple(json.loads(row["event_dates"])),
+            location=row["location"],
+            staff=tuple(json.loads(row["staff"])),
+            segments=segments,
+            kind=row["kind"],
+        )
+        answers = tuple(
+            ScoredAnswer(
+                number=a["number"],
+                question=a["question"],
+                answer=a["answer"],
+                tone=ToneResult(
+                    score=a["tone"],
+                    label=a["tone_label"],
+                    terms=tuple(TermContribution(**t) for t in json.loads(a["tone_terms"])),
+                ),
+                themes=tuple(_theme_from_json(t) for t in json.loads(a["themes"])),
+            )
+            for a in conn.execute("SELECT * FROM answers WHERE filing_id = ? ORDER BY idx", (filing_id,))
+        )
+        return FilingScore(
+            filing=filing,
+            answers=answers,
+            tone=row["tone"],
+            tone_label=row["tone_label"],
+            theme_share=json.loads(row["theme_share"]),
+            theme_intensity=json.loads(row["theme_intensity"]),
+            model_version=row["model_version"],
+        )
+
+    def scores(self, company: str) -> list[FilingScore]:
+        """A company's filings as ``FilingScore``s, in ``filings`` order."""
+        return [self.get(f.filing_id) for f in self.filings(company)]
+
+    def stale(self, model_version: str) -> list[str]:
+        """Filings whose scores came from a model other than ``model_version``, in ingestion order."""
+        rows = self.conn.execute(
+            "SELECT filing_id FROM filings WHERE model_version != ? ORDER BY seq", (model_version,)
+        ).fetchall()
+        return [r["filing_id"] for r in rows]

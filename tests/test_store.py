@@ -1,0 +1,187 @@
+"""The SQLite store: schema, idempotency, round trips, company matching, dates, concurrency."""
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import sqlite3
+import time
+
+import pytest
+from report_factory import answer, filing_score, single_filing, xinghe_filings
+
+from nlp.records import IrtoneError
+from nlp.store import SCHEMA_VERSION, Store, date_is_valid, default_db_path, normalize_name
+
+
+@pytest.fixture
+def db(tmp_path):
+    return tmp_path / "irtone.db"
+
+
+def test_schema_version_wal_and_busy_timeout(db):
+    with Store(db) as store:
+        assert store.schema_version == SCHEMA_VERSION == 1
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 30000
+    # Reopening does not migrate again.
+    with Store(db) as store:
+        assert store.schema_version == 1
+
+
+def test_newer_schema_is_refused(db):
+    with Store(db):
+        pass
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    with pytest.raises(IrtoneError, match="schema 99 is newer"):
+        Store(db).open()
+
+
+def test_missing_store_without_create_is_a_helpful_error(db):
+    with pytest.raises(IrtoneError, match="no irtone store here"):
+        Store(db, create=False).open()
+    assert not db.exists()
+
+
+def test_not_a_database(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("hello, not sqlite" * 100)
+    with pytest.raises(IrtoneError, match="not an irtone store"):
+        Store(path).open()
+
+
+def test_default_path_from_env(monkeypatch, tmp_path):
+    monkeypatch.setenv("IRTONE_DB", str(tmp_path / "x.db"))
+    assert default_db_path() == tmp_path / "x.db"
+    monkeypatch.delenv("IRTONE_DB")
+    path = default_db_path()
+    assert path.name == "irtone.db" and "irtone" in path.parent.name
+
+
+def test_put_is_idempotent_and_round_trips(db):
+    score = xinghe_filings()[3]
+    with Store(db) as store:
+        assert store.put(score) is True
+        assert store.put(score) is False
+        assert store.count() == 1
+        assert store.conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 4
+        assert store.conn.execute("SELECT COUNT(*) FROM segments").fetchone()[0] == 5
+        back = store.get(score.filing.filing_id)
+    assert back == score  # every field, including evidence and tone terms
+
+
+def test_new_model_version_replaces_scores_and_stale_finds_old(db):
+    filings = xinghe_filings()
+    with Store(db) as store:
+        for f in filings[:3]:
+            store.put(f)
+        first_seq = store.filing(filings[0].filing.filing_id).seq
+        rescored = dataclasses.replace(filings[0], tone=-0.5, model_version="test-2")
+        assert store.put(rescored) is False
+        assert store.count() == 3
+        row = store.filing(filings[0].filing.filing_id)
+        assert (row.tone, row.model_version, row.seq) == (-0.5, "test-2", first_seq)
+        assert store.conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 6
+        assert store.stale("test-2") == [filings[1].filing.filing_id, filings[2].filing.filing_id]
+        assert store.stale("test-1") == [filings[0].filing.filing_id]
+
+
+def test_filings_ordered_by_date_with_garbled_dates_last(db):
+    f1, f2, f3, f4, garbled = xinghe_filings()
+    no_date = filing_score("990001", "星河云算", None, [answer("无日期。", tone=0.0)])
+    with Store(db) as store:
+        for f in (f4, garbled, f2, no_date, f1, f3):
+            store.put(f)
+        rows = store.filings("990001")
+    assert [r.date for r in rows] == ["2021-03-10", "2021-09-15", "2022-04-20", "2023-05-18", "0202-11-07", None]
+    assert [r.date_valid for r in rows] == [True, True, True, True, False, False]
+    assert rows[0].theme_share["capex"] == 0.5
+    assert rows[0].activity == ("特定对象调研",)
+
+
+@pytest.mark.parametrize(
+    "value,valid",
+    [("2015-04-09", True), ("0202-11-07", False), ("2013-02-30", False), ("11/07/202", False), (None, False), ("", False), ("1989-12-31", False)],
+)
+def test_date_is_valid(value, valid):
+    assert date_is_valid(value) is valid
+
+
+def test_normalize_name():
+    assert normalize_name("万 科Ａ") == "万科A"
+    assert normalize_name("万科a") == "万科A"
+    assert normalize_name("\u3000星河　云算 ") == "星河云算"
+
+
+def test_names_only_records_join_the_code_once_known(db):
+    briefing = filing_score(None, "海 岳Ａ", "2016-04-01", [answer("业绩稳定。", tone=0.2)])
+    briefing2 = filing_score(None, "海岳a", "2017-04-01", [answer("业绩增长。", tone=0.4)])
+    record = filing_score("990003", "海岳A", "2015-10-10", [answer("产能扩张。", tone=0.1)])
+    with Store(db) as store:
+        store.put(briefing)
+        store.put(briefing2)
+        assert store.resolve("海岳Ａ") == "name:海岳A"
+        assert [r.date for r in store.filings("海 岳A")] == ["2016-04-01", "2017-04-01"]
+        store.put(record)
+        assert [r.date for r in store.filings("990003")] == ["2015-10-10", "2016-04-01", "2017-04-01"]
+        assert store.resolve("海岳A") == "990003"
+        assert [c.key for c in store.companies()] == ["990003"]
+        # A later name-only briefing goes straight to the code.
+        briefing3 = filing_score(None, "海岳Ａ", "2018-04-01", [answer("订单饱满。", tone=0.5)])
+        store.put(briefing3)
+        assert store.filing(briefing3.filing.filing_id).company == "990003"
+
+
+def test_resolve_by_code_name_full_name_and_substring(db):
+    with Store(db) as store:
+        for f in xinghe_filings()[:2]:
+            store.put(f)
+        store.put(single_filing())
+        assert store.resolve("990001") == "990001"
+        assert store.resolve("星河云算") == "990001"
+        assert store.resolve("星河云算科技股份有限公司") == "990001"
+        assert store.resolve("东湖") == "990002"
+        with pytest.raises(IrtoneError, match="no filings of company 123456"):
+            store.resolve("123456")
+        with pytest.raises(IrtoneError, match="no company matching '不存在'"):
+            store.resolve("不存在")
+
+
+def test_empty_store_message(db):
+    with Store(db) as store:
+        with pytest.raises(IrtoneError, match="the store is empty"):
+            store.filings("990001")
+
+
+def test_company_of_does_not_write(db):
+    with Store(db) as store:
+        store.put(xinghe_filings()[0])
+        stranger = single_filing()
+        assert store.company_of(xinghe_filings()[3].filing) == "990001"
+        assert store.company_of(stranger.filing) is None
+        assert store.count() == 1 and len(store.companies()) == 1
+
+
+def _writer(path: str, offset: int, n: int, start) -> None:
+    with Store(path) as store:
+        start.wait(60)  # both processes open the store, then write at the same time
+        for i in range(offset, offset + n):
+            date = f"2020-{1 + i % 12:02d}-{1 + i % 28:02d}"
+            store.put(filing_score("990100", "并发测试", date, [answer(f"第{i}号回答。", tone=0.1), answer("其他。")]))
+            time.sleep(0.002)  # as scoring would between puts: lets the other writer take the lock
+
+
+def test_two_processes_writing_at_once_lose_nothing(db):
+    ctx = multiprocessing.get_context("spawn")
+    start = ctx.Barrier(2)
+    procs = [ctx.Process(target=_writer, args=(str(db), k * 60, 60, start)) for k in range(2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    assert [p.exitcode for p in procs] == [0, 0]
+    with Store(db) as store:
+        assert store.count() == 120
+        assert store.conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 240
+        assert sorted(r.seq for r in store.filings("990100")) == list(range(1, 121))
