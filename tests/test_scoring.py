@@ -1,0 +1,135 @@
+"""Behaviour of themes and tone that cannot pass by accident."""
+import json
+
+import pandas as pd
+import pytest
+
+from nlp.pipeline import Scorer, score_frame
+from nlp.records import IrtoneError
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    return Scorer()
+
+
+def tone(scorer, answer, question=""):
+    return scorer.score_answer(question, answer).tone
+
+
+def test_negation_flips_a_positive_term(scorer):
+    plain = tone(scorer, "公司今年订单实现增长。")
+    negated = tone(scorer, "公司今年订单没有增长。")
+    assert plain.score > 0 > negated.score
+    flipped = [t for t in negated.terms if t.term == "增长"]
+    assert flipped and flipped[0].negated and flipped[0].weight < 0
+
+
+def test_negated_risk_is_not_negative(scorer):
+    risk = tone(scorer, "公司存在重大风险。")
+    no_risk = tone(scorer, "公司不存在重大风险。")
+    assert risk.score < no_risk.score
+    assert no_risk.label != "negative"
+    assert all(t.weight > 0 for t in no_risk.terms if t.term == "风险")
+
+
+def test_not_yet_profitable_is_negative(scorer):
+    assert tone(scorer, "该业务尚未盈利，目前暂无订单。").score < tone(scorer, "该业务已经盈利，目前订单饱满。").score
+
+
+def test_courtesy_only_answer_is_neutral(scorer):
+    for text in ("谢谢！", "感谢您的关注！", "您好，感谢您对公司的关注和支持，谢谢！"):
+        result = tone(scorer, text)
+        assert result.label == "neutral"
+        assert result.terms == ()
+
+
+def test_degree_words_scale(scorer):
+    mild = [t.weight for t in tone(scorer, "公司收入略有下降。").terms]
+    strong = [t.weight for t in tone(scorer, "公司收入大幅下降。").terms]
+    assert min(strong) < min(mild) < 0
+
+
+def test_tone_orders_clear_cases(scorer):
+    good = tone(scorer, "公司今年营业收入同比增长35%，订单饱满，产能已满产，下游需求旺盛。")
+    bad = tone(scorer, "受行业下行影响，公司净利润同比下降40%，出现亏损，经营压力较大。")
+    boiler = tone(scorer, "具体情况请关注公司在指定媒体披露的定期报告。")
+    assert good.label == "positive" and bad.label == "negative"
+    assert bad.score < boiler.score < good.score
+
+
+def test_tone_terms_point_into_the_answer(scorer):
+    answer = "您好，公司2023年营业收入同比增长20%，但毛利率有所下降。"
+    for term in tone(scorer, answer).terms:
+        assert answer[term.start : term.start + len(term.term)] == term.term
+
+
+def test_theme_evidence_points_into_the_answer(scorer):
+    q = "公司的算力业务进展如何？"
+    a = "公司去年采购了一批GPU服务器，建设了两个智算中心，为客户提供AI推理算力服务。产能利用率较高。"
+    result = scorer.score_answer(q, a)
+    ai = result.theme("ai_compute")
+    assert ai.tagged and ai.score > 0.5
+    ev = ai.evidence
+    assert a[ev.start : ev.end] == ev.sentence
+    assert {"GPU", "智算中心", "算力"} & set(ev.terms)
+    assert all(term in a for term in ev.terms)
+
+
+def test_themes_tag_definitions_not_words(scorer):
+    financing = scorer.score_answer("公司有融资计划吗？", "公司本次非公开发行股票拟募集资金不超过10亿元，已获证监会发审会审核通过，募集资金将用于新建生产线。")
+    assert {"financing", "capex"} <= set(financing.tagged)
+    smart_meter = scorer.score_answer("", "公司主要产品为智能电表和智能家居控制器，销售情况良好。")
+    assert "ai_compute" not in smart_meter.tagged
+    nothing = scorer.score_answer("", "感谢您的关注！")
+    assert nothing.tagged == ()
+
+
+def test_user_theme_file_adds_a_theme(tmp_path):
+    path = tmp_path / "my_themes.json"
+    path.write_text(json.dumps({"themes": [{
+        "name": "sodium_battery", "label": "钠电池",
+        "core": ["钠离子电池|2", "钠电池|2", "钠电|2"], "related": ["储能|0.5", "正极材料|0.5"],
+        "exclude": [], "question": ["钠电"],
+    }]}, ensure_ascii=False), encoding="utf-8")
+    scorer = Scorer(theme_files=[path])
+    assert scorer.theme_names[-1] == "sodium_battery" and "ai_compute" in scorer.theme_names
+    hit = scorer.score_answer("钠电池进展如何？", "公司钠离子电池已实现量产，钠电池正极材料产线今年投产，储能客户需求旺盛。")
+    miss = scorer.score_answer("锂电池进展如何？", "公司锂电池业务稳定。")
+    assert "sodium_battery" in hit.tagged and "sodium_battery" not in miss.tagged
+    out = scorer.score_answers(pd.DataFrame({"answer": ["公司钠电池产能扩张顺利。"]}))
+    assert "score_sodium_battery" in out.columns
+
+
+def test_bad_theme_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(IrtoneError, match="bad.json"):
+        Scorer(theme_files=[bad]).theme_names
+    nameless = tmp_path / "nameless.json"
+    nameless.write_text('{"themes": [{"core": ["x"]}]}', encoding="utf-8")
+    with pytest.raises(IrtoneError, match="name"):
+        Scorer(theme_files=[nameless]).theme_names
+
+
+def test_score_frame_is_deterministic_and_keeps_rows():
+    df = pd.DataFrame({"id": ["a", "b", "c"], "question": ["", None, "融资？"],
+                       "answer": ["公司产能扩张顺利。", "谢谢！", "公司拟发行可转债。"]})
+    out1, out2 = score_frame(df), score_frame(df.copy())
+    pd.testing.assert_frame_equal(out1, out2)
+    assert list(out1["id"]) == ["a", "b", "c"] and list(df.columns) == ["id", "question", "answer"]
+    assert {"tone", "tone_label", "themes", "score_capex", "evidence", "tone_terms", "model_version"} <= set(out1.columns)
+    assert "financing" in out1.loc[2, "themes"]
+
+
+def test_fit_learns_from_labels_and_records_what_it_saw():
+    # A tiny fictional training set where the labels invert the lexicon: the fitted tone model must follow it.
+    labels = pd.DataFrame({
+        "question": [""] * 6,
+        "answer": ["收入增长。", "利润增长，订单饱满。", "业绩大幅增长。", "收入下降。", "利润下滑，亏损。", "业绩大幅下降。"],
+        "themes": [[]] * 6,
+        "tone": [-2, -2, -2, 2, 2, 2],
+    })
+    scorer = Scorer().fit(labels)
+    assert scorer.score_answer("", "销售额增长。").tone.score < scorer.score_answer("", "销售额下降。").tone.score
+    assert len(scorer.trained_on) == 6 and scorer.model_version != Scorer().model_version

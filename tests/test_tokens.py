@@ -1,0 +1,76 @@
+"""The fast tokenizer must give the reference jieba tokenizer's tokens, dictionary included."""
+import json
+from pathlib import Path
+
+import pytest
+
+from nlp.tokens import Tokenizer, read_dictionary
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEED = ROOT / "seeds" / "000_ece50293e7075997.txt"
+
+
+@pytest.fixture(scope="module")
+def engines():
+    return Tokenizer("jieba"), Tokenizer("rjieba")
+
+
+def test_domain_dictionary_joins_terms_jieba_splits(engines):
+    ref, fast = engines
+    for word in ("资本开支", "资本性支出", "智算中心", "国产替代", "定向增发", "大模型", "光模块", "募投项目", "在手订单"):
+        assert ref.cut(f"公司的{word}情况") == ["公司", "的", word, "情况"]
+        assert fast.cut(f"公司的{word}情况") == ["公司", "的", word, "情况"]
+
+
+def test_user_dictionary_adds_words(tmp_path):
+    d = tmp_path / "user.txt"
+    d.write_text("# my words\n钠电池储能 5000 n\n", encoding="utf-8")
+    assert "钠电池储能" not in Tokenizer("rjieba").cut("发展钠电池储能业务")
+    for engine in ("jieba", "rjieba"):
+        assert "钠电池储能" in Tokenizer(engine, [d]).cut("发展钠电池储能业务")
+
+
+def test_offsets_cover_text(engines):
+    text = "公司A100芯片 7.3 亿元\n募投项目"
+    toks = engines[1].tokenize(text)
+    assert "".join(w for w, _, _ in toks) == text
+    assert all(text[s:e] == w for w, s, e in toks)
+
+
+def test_identical_on_seed(engines):
+    ref, fast = engines
+    text = SEED.read_text(encoding="utf-8")
+    assert ref.cut(text) == fast.cut(text)
+    for line in text.splitlines():
+        assert ref.cut(line) == fast.cut(line)
+
+
+def test_dictionary_file_parses():
+    entries = read_dictionary()
+    assert len(entries) > 30 and all(e.freq > 0 for e in entries)
+
+
+def test_identical_on_labelled_answers(engines):
+    path = SHARED / "labels" / "dev.jsonl"
+    if not path.exists():
+        pytest.skip("../shared/labels/dev.jsonl not present")
+    ref, fast = engines
+    rows = [json.loads(l) for l in path.open(encoding="utf-8")]
+    diffs = [r["id"] for r in rows for f in ("question", "answer") if ref.cut(r[f]) != fast.cut(r[f])]
+    assert diffs == []
+
+
+def test_identical_on_corpus_sample(engines):
+    path = SHARED / "corpus" / "results_briefings_2016_2017.jsonl.gz"
+    if not path.exists():
+        pytest.skip("../shared/corpus not present")
+    import gzip
+    import random
+
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        lines = fh.readlines()
+    sample = random.Random(7).sample(lines, 3000)
+    ref, fast = engines
+    texts = [json.loads(l)["answer"] for l in sample]
+    assert sum(ref.cut(t) == fast.cut(t) for t in texts) == len(texts)
