@@ -126,12 +126,17 @@ def text_fingerprint(text: str) -> str:
 
 
 def training_overlap(texts: Iterable[str], trained_on: Iterable[str]) -> list[bool]:
-    """Per text: was it (as is, or stripped of surrounding whitespace) among the training texts?"""
+    """Per text: was it among the training texts?
+
+    A model may fingerprint the text as is, stripped, or with all whitespace removed (irtone's
+    ``nlp.pipeline.text_fingerprint``); any of the three counts as a match.
+    """
     trained = frozenset(trained_on)
     if not trained:
         return [False for _ in texts]
     return [
-        text_fingerprint(text) in trained or text_fingerprint(text.strip()) in trained for text in texts
+        any(text_fingerprint(form) in trained for form in (text, text.strip(), "".join(text.split())))
+        for text in texts
     ]
 
 

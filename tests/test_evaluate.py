@@ -194,6 +194,16 @@ def test_load_labels_missing_or_empty_file(tmp_path):
         load_labels(tmp_path / "empty.jsonl")
 
 
+def test_training_overlap_accepts_raw_stripped_and_whitespace_free_fingerprints():
+    from nlp.evaluate import training_overlap
+
+    texts = [" 蓝鲸 科技 ", "鲸落公司"]
+    assert training_overlap(texts, {text_fingerprint(" 蓝鲸 科技 ")}) == [True, False]
+    assert training_overlap(texts, {text_fingerprint("蓝鲸 科技")}) == [True, False]
+    assert training_overlap(texts, {text_fingerprint("蓝鲸科技")}) == [True, False]
+    assert training_overlap(texts, set()) == [False, False]
+
+
 # --------------------------------------------------------------------------- cross-validation
 
 
