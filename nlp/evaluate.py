@@ -437,7 +437,7 @@ def evaluated_themes(labels, preferred_order: Sequence[str] = ()) -> tuple[str, 
     return tuple(ordered + sorted(present - set(ordered)))
 
 
-def _load_default_scorer_factory():
+def default_scorer_factory():
     """``nlp.pipeline.Scorer``, or None while that module does not exist yet."""
     try:
         from nlp.pipeline import Scorer
@@ -489,7 +489,7 @@ def evaluate_labels(
     """
     notes: list[str] = []
     if make_scorer == "default":
-        make_scorer = _load_default_scorer_factory()
+        make_scorer = default_scorer_factory()
         if make_scorer is None:
             notes.append("irtone not evaluated: nlp.pipeline is not available")
     true_tone = labels["tone"].tolist()

@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nlp.evaluate import evaluate_external, evaluate_labels, load_labels, _load_default_scorer_factory
+    from nlp.evaluate import evaluate_external, evaluate_labels, load_labels, default_scorer_factory
     from nlp.records import IrtoneError
 
     if args.cv is not None and args.cv < 2:
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     status_console = Console(stderr=True)
-    make_scorer = _load_default_scorer_factory()
+    make_scorer = default_scorer_factory()
     tokenizer = None
     if not args.no_baselines or args.external:
         from nlp.tokens import Tokenizer
