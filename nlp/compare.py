@@ -1,0 +1,360 @@
+"""A filing against the company's earlier filings → ``Comparison`` (pure functions, no I/O).
+
+What is computed, and the conventions:
+
+- Themes (``theme_deltas``): for each theme, the current filing's share (share of answers tagged) and
+  intensity (length-weighted mean score), their change from the previous filing (``*_change_prev``)
+  and from the mean over all earlier filings (``*_change_mean``); ``None`` without earlier filings.
+- Tone (``tone_stats``): change from the previous filing, and the z-score against the company's own
+  history, ``(tone - mean) / sd`` with the sample standard deviation (ddof = 1) of the earlier filings'
+  tones. ``tone_z`` is ``None`` with fewer than 2 earlier filings or when their tones are all equal
+  (sd = 0): a z-score would then be undefined or infinite, not informative.
+- Distinctive terms (``log_odds_z``): the weighted log-odds ratio with an informative Dirichlet prior
+  of Monroe, Colaresi & Quinn (2008, "Fightin' Words", Political Analysis 16(4)), the current filing's
+  answers against all earlier answers. The prior is the company's own term counts over all its filings
+  (current and earlier) times ``prior_scale`` (default 0.1): it shrinks the log-odds of rare terms
+  toward 0 so that a term seen once is not "distinctive". ``terms_in`` are terms with z ≥ ``min_z``
+  (more used now), ``terms_out`` those with z ≤ -``min_z`` (used before, rarer or absent now).
+  Terms come from ``TermFilter``: the jieba-identical tokenizer, minus ``nlp/data/stopwords.txt``,
+  single characters, numbers and punctuation.
+- Movers (``movers``): answers whose tone is furthest from the mean tone of all earlier answers
+  (unweighted, answer by answer), plus one point per theme tagged in the answer that no earlier answer
+  was tagged with. Score = |tone change| + number of new themes; top ``top_movers`` with a score > 0.
+- Trends for sparklines: ``Comparison.tone_trend`` and ``Comparison.share_trend(theme)``.
+
+``comparison_for(store, company, ...)`` picks the current filing and its history from a ``Store``:
+by default the latest filing with a valid date; earlier = dated filings before it (same date: stored
+earlier). Filings with garbled dates are left out of the history and counted in ``undated``.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from statistics import fmean, stdev
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+
+from nlp.records import Comparison, FilingScore, HistoryPoint, IrtoneError, Mover, ThemeDelta
+
+if TYPE_CHECKING:
+    from nlp.store import Store, StoredFiling
+
+DEFAULT_STOPWORDS = "stopwords.txt"
+_HAS_WORD_CHAR = re.compile(r"[A-Za-z\u3400-\u9fff]")
+_NUMERIC = re.compile(r"[\d.,%+\-]+")
+
+Tokenize = Callable[[str], Sequence[str]]
+
+
+def load_stopwords(path: str | Path | None = None) -> frozenset[str]:
+    """Words separated by whitespace; '#' starts a comment."""
+    if path is None:
+        text = resources.files("nlp.data").joinpath(DEFAULT_STOPWORDS).read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+    words: set[str] = set()
+    for line in text.splitlines():
+        words.update(line.split("#", 1)[0].split())
+    return frozenset(words)
+
+
+@dataclass
+class TermFilter:
+    """Content terms of a text for term comparison: tokens minus stopwords, 1-character tokens,
+    numbers and punctuation. Tokens are NFKC-normalized (full-width letters → ASCII)."""
+
+    stopwords: frozenset[str] = field(default_factory=load_stopwords)
+    tokenizer: object | None = None  # anything with .cut(text) -> list[str]; default nlp.tokens.Tokenizer()
+
+    def __call__(self, text: str) -> list[str]:
+        if self.tokenizer is None:
+            from nlp.tokens import Tokenizer
+
+            self.tokenizer = Tokenizer()
+        out = []
+        # NFKC first: full-width letters (ＧＰＵ) would otherwise be cut into single characters.
+        for token in self.tokenizer.cut(unicodedata.normalize("NFKC", text)):  # type: ignore[attr-defined]
+            term = token.strip()
+            if len(term) < 2 or term in self.stopwords or _NUMERIC.fullmatch(term):
+                continue
+            if not _HAS_WORD_CHAR.search(term):
+                continue
+            out.append(term)
+        return out
+
+
+def history_point(score: FilingScore, date_valid: bool = True) -> HistoryPoint:
+    f = score.filing
+    return HistoryPoint(
+        filing_id=f.filing_id,
+        date=f.date,
+        activity="、".join(f.activity_types),
+        answers=len(score.answers),
+        tone=score.tone,
+        theme_share=dict(score.theme_share),
+        theme_intensity=dict(score.theme_intensity),
+        date_valid=date_valid,
+    )
+
+
+def theme_names(current: FilingScore, history: Sequence[HistoryPoint]) -> list[str]:
+    """Themes in the current filing's order, then any that only earlier filings have."""
+    names = list(current.theme_share)
+    for key in current.theme_intensity:
+        if key not in names:
+            names.append(key)
+    for h in history:
+        for key in h.theme_share:
+            if key not in names:
+                names.append(key)
+    return names
+
+
+def theme_deltas(current: FilingScore, history: Sequence[HistoryPoint]) -> tuple[ThemeDelta, ...]:
+    out = []
+    for theme in theme_names(current, history):
+        share = current.theme_share.get(theme, 0.0)
+        intensity = current.theme_intensity.get(theme, 0.0)
+        if history:
+            prev = history[-1]
+            share_prev = share - prev.theme_share.get(theme, 0.0)
+            intensity_prev = intensity - prev.theme_intensity.get(theme, 0.0)
+            share_mean = share - fmean(h.theme_share.get(theme, 0.0) for h in history)
+            intensity_mean = intensity - fmean(h.theme_intensity.get(theme, 0.0) for h in history)
+        else:
+            share_prev = intensity_prev = share_mean = intensity_mean = None
+        out.append(
+            ThemeDelta(
+                theme=theme,
+                share=share,
+                intensity=intensity,
+                share_change_prev=share_prev,
+                intensity_change_prev=intensity_prev,
+                share_change_mean=share_mean,
+                intensity_change_mean=intensity_mean,
+            )
+        )
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class ToneStats:
+    change_prev: float | None
+    z: float | None
+    mean: float | None
+    std: float | None
+
+
+def tone_stats(tone: float, history_tones: Sequence[float]) -> ToneStats:
+    """Change from the last earlier tone, and the z-score against the earlier tones (see module doc)."""
+    if not history_tones:
+        return ToneStats(None, None, None, None)
+    mean = fmean(history_tones)
+    change_prev = tone - history_tones[-1]
+    if len(history_tones) < 2:
+        return ToneStats(change_prev, None, mean, None)
+    std = stdev(history_tones)
+    z = (tone - mean) / std if std > 0 else None
+    return ToneStats(change_prev, z, mean, std)
+
+
+def log_odds_z(
+    counts_a: Counter, counts_b: Counter, prior: Counter | None = None, prior_scale: float = 0.1
+) -> dict[str, float]:
+    """z-scores of the log-odds ratio of each term, corpus a against corpus b (Monroe et al. 2008, eq. 16-22).
+
+    With α_w = prior_scale · prior[w] (prior defaults to a + b) and α0 = Σ α_w:
+        δ_w = log((a_w + α_w) / (n_a + α0 - a_w - α_w)) - log((b_w + α_w) / (n_b + α0 - b_w - α_w))
+        var(δ_w) ≈ 1 / (a_w + α_w) + 1 / (b_w + α_w),   z_w = δ_w / √var(δ_w)
+    Terms with no prior mass are skipped (their log-odds are undefined).
+    """
+    if prior is None:
+        prior = counts_a + counts_b
+    alpha = {w: prior_scale * c for w, c in prior.items() if c > 0}
+    alpha0 = sum(alpha.values())
+    n_a = sum(counts_a.values())
+    n_b = sum(counts_b.values())
+    out = {}
+    for w in set(counts_a) | set(counts_b):
+        a_w = alpha.get(w)
+        if not a_w:
+            continue
+        ya, yb = counts_a.get(w, 0), counts_b.get(w, 0)
+        delta = math.log((ya + a_w) / (n_a + alpha0 - ya - a_w)) - math.log((yb + a_w) / (n_b + alpha0 - yb - a_w))
+        var = 1.0 / (ya + a_w) + 1.0 / (yb + a_w)
+        out[w] = delta / math.sqrt(var)
+    return out
+
+
+def term_counts(scores: Iterable[FilingScore], tokenize: Tokenize) -> Counter:
+    counts: Counter = Counter()
+    for score in scores:
+        for answer in score.answers:
+            counts.update(tokenize(answer.answer))
+    return counts
+
+
+def distinctive_terms(
+    current: Counter, earlier: Counter, *, prior_scale: float = 0.1, min_z: float = 1.96, top: int = 10
+) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], ...]]:
+    """(terms_in, terms_out): the most distinctive terms each way, (term, z), strongest first.
+
+    Ties on z break by term so that the result does not depend on hashing order.
+    """
+    if not current or not earlier:
+        return (), ()
+    z = log_odds_z(current, earlier, prior_scale=prior_scale)
+    rising = sorted(((w, s) for w, s in z.items() if s >= min_z and current.get(w, 0) > 0), key=lambda p: (-p[1], p[0]))
+    falling = sorted(((w, s) for w, s in z.items() if s <= -min_z and earlier.get(w, 0) > 0), key=lambda p: (p[1], p[0]))
+    return tuple(rising[:top]), tuple(falling[:top])
+
+
+def movers(current: FilingScore, history: Sequence[FilingScore], top: int = 5) -> tuple[Mover, ...]:
+    """The answers that moved most against all earlier answers (see module doc); () without history."""
+    earlier = [a for s in history for a in s.answers]
+    if not earlier:
+        return ()
+    mean_tone = fmean(a.tone.score for a in earlier)
+    seen_themes = {t for a in earlier for t in a.tagged}
+    out = []
+    for i, answer in enumerate(current.answers):
+        change = answer.tone.score - mean_tone
+        new = tuple(t for t in answer.tagged if t not in seen_themes)
+        score = abs(change) + len(new)
+        if score > 0:
+            out.append(Mover(index=i, answer=answer, tone_change_mean=change, new_themes=new, score=score))
+    out.sort(key=lambda m: (-m.score, m.index))
+    return tuple(out[:top])
+
+
+def key_answers(current: FilingScore, top: int = 3) -> tuple[int, ...]:
+    """Indexes of the answers to show when there is nothing to compare with: most tagged themes,
+    then the strongest tone, then filing order."""
+    ranked = sorted(
+        range(len(current.answers)),
+        key=lambda i: (-len(current.answers[i].tagged), -abs(current.answers[i].tone.score), i),
+    )
+    return tuple(ranked[:top])
+
+
+def compare(
+    current: FilingScore,
+    history: Sequence[FilingScore],
+    *,
+    tokenize: Tokenize | None = None,
+    undated: int = 0,
+    history_points: Sequence[HistoryPoint] | None = None,
+    top_terms: int = 10,
+    min_z: float = 1.96,
+    prior_scale: float = 0.1,
+    top_movers: int = 5,
+) -> Comparison:
+    """Compare ``current`` with ``history`` (the company's earlier filings, oldest first).
+
+    ``tokenize`` turns an answer into content terms (default ``TermFilter()``); ``history_points``
+    may be given when the caller already holds them (e.g. from the store, with date flags).
+    """
+    points = tuple(history_points) if history_points is not None else tuple(history_point(s) for s in history)
+    stats = tone_stats(current.tone, [p.tone for p in points])
+    terms_in: tuple[tuple[str, float], ...] = ()
+    terms_out: tuple[tuple[str, float], ...] = ()
+    if history:
+        tokenize = tokenize or TermFilter()
+        terms_in, terms_out = distinctive_terms(
+            term_counts([current], tokenize),
+            term_counts(history, tokenize),
+            prior_scale=prior_scale,
+            min_z=min_z,
+            top=top_terms,
+        )
+    return Comparison(
+        current=current,
+        history=points,
+        tone_change_prev=stats.change_prev,
+        tone_z=stats.z,
+        themes=theme_deltas(current, points),
+        terms_in=terms_in,
+        terms_out=terms_out,
+        movers=movers(current, history, top=top_movers),
+        tone_mean=stats.mean,
+        tone_std=stats.std,
+        undated=undated,
+    )
+
+
+# -- choosing the current filing and its history from a store ----------------------------------
+
+
+def pick_current(rows: Sequence["StoredFiling"], date: str | None = None) -> "StoredFiling":
+    """The filing to report: on ``date`` (an ISO date or a filing-id prefix; the last one stored that
+    day), else the latest with a valid date, else the last stored. ``rows`` in ``Store.filings`` order."""
+    if not rows:
+        raise IrtoneError("store", "the company has no stored filings")
+    if date:
+        chosen = [r for r in rows if r.date == date or (len(date) >= 6 and r.filing_id.startswith(date))]
+        if not chosen:
+            dates = ", ".join(sorted({r.date or "?" for r in rows if r.date_valid})[-5:]) or "none valid"
+            raise IrtoneError(rows[0].company, f"no filing on {date} (latest dates: {dates})")
+        return chosen[-1]
+    dated = [r for r in rows if r.date_valid]
+    return dated[-1] if dated else rows[-1]
+
+
+def earlier(
+    rows: Sequence["StoredFiling"], filing_id: str, date: str | None, date_valid: bool, seq: int | None
+) -> tuple[list["StoredFiling"], int]:
+    """(the dated filings before the given one, oldest first; how many stored filings are undated).
+
+    Same date: those stored earlier count as earlier (``seq`` None = not stored, so after all).
+    A current filing with a garbled date is compared with every dated filing.
+    """
+    others = [r for r in rows if r.filing_id != filing_id]
+    undated = sum(1 for r in others if not r.date_valid)
+    dated = [r for r in others if r.date_valid]
+    if not date_valid:
+        return dated, undated
+    limit = seq if seq is not None else math.inf
+    before = [r for r in dated if (r.date or "") < (date or "") or (r.date == date and r.seq < limit)]
+    return before, undated
+
+
+def comparison_for(
+    store: "Store",
+    company: str,
+    *,
+    date: str | None = None,
+    current: FilingScore | None = None,
+    tokenize: Tokenize | None = None,
+    **options,
+) -> Comparison:
+    """Compare a company's filing with its earlier stored ones.
+
+    ``current``: a scored filing (stored or not, e.g. ``analyze --no-store``); else the one
+    ``pick_current`` chooses. ``company``: code, name or key as ``Store.resolve`` takes.
+    """
+    from nlp.store import date_is_valid
+
+    rows = store.filings(company)
+    if current is None:
+        row = pick_current(rows, date)
+        current = store.get(row.filing_id)
+        seq: int | None = row.seq
+        valid = row.date_valid
+    else:
+        stored = store.filing(current.filing.filing_id)
+        seq = stored.seq if stored is not None else None
+        valid = date_is_valid(current.filing.date)
+    before, undated = earlier(rows, current.filing.filing_id, current.filing.date, valid, seq)
+    history = [store.get(r.filing_id) for r in before]
+    return compare(
+        current,
+        history,
+        tokenize=tokenize,
+        undated=undated,
+        history_points=[r.history_point() for r in before],
+        **options,
+    )

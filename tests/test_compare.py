@@ -1,0 +1,183 @@
+"""Comparison math against hand-computed numbers (fictional companies from report_factory)."""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+import pytest
+from report_factory import single_filing, xinghe_filings
+
+from nlp.compare import (
+    TermFilter,
+    compare,
+    comparison_for,
+    distinctive_terms,
+    key_answers,
+    load_stopwords,
+    log_odds_z,
+    tone_stats,
+)
+from nlp.records import IrtoneError
+from nlp.store import Store
+
+VOCAB = ["算力", "数据中心", "客户", "生产线", "产能", "订单", "定增", "扩产"]
+
+
+def vocab_tokenize(text: str) -> list[str]:
+    """A stand-in tokenizer whose counts are easy to work out by hand."""
+    return re.findall("|".join(VOCAB), text)
+
+
+# Hand computation for 星河云算 (990001): history tones 0.2, 0.4, -0.1; current 0.6.
+# mean = 0.5 / 3 = 0.166667; deviations 0.033333, 0.233333, -0.266667; squares sum 0.126667;
+# sample sd = sqrt(0.126667 / 2) = 0.251661; z = (0.6 - 0.166667) / 0.251661 = 1.721892.
+def test_tone_change_and_z_against_own_history():
+    f1, f2, f3, f4, _ = xinghe_filings()
+    c = compare(f4, [f1, f2, f3], tokenize=vocab_tokenize)
+    assert c.tone_change_prev == pytest.approx(0.7)
+    assert c.tone_mean == pytest.approx(0.166667, abs=1e-6)
+    assert c.tone_std == pytest.approx(0.251661, abs=1e-6)
+    assert c.tone_z == pytest.approx(1.721892, abs=1e-6)
+    assert c.tone_trend == (0.2, 0.4, -0.1, 0.6)
+    assert [h.date for h in c.history] == ["2021-03-10", "2021-09-15", "2022-04-20"]
+
+
+def test_tone_z_undefined_with_one_earlier_filing_or_flat_history():
+    assert tone_stats(0.5, [0.1]).z is None
+    assert tone_stats(0.5, [0.1]).change_prev == pytest.approx(0.4)
+    flat = tone_stats(0.5, [0.2, 0.2, 0.2])
+    assert (flat.z, flat.std, flat.mean) == (None, 0.0, pytest.approx(0.2))
+    assert tone_stats(0.5, []) == tone_stats(0.0, [])  # all None
+
+
+# Shares (tagged / answers): f1 capex .5; f2 financing .5, capex 1; f3 financing .5;
+# f4 ai_compute 2/4 = .5, capex 1/4 = .25. Intensity = mean of 0.9 (tagged) / 0.1 (not).
+def test_theme_deltas_hand_computed():
+    f1, f2, f3, f4, _ = xinghe_filings()
+    c = compare(f4, [f1, f2, f3], tokenize=vocab_tokenize)
+    d = {t.theme: t for t in c.themes}
+    assert [t.theme for t in c.themes] == ["ai_compute", "capex", "domestic_chips", "financing"]
+    ai, capex, fin = d["ai_compute"], d["capex"], d["financing"]
+    assert (ai.share, ai.share_change_prev, ai.share_change_mean) == (0.5, 0.5, 0.5)
+    assert ai.intensity == pytest.approx(0.5)  # (0.9 + 0.9 + 0.1 + 0.1) / 4
+    assert ai.intensity_change_prev == pytest.approx(0.4)
+    assert capex.share_change_prev == pytest.approx(0.25)  # 0.25 - 0 (f3)
+    assert capex.share_change_mean == pytest.approx(-0.25)  # 0.25 - (0.5 + 1 + 0) / 3
+    assert capex.intensity_change_mean == pytest.approx(-0.2)  # 0.3 - (0.5 + 0.9 + 0.1) / 3
+    assert fin.share_change_prev == pytest.approx(-0.5)
+    assert fin.share_change_mean == pytest.approx(-1 / 3)
+    assert c.share_trend("capex") == (0.5, 1.0, 0.0, 0.25)
+
+
+# Earlier answers' tones: .3 .1 .5 .4 -.3 .1 → mean 1.1 / 6 = 0.183333; themes seen: capex, financing.
+def test_movers_hand_computed():
+    f1, f2, f3, f4, _ = xinghe_filings()
+    c = compare(f4, [f1, f2, f3], tokenize=vocab_tokenize)
+    got = [(m.index, round(m.tone_change_mean, 6), m.new_themes, round(m.score, 6)) for m in c.movers]
+    assert got == [
+        (0, 0.716667, ("ai_compute",), 1.716667),
+        (1, 0.516667, ("ai_compute",), 1.516667),
+        (2, 0.316667, (), 0.316667),
+        (3, 0.116667, (), 0.116667),
+    ]
+    assert c.movers[0].answer.theme("ai_compute").evidence.terms == ("数据中心", "算力")
+    assert len(compare(f4, [f1, f2, f3], tokenize=vocab_tokenize, top_movers=2).movers) == 2
+
+
+# a = {x: 3, y: 1}, b = {x: 1, y: 5}, prior = a + b = {x: 4, y: 6} (scale 1), α0 = 10, n_a = 4, n_b = 6.
+# δx = log(7 / 7) - log(5 / 11) = 0.788457; var = 1/7 + 1/5; z = 0.788457 / 0.585540 = 1.346547.
+# δy = log(7 / 7) - log(11 / 5) = -0.788457; var = 1/7 + 1/11; z = -1.630750.
+def test_log_odds_with_informative_dirichlet_prior_hand_computed():
+    z = log_odds_z(Counter(x=3, y=1), Counter(x=1, y=5), prior_scale=1.0)
+    assert z["x"] == pytest.approx(1.346547, abs=1e-6)
+    assert z["y"] == pytest.approx(-1.630750, abs=1e-6)
+    # An explicit background prior: terms it lacks are skipped.
+    z = log_odds_z(Counter(x=3, y=1), Counter(x=1, y=5), prior=Counter(x=10), prior_scale=0.5)
+    assert set(z) == {"x"}
+    a_w, alpha0 = 5.0, 5.0
+    delta = math.log((3 + a_w) / (4 + alpha0 - 3 - a_w)) - math.log((1 + a_w) / (6 + alpha0 - 1 - a_w))
+    assert z["x"] == pytest.approx(delta / math.sqrt(1 / (3 + a_w) + 1 / (1 + a_w)))
+
+
+# Current (f4) counts: 算力 2, 数据中心 1, 客户 1, 生产线 1, 产能 1, 订单 1 (n = 7); history: 生产线 1,
+# 产能 1, 订单 1, 客户 1, 定增 2, 扩产 2 (n = 8). Prior 0.1 × all counts: α(算力) = 0.2, α0 = 1.5.
+# z(算力) = [log(2.2 / 6.3) - log(0.2 / 9.3)] / sqrt(1/2.2 + 1/0.2) = 1.193476.
+def test_terms_in_and_out():
+    f1, f2, f3, f4, _ = xinghe_filings()
+    c = compare(f4, [f1, f2, f3], tokenize=vocab_tokenize, min_z=0.5)
+    assert [t for t, _ in c.terms_in] == ["算力", "数据中心"]
+    assert c.terms_in[0][1] == pytest.approx(1.193476, abs=1e-6)
+    assert [t for t, _ in c.terms_out] == ["定增", "扩产"]  # equal z: alphabetical by code point
+    assert c.terms_out[0][1] == pytest.approx(-1.081687, abs=1e-6)
+    # At the default 1.96 nothing this small is significant.
+    c = compare(f4, [f1, f2, f3], tokenize=vocab_tokenize)
+    assert (c.terms_in, c.terms_out) == ((), ())
+
+
+def test_distinctive_terms_top_and_empty():
+    current = Counter({"新词": 30, "共有": 10})
+    earlier = Counter({"旧词": 40, "共有": 12})
+    terms_in, terms_out = distinctive_terms(current, earlier, top=1)
+    assert [t for t, _ in terms_in] == ["新词"] and [t for t, _ in terms_out] == ["旧词"]
+    assert distinctive_terms(Counter(), earlier) == ((), ())
+
+
+def test_single_filing_has_no_history_and_no_crash():
+    score = single_filing()
+    c = compare(score, [])
+    assert c.history == () and c.previous is None
+    assert (c.tone_change_prev, c.tone_z, c.tone_mean, c.tone_std) == (None, None, None, None)
+    assert all(d.share_change_prev is None and d.intensity_change_mean is None for d in c.themes)
+    assert (c.terms_in, c.terms_out, c.movers) == ((), (), ())
+    assert c.tone_trend == (score.tone,)
+    assert key_answers(score) == (1, 0)  # both one theme; |0.6| beats |0.2|
+
+
+def test_comparison_for_picks_latest_dated_and_leaves_garbled_out(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        for f in reversed(xinghe_filings()):  # stored newest first, garbled first of all
+            store.put(f)
+        c = comparison_for(store, "星河云算", tokenize=vocab_tokenize)
+        assert c.current.filing.date == "2023-05-18"
+        assert [h.date for h in c.history] == ["2021-03-10", "2021-09-15", "2022-04-20"]
+        assert c.undated == 1
+        assert c.tone_z == pytest.approx(1.721892, abs=1e-6)
+        earlier = comparison_for(store, "990001", date="2021-09-15", tokenize=vocab_tokenize)
+        assert [h.date for h in earlier.history] == ["2021-03-10"]
+        assert earlier.tone_change_prev == pytest.approx(0.2) and earlier.tone_z is None
+        first = comparison_for(store, "990001", date="2021-03-10", tokenize=vocab_tokenize)
+        assert first.history == () and first.movers == ()
+        # The garbled filing itself, chosen by id: compared with every dated filing.
+        garbled_id = xinghe_filings()[4].filing.filing_id
+        odd = comparison_for(store, "990001", date=garbled_id[:8], tokenize=vocab_tokenize)
+        assert len(odd.history) == 4 and odd.undated == 0
+        with pytest.raises(IrtoneError, match="no filing on 2020-01-01"):
+            comparison_for(store, "990001", date="2020-01-01")
+
+
+def test_same_day_filings_are_ordered_by_storage(tmp_path):
+    f1, f2, *_ = xinghe_filings()
+    import dataclasses
+
+    same_day = dataclasses.replace(f2, filing=dataclasses.replace(f2.filing, filing_id="same-day", date=f1.filing.date))
+    with Store(tmp_path / "s.db") as store:
+        store.put(f1)
+        store.put(same_day)
+        c = comparison_for(store, "990001", tokenize=vocab_tokenize)
+    assert c.current.filing.filing_id == "same-day"
+    assert [h.filing_id for h in c.history] == [f1.filing.filing_id]
+
+
+def test_term_filter_drops_stopwords_numbers_punctuation_and_single_characters():
+    terms = TermFilter()("公司的数据中心建设进展顺利，2023年投资5亿元。我们认为IDC、ＧＰＵ需求旺盛，谢谢关注！")
+    assert terms == ["数据中心", "建设", "进展", "顺利", "投资", "亿元", "IDC", "GPU", "需求", "旺盛"]
+
+
+def test_stopwords_file_has_provenance_and_courtesy_words():
+    from importlib import resources
+
+    text = resources.files("nlp.data").joinpath("stopwords.txt").read_text(encoding="utf-8")
+    assert text.startswith("# irtone stopwords") and "Provenance" in text
+    words = load_stopwords()
+    assert {"谢谢", "我们", "公司", "以及"} <= words and "算力" not in words
