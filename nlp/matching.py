@@ -30,7 +30,12 @@ class TermMatcher:
     ``entries`` are (term, key) pairs; a term may carry several keys (it is then reported once per key).
     """
 
-    def __init__(self, entries: Iterable[tuple[str, Hashable]], tokenizer):
+    def __init__(self, entries: Iterable[tuple[str, Hashable]], tokenizer, inside_tokens: bool = False):
+        # inside_tokens: also find one-token terms inside longer tokens (稳步 in 稳步增长). Right for
+        # tone words, which jieba often glues to their neighbours; wrong for theme terms, where a
+        # term inside an unrelated word (芯片 in 核酸芯片) is exactly what must not match.
+        self.inside_tokens = inside_tokens
+        self._single: dict[str, list[tuple[str, Hashable]]] = {}
         self._by_first: dict[str, list[tuple[tuple[str, ...], str, Hashable]]] = {}
         self._regexes: list[tuple[re.Pattern, Hashable, str]] = []
         seen = set()
@@ -45,6 +50,9 @@ class TermMatcher:
             if not toks:
                 continue
             self._by_first.setdefault(_fold(toks[0]), []).append((tuple(_fold(t) for t in toks), term, key))
+            if len(toks) == 1 and len(toks[0]) >= 2:
+                self._single.setdefault(_fold(toks[0]), []).append((term, key))
+        self._max_single = max((len(w) for w in self._single), default=0)
         for cands in self._by_first.values():
             cands.sort(key=lambda c: -len(c[0]))  # longest first
 
@@ -57,6 +65,8 @@ class TermMatcher:
         for i, tok in enumerate(folded):
             cands = self._by_first.get(tok)
             if not cands:
+                if self.inside_tokens and len(tok) >= 3:
+                    out.extend(self._inside(tok, i))
                 continue
             for seq, term, key in cands:
                 if blocked.get(key, 0) > i:
@@ -79,6 +89,23 @@ class TermMatcher:
                     last = bisect.bisect_left(starts, mo.end())
                     out.append(Match(mo.group(0), key, first, max(last, first + 1), entry))
         return out
+
+
+    def _inside_impl(self, tok: str, i: int) -> list[Match]:
+        found, j = [], 0
+        while j < len(tok) - 1:
+            for k in range(min(self._max_single, len(tok) - j), 1, -1):
+                if k == len(tok):
+                    continue
+                hits = self._single.get(tok[j : j + k])
+                if hits:
+                    found.extend(Match(term, key, i, i + 1, term) for term, key in hits)
+                    j += k - 1
+                    break
+            j += 1
+        return found
+
+    _inside = _inside_impl
 
 
 def _fold(token: str) -> str:

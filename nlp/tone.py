@@ -104,7 +104,7 @@ class ToneFeaturizer:
             weights[(cat, word)] = w
             entries.append((word, cat))
         self._weights = weights
-        self._matcher = TermMatcher(entries, tokenizer)
+        self._matcher = TermMatcher(entries, tokenizer, inside_tokens=True)
 
     def analyze(self, tokens: Sequence[str]) -> ToneAnalysis:
         matches = self._matcher.find(tokens)
@@ -149,6 +149,7 @@ class ToneFeaturizer:
                 if cat in cats:
                     m = cats[cat]
                     polar.append((m.first, m.last, m.term, cat, self._weights[(cat, m.entry)]))
+        polar = _resolve_overlaps(polar)
         contributions = []
         pos = neg = promised = 0.0
         polar_starts = {p[0] for p in polar}
@@ -202,13 +203,27 @@ class ToneFeaturizer:
         ), dtype=float)
 
 
+def _resolve_overlaps(polar: list) -> list:
+    """Where polar matches overlap (降低 inside 降低成本, a regex over a word) the longest wins;
+    several words found inside one glued token (稳步 and 增长 in 稳步增长) all count."""
+    polar = sorted(polar, key=lambda p: (-(p[1] - p[0]), -len(p[2]), p[0]))
+    kept: list = []
+    for p in polar:
+        clash = [q for q in kept if q[0] < p[1] and p[0] < q[1]]
+        one_token = p[1] - p[0] == 1
+        if clash and not (one_token and all(q[1] - q[0] == 1 and p[2] not in q[2] for q in clash)):
+            continue
+        kept.append(p)
+    return sorted(kept, key=lambda p: (p[0], p[1]))
+
+
 class ToneModel:
     """Ridge regression from tone features to the labelled tone (scaled to [-1, 1]).
 
     Parameters: ``alpha`` (ridge penalty). Learned: ``coef_``, ``intercept_``, ``mean_``, ``scale_``.
     """
 
-    def __init__(self, alpha: float = 10.0):
+    def __init__(self, alpha: float = 30.0):
         self.alpha = alpha
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> "ToneModel":
