@@ -170,7 +170,7 @@ def log_odds_z(
     With α_w = prior_scale · prior[w] (prior defaults to a + b) and α0 = Σ α_w:
         δ_w = log((a_w + α_w) / (n_a + α0 - a_w - α_w)) - log((b_w + α_w) / (n_b + α0 - b_w - α_w))
         var(δ_w) ≈ 1 / (a_w + α_w) + 1 / (b_w + α_w),   z_w = δ_w / √var(δ_w)
-    Terms with no prior mass are skipped (their log-odds are undefined).
+    Terms with no prior mass, or that make up a whole corpus, are skipped (their log-odds are undefined).
     """
     if prior is None:
         prior = counts_a + counts_b
@@ -184,7 +184,10 @@ def log_odds_z(
         if not a_w:
             continue
         ya, yb = counts_a.get(w, 0), counts_b.get(w, 0)
-        delta = math.log((ya + a_w) / (n_a + alpha0 - ya - a_w)) - math.log((yb + a_w) / (n_b + alpha0 - yb - a_w))
+        rest_a, rest_b = n_a + alpha0 - ya - a_w, n_b + alpha0 - yb - a_w
+        if rest_a <= 0 or rest_b <= 0:  # the term is all there is: its odds are infinite
+            continue
+        delta = math.log((ya + a_w) / rest_a) - math.log((yb + a_w) / rest_b)
         var = 1.0 / (ya + a_w) + 1.0 / (yb + a_w)
         out[w] = delta / math.sqrt(var)
     return out

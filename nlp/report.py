@@ -1,0 +1,637 @@
+"""Render a ``Comparison`` (and a company's history) for people and for machines.
+
+People: ``Report(comparison, labels)`` is a rich renderable (``__rich_console__``) made of smaller ones
+(``Header``, ``ThemeTable``, ``ToneGauge``, ``WhatChanged``, ``KeyAnswers``); ``HistoryTable`` lists a
+company's filings. They only arrange numbers computed by ``nlp.compare``. Every piece of filing text
+goes into ``rich.text.Text`` objects, never into markup strings, so ``[bold]`` in an answer stays
+literal; HTML and SVG exports escape it (``export``). Colour comes from the console: none when stdout
+is not a terminal.
+
+Machines: ``to_json(comparison, labels)`` returns a dict with these keys (floats unrounded; ``null``
+where a value is undefined, e.g. without earlier filings):
+
+- ``schema``: ``"irtone.report/1"``
+- ``company``: ``{code, name, company}``
+- ``filing``: ``{filing_id, date, date_valid, activity, participants, source, kind, answers, model_version}``
+- ``tone``: ``{value, label, change_prev, z, history_mean, history_std, trend}``; ``change_prev`` =
+  tone − previous filing's tone; ``z`` = (tone − history_mean) / history_std (sample sd, needs ≥ 2
+  earlier filings and sd > 0); ``trend`` = filing tones oldest first, ending with this one.
+- ``themes``: list of ``{theme, label, share, intensity, share_change_prev, share_change_mean,
+  intensity_change_prev, intensity_change_mean, share_trend}`` (changes are current − previous and
+  current − mean of the earlier filings, as fractions, not percentage points).
+- ``previous``: ``{filing_id, date}`` of the previous filing, or ``null``.
+- ``history``: the earlier filings, oldest first: ``{filing_id, date, date_valid, activity, answers,
+  tone, theme_share, theme_intensity}``; ``undated_filings``: stored filings left out for a garbled date.
+- ``terms_in`` / ``terms_out``: ``[{term, z}]``, log-odds z-scores (Monroe et al. 2008) of terms more /
+  less used than in the earlier filings.
+- ``movers``: ``[{index, number, question, answer, tone, tone_label, tone_change_mean, new_themes,
+  score, themes: [{theme, score, evidence: {terms, sentence, start, end} | null}]}]`` (tagged themes only).
+"""
+from __future__ import annotations
+
+import io
+import json
+import math
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from rich import box
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from nlp.records import Comparison, FilingScore, HistoryPoint, IrtoneError, ScoredAnswer
+
+SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
+_PARTIAL = " ▏▎▍▌▋▊▉"
+SCHEMA = "irtone.report/1"
+EXPORT_WIDTH = 100
+MAX_TREND = 24  # sparkline points shown (the most recent)
+MAX_PARTICIPANTS = 6
+ANSWER_CHARS = 260  # answer text shown per key answer, around its evidence
+
+Labels = Mapping[str, str]
+
+
+# -- small text helpers ---------------------------------------------------------------------------
+
+
+def sparkline(values: Sequence[float], lo: float | None = None, hi: float | None = None) -> str:
+    """One block character per value, scaled between ``lo`` and ``hi`` (default: the series' range).
+
+    A flat series is drawn at mid height.
+    """
+    if not values:
+        return ""
+    lo = min(values) if lo is None else lo
+    hi = max(values) if hi is None else hi
+    if hi - lo <= 1e-12:
+        return SPARK_BLOCKS[3] * len(values)
+    top = len(SPARK_BLOCKS) - 1
+    out = []
+    for v in values:
+        level = (min(max(v, lo), hi) - lo) / (hi - lo)
+        out.append(SPARK_BLOCKS[int(round(level * top))])
+    return "".join(out)
+
+
+def bar(fraction: float, width: int = 10) -> str:
+    """A horizontal bar of ``width`` cells filled to ``fraction`` (eighth-cell resolution)."""
+    fraction = min(max(fraction, 0.0), 1.0)
+    eighths = int(round(fraction * width * 8))
+    full, part = divmod(eighths, 8)
+    text = "█" * full + (_PARTIAL[part] if part else "")
+    return text.ljust(width)
+
+
+def signed(value: float | None, digits: int = 2) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:+.{digits}f}"
+    return text.replace("-", "−")
+
+
+def points(value: float | None) -> str:
+    """A change in share as percentage points."""
+    if value is None:
+        return "–"
+    return signed(value * 100, 0) + "pp"
+
+
+def _label(labels: Labels | None, theme: str) -> str:
+    return (labels or {}).get(theme, theme)
+
+
+def _tone_style(value: float) -> str:
+    if value > 0.05:
+        return "green"
+    if value < -0.05:
+        return "red"
+    return "yellow"
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- renderables -------------------------------------------------------------------------------
+
+
+class Header:
+    """Company, code, date, activity, participants and provenance of the filing."""
+
+    def __init__(self, score: FilingScore, date_valid: bool = True):
+        self.score = score
+        self.date_valid = date_valid
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        f = self.score.filing
+        title = Text(f.name or f.company or "unknown company", style="bold")
+        if f.code:
+            title.append(f"  {f.code}", style="cyan")
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column(overflow="fold")
+        if f.company and f.company != f.name:
+            grid.add_row("Company", Text(f.company))
+        date = Text(f.date or "unknown")
+        if not self.date_valid:
+            date.append("  (unreadable date: not placed in the history)", style="red")
+        grid.add_row("Date", date)
+        if f.activity_types:
+            grid.add_row("Activity", Text("、".join(f.activity_types)))
+        if f.participants:
+            shown = "、".join(f.participants[:MAX_PARTICIPANTS])
+            more = len(f.participants) - MAX_PARTICIPANTS
+            grid.add_row("Participants", Text(shown + (f" … (+{more})" if more > 0 else "")))
+        grid.add_row(
+            "Answers",
+            Text(f"{len(self.score.answers)}   filing {f.filing_id}   model {self.score.model_version}"),
+        )
+        grid.add_row("Source", Text(f.source))
+        yield Panel(grid, title=title, title_align="left", box=box.ROUNDED)
+
+
+class ThemeTable:
+    """Each theme's share of answers (bar), its changes and its trend across filings."""
+
+    def __init__(self, comparison: Comparison, labels: Labels | None = None):
+        self.comparison = comparison
+        self.labels = labels
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        c = self.comparison
+        has_history = bool(c.history)
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
+        table.add_column("Theme", no_wrap=True)
+        table.add_column("Share of answers", no_wrap=True)
+        if has_history:
+            table.add_column("Δ prev", justify="right", no_wrap=True)
+            table.add_column("Δ mean", justify="right", no_wrap=True)
+        table.add_column("Intensity", justify="right", no_wrap=True)
+        if has_history:
+            table.add_column("Trend", no_wrap=True)
+        for d in c.themes:
+            row: list[Text] = [
+                Text(_label(self.labels, d.theme)),
+                Text(bar(d.share), style="cyan") + Text(f" {d.share * 100:3.0f}%"),
+            ]
+            if has_history:
+                row.append(Text(points(d.share_change_prev), style=_change_style(d.share_change_prev)))
+                row.append(Text(points(d.share_change_mean), style=_change_style(d.share_change_mean)))
+            row.append(Text(f"{d.intensity:.2f}"))
+            if has_history:
+                trend = c.share_trend(d.theme)[-MAX_TREND:]
+                row.append(Text(sparkline(trend, lo=0.0, hi=max(max(trend), 1e-9)), style="cyan"))
+            table.add_row(*row)
+        yield table
+
+
+def _change_style(value: float | None) -> str:
+    if value is None or abs(value) < 0.05:
+        return "dim"
+    return "bold"
+
+
+class ToneGauge:
+    """The filing's tone on a −1…+1 gauge, its change, its z-score and the trend."""
+
+    WIDTH = 31
+
+    def __init__(self, comparison: Comparison):
+        self.comparison = comparison
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        c = self.comparison
+        tone = c.current.tone
+        style = _tone_style(tone)
+        line = Text("Tone ", style="bold")
+        line.append(signed(tone), style=f"bold {style}")
+        line.append(f"  {c.current.tone_label}", style=style)
+        yield line
+        slot = int(round((min(max(tone, -1.0), 1.0) + 1) / 2 * (self.WIDTH - 1)))
+        gauge = Text("−1 ├", style="dim")
+        for i in range(self.WIDTH):
+            if i == slot:
+                gauge.append("●", style=f"bold {style}")
+            elif i == self.WIDTH // 2:
+                gauge.append("┼", style="dim")
+            else:
+                gauge.append("─", style="dim")
+        gauge.append("┤ +1", style="dim")
+        yield gauge
+        if not c.history:
+            return
+        stats = Text("vs previous ")
+        stats.append(signed(c.tone_change_prev), style="bold")
+        stats.append("   z ")
+        if c.tone_z is None:
+            reason = "needs 2+ earlier filings" if len(c.history) < 2 else "earlier tones all equal"
+            stats.append(f"n/a ({reason})", style="dim")
+        else:
+            stats.append(signed(c.tone_z), style="bold")
+        if c.tone_mean is not None:
+            spread = f", sd {c.tone_std:.2f}" if c.tone_std is not None else ""
+            stats.append(f"   history mean {signed(c.tone_mean)}{spread}, {len(c.history)} filings", style="dim")
+        yield stats
+        trend = c.tone_trend[-MAX_TREND:]
+        spark = Text("trend ")
+        spark.append(sparkline(trend), style=style)
+        spark.append(f"  {signed(min(trend))} … {signed(max(trend))}, oldest → this filing", style="dim")
+        yield spark
+
+
+class WhatChanged:
+    """Terms in and out, themes up and down, and the tone's z-score, in a few lines."""
+
+    def __init__(self, comparison: Comparison, labels: Labels | None = None, top: int = 8):
+        self.comparison = comparison
+        self.labels = labels
+        self.top = top
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        c = self.comparison
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column(overflow="fold")
+        prev = c.previous
+        assert prev is not None
+        tone = Text(f"{signed(c.tone_change_prev)} vs previous filing ({prev.date or 'undated'})")
+        if c.tone_z is not None:
+            tone.append(f"; z {signed(c.tone_z)} against {len(c.history)} earlier filings")
+            if abs(c.tone_z) >= 2:
+                tone.append("  unusual", style="bold")
+        grid.add_row("Tone", tone)
+        ups = sorted((d for d in c.themes if (d.share_change_prev or 0) >= 0.01), key=lambda d: -(d.share_change_prev or 0))
+        downs = sorted((d for d in c.themes if (d.share_change_prev or 0) <= -0.01), key=lambda d: d.share_change_prev or 0)
+        grid.add_row("Themes up", self._themes(ups))
+        grid.add_row("Themes down", self._themes(downs))
+        grid.add_row("Terms in", self._terms(c.terms_in, "green"))
+        grid.add_row("Terms out", self._terms(c.terms_out, "red"))
+        if c.undated:
+            grid.add_row("Undated", Text(f"{c.undated} stored filing(s) with unreadable dates not compared"))
+        yield grid
+
+    def _themes(self, deltas: Iterable) -> Text:
+        out = Text()
+        for i, d in enumerate(deltas):
+            if i:
+                out.append(" · ")
+            out.append(_label(self.labels, d.theme))
+            out.append(f" {points(d.share_change_prev)}", style="bold")
+        return out if out.plain else Text("none", style="dim")
+
+    def _terms(self, terms: Sequence[tuple[str, float]], style: str) -> Text:
+        out = Text()
+        for i, (term, z) in enumerate(terms[: self.top]):
+            if i:
+                out.append(" · ")
+            out.append(term, style=style)
+            out.append(f" {signed(z, 1)}", style="dim")
+        return out if out.plain else Text("none significant", style="dim")
+
+
+def highlight_answer(answer: ScoredAnswer, limit: int = ANSWER_CHARS) -> Text:
+    """The answer with its evidence sentences underlined, evidence terms bold and tone terms coloured,
+    clipped to ``limit`` characters around the first evidence sentence."""
+    text = answer.answer
+    rich_text = Text(text)
+    first = None
+    for theme in answer.themes:
+        ev = theme.evidence
+        if not theme.tagged or ev is None:
+            continue
+        start, end = ev.start, ev.end
+        if text[start:end] != ev.sentence:  # offsets that do not match the text are not trusted
+            start = text.find(ev.sentence) if ev.sentence else -1
+            end = start + len(ev.sentence)
+        if start < 0:
+            start, end = 0, len(text)
+        else:
+            rich_text.stylize("underline", start, end)
+            first = start if first is None else min(first, start)
+        for term in ev.terms:
+            if not term:
+                continue
+            pos = text.find(term, start, end)
+            while pos >= 0:
+                rich_text.stylize("bold yellow", pos, pos + len(term))
+                pos = text.find(term, pos + len(term), end)
+    for term in answer.tone.terms:
+        if term.term and text[term.start : term.start + len(term.term)] == term.term:
+            style = "green" if term.weight > 0 else "red" if term.weight < 0 else ""
+            if style:
+                rich_text.stylize(style, term.start, term.start + len(term.term))
+    if len(text) <= limit:
+        return rich_text
+    begin = max(0, min(first or 0, len(text) - limit) - 20) if first else 0
+    clipped = rich_text[begin : begin + limit]
+    if begin > 0:
+        clipped = Text("…") + clipped
+    if begin + limit < len(text):
+        clipped.append("…")
+    return clipped
+
+
+class KeyAnswers:
+    """The answers that moved most (with history) or the most telling ones (without), with evidence."""
+
+    def __init__(self, comparison: Comparison, labels: Labels | None = None, limit: int = 3):
+        self.comparison = comparison
+        self.labels = labels
+        self.limit = limit
+
+    def items(self) -> list[tuple[int, ScoredAnswer, float | None, tuple[str, ...]]]:
+        c = self.comparison
+        if c.movers:
+            return [(m.index, m.answer, m.tone_change_mean, m.new_themes) for m in c.movers[: self.limit]]
+        from nlp.compare import key_answers
+
+        return [(i, c.current.answers[i], None, ()) for i in key_answers(c.current, self.limit)]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        items = self.items()
+        if not items:
+            yield Text("No answers in this filing.", style="dim")
+            return
+        for index, answer, change, new in items:
+            head = Text(no_wrap=True, overflow="ellipsis")  # one line: the answer below matters more
+            head.append(f"#{answer.number if answer.number is not None else index + 1} ", style="bold")
+            head.append(Text(_clip(answer.question, 200) or "(no question)", style="bold"))
+            yield head
+            meta = Text("  tone ")
+            meta.append(signed(answer.tone.score), style=_tone_style(answer.tone.score))
+            if change is not None:
+                meta.append(f" ({signed(change)} vs earlier answers)", style="dim")
+            if answer.tagged:
+                meta.append("  themes ")
+                for i, theme in enumerate(answer.tagged):
+                    if i:
+                        meta.append(", ")
+                    meta.append(_label(self.labels, theme), style="cyan")
+                    if theme in new:
+                        meta.append(" new", style="bold magenta")
+            yield meta
+            yield Padding(highlight_answer(answer), (0, 0, 1, 2))
+
+
+class Report:
+    """The whole analyst report of one filing against the company's earlier ones."""
+
+    def __init__(self, comparison: Comparison, labels: Labels | None = None, answers: int = 3):
+        self.comparison = comparison
+        self.labels = labels
+        self.answers = answers
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from nlp.store import date_is_valid
+
+        c = self.comparison
+        yield Header(c.current, date_is_valid(c.current.filing.date))
+        yield Rule(Text("Themes", style="bold"), align="left")
+        yield ThemeTable(c, self.labels)
+        yield Rule(Text("Tone", style="bold"), align="left")
+        yield ToneGauge(c)
+        if c.history:
+            yield Rule(Text("What changed", style="bold"), align="left")
+            yield WhatChanged(c, self.labels)
+            title = "Answers that moved most" if c.movers else "Key answers"
+        else:
+            note = "No earlier filings of this company in the store: nothing to compare with yet."
+            if c.undated:
+                note += f" ({c.undated} stored filing(s) have unreadable dates.)"
+            yield Text(note, style="dim")
+            title = "Key answers"
+        yield Rule(Text(title, style="bold"), align="left")
+        yield KeyAnswers(c, self.labels, self.answers)
+
+
+class HistoryTable:
+    """One row a filing: date, activity, answers, tone and each theme's share."""
+
+    def __init__(self, rows: Sequence[Any], labels: Labels | None = None, title: str | None = None):
+        self.rows = rows  # StoredFiling-like: date, date_valid, activity, n_answers, tone, theme_share
+        self.labels = labels
+        self.title = title
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        themes: list[str] = []
+        for r in self.rows:
+            for t in r.theme_share:
+                if t not in themes:
+                    themes.append(t)
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=Text(self.title) if self.title else None)
+        table.add_column("Date", no_wrap=True)
+        table.add_column("Activity", overflow="ellipsis", no_wrap=True, max_width=14)
+        table.add_column("Ans", justify="right")
+        table.add_column("Tone", justify="right")
+        for t in themes:
+            table.add_column(Text(_label(self.labels, t)), justify="right", no_wrap=True)
+        for r in self.rows:
+            date = Text(r.date or "?")
+            if not r.date_valid:
+                date.stylize("red")
+                date.append("?", style="red")
+            activity = "、".join(r.activity) if isinstance(r.activity, (tuple, list)) else str(r.activity)
+            table.add_row(
+                date,
+                Text(activity),
+                Text(str(r.n_answers)),
+                Text(signed(r.tone), style=_tone_style(r.tone)),
+                *[Text(f"{r.theme_share.get(t, 0.0) * 100:.0f}%") for t in themes],
+            )
+        yield table
+        if len(self.rows) > 1:
+            tones = [r.tone for r in self.rows if r.date_valid][-MAX_TREND:]
+            if len(tones) > 1:
+                yield Text("tone trend ") + Text(sparkline(tones)) + Text("  (dated filings)", style="dim")
+
+
+# -- JSON ------------------------------------------------------------------------------------
+
+
+def _answer_json(index: int, answer: ScoredAnswer) -> dict[str, Any]:
+    return {
+        "index": index,
+        "number": answer.number,
+        "question": answer.question,
+        "answer": answer.answer,
+        "tone": answer.tone.score,
+        "tone_label": answer.tone.label,
+        "themes": [
+            {
+                "theme": t.theme,
+                "score": t.score,
+                "evidence": None
+                if t.evidence is None
+                else {
+                    "terms": list(t.evidence.terms),
+                    "sentence": t.evidence.sentence,
+                    "start": t.evidence.start,
+                    "end": t.evidence.end,
+                },
+            }
+            for t in answer.themes
+            if t.tagged
+        ],
+    }
+
+
+def _point_json(p: HistoryPoint) -> dict[str, Any]:
+    return {
+        "filing_id": p.filing_id,
+        "date": p.date,
+        "date_valid": p.date_valid,
+        "activity": p.activity,
+        "answers": p.answers,
+        "tone": p.tone,
+        "theme_share": dict(p.theme_share),
+        "theme_intensity": dict(p.theme_intensity),
+    }
+
+
+def to_json(comparison: Comparison, labels: Labels | None = None) -> dict[str, Any]:
+    """The report as plain data; keys are documented in the module docstring."""
+    from nlp.store import date_is_valid
+
+    c = comparison
+    f = c.current.filing
+    prev = c.previous
+    return {
+        "schema": SCHEMA,
+        "company": {"code": f.code, "name": f.name, "company": f.company},
+        "filing": {
+            "filing_id": f.filing_id,
+            "date": f.date,
+            "date_valid": date_is_valid(f.date),
+            "activity": list(f.activity_types),
+            "participants": list(f.participants),
+            "source": f.source,
+            "kind": f.kind,
+            "answers": len(c.current.answers),
+            "model_version": c.current.model_version,
+        },
+        "tone": {
+            "value": c.current.tone,
+            "label": c.current.tone_label,
+            "change_prev": c.tone_change_prev,
+            "z": c.tone_z,
+            "history_mean": c.tone_mean,
+            "history_std": c.tone_std,
+            "trend": list(c.tone_trend),
+        },
+        "themes": [
+            {
+                "theme": d.theme,
+                "label": _label(labels, d.theme),
+                "share": d.share,
+                "intensity": d.intensity,
+                "share_change_prev": d.share_change_prev,
+                "share_change_mean": d.share_change_mean,
+                "intensity_change_prev": d.intensity_change_prev,
+                "intensity_change_mean": d.intensity_change_mean,
+                "share_trend": list(c.share_trend(d.theme)),
+            }
+            for d in c.themes
+        ],
+        "previous": None if prev is None else {"filing_id": prev.filing_id, "date": prev.date},
+        "history": [_point_json(p) for p in c.history],
+        "undated_filings": c.undated,
+        "terms_in": [{"term": t, "z": z} for t, z in c.terms_in],
+        "terms_out": [{"term": t, "z": z} for t, z in c.terms_out],
+        "movers": [
+            {
+                **_answer_json(m.index, m.answer),
+                "tone_change_mean": m.tone_change_mean,
+                "new_themes": list(m.new_themes),
+                "score": m.score,
+            }
+            for m in c.movers
+        ],
+    }
+
+
+def history_json(rows: Sequence[Any]) -> list[dict[str, Any]]:
+    """One dict a stored filing (``nlp.store.StoredFiling``), in history order."""
+    return [
+        {
+            "filing_id": r.filing_id,
+            "date": r.date,
+            "date_valid": r.date_valid,
+            "activity": list(r.activity),
+            "answers": r.n_answers,
+            "tone": r.tone,
+            "tone_label": r.tone_label,
+            "theme_share": dict(r.theme_share),
+            "theme_intensity": dict(r.theme_intensity),
+            "model_version": r.model_version,
+            "source": r.source,
+        }
+        for r in rows
+    ]
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+
+
+# -- output ------------------------------------------------------------------------------------
+
+EXPORT_FORMATS = (".html", ".svg", ".txt")
+
+
+def export(renderable: Any, path: str | Path, width: int = EXPORT_WIDTH, title: str = "irtone report") -> Path:
+    """Write ``renderable`` to ``path`` as HTML, SVG or plain text (by suffix) via a recording console.
+
+    Text is escaped by rich's exporters: filing text cannot inject tags or scripts.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in EXPORT_FORMATS:
+        raise IrtoneError(path, f"unsupported export format {suffix or '(none)'}; use .html, .svg or .txt")
+    console = Console(record=True, width=width, file=io.StringIO(), color_system="truecolor")
+    console.print(renderable)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".html":
+        console.save_html(str(path))
+    elif suffix == ".svg":
+        console.save_svg(str(path), title=title)
+    else:
+        console.save_text(str(path))
+    return path
+
+
+def render_text(renderable: Any, width: int = 80) -> str:
+    """Plain text of a renderable at ``width`` columns (no colour codes)."""
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
+
+
+def builtin_theme_labels() -> dict[str, str]:
+    """Theme name → display label from the built-in theme file (names shown as-is when unavailable)."""
+    try:
+        from nlp.themes import load_themes
+
+        return {t.name: t.label for t in load_themes()}
+    except (ImportError, IrtoneError, OSError, ValueError):
+        return {}
+
+
+def print_or_export(renderable: Any, export_path: str | None, *, json_data: Any = None) -> None:
+    """The one output path of the report commands: JSON or the rich report on stdout, plus an export.
+
+    The stdout console is rich's default: colour only on a terminal, no codes when piped.
+    """
+    if json_data is not None:
+        import sys
+
+        sys.stdout.write(dumps(json_data) + "\n")
+    else:
+        Console().print(renderable)
+    if export_path:
+        export(renderable, export_path)

@@ -1,0 +1,212 @@
+"""The report's renderables, JSON and exports (fictional companies from report_factory)."""
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+from report_factory import HOSTILE, LABELS, hostile_filing, single_filing, xinghe_filings
+from rich.cells import cell_len
+from rich.console import Console
+
+from nlp.compare import compare
+from nlp.records import IrtoneError
+from nlp.report import (
+    HistoryTable,
+    Report,
+    bar,
+    export,
+    highlight_answer,
+    history_json,
+    points,
+    render_text,
+    signed,
+    sparkline,
+    to_json,
+)
+from nlp.store import Store
+
+VOCAB = ["算力", "数据中心", "客户", "生产线", "产能", "订单", "定增", "扩产"]
+
+
+def tokenize(text):
+    return re.findall("|".join(VOCAB), text)
+
+
+@pytest.fixture
+def xinghe():
+    f1, f2, f3, f4, _ = xinghe_filings()
+    return compare(f4, [f1, f2, f3], tokenize=tokenize, min_z=0.5, undated=1)
+
+
+def render80(renderable) -> str:
+    console = Console(width=80, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
+
+
+def test_sparkline_bar_and_number_formats():
+    assert sparkline([0.2, 0.4, -0.1, 0.6]) == "▄▆▁█"  # levels round((v + 0.1) / 0.7 * 7) = 3, 5, 0, 7
+    assert sparkline([0.5, 0.5]) == "▄▄"
+    assert sparkline([]) == ""
+    assert sparkline([0.0, 0.5, 1.0], lo=0.0, hi=1.0) == "▁▅█"
+    assert bar(0.5, 10) == "█████     "
+    assert bar(0.25, 10) == "██▌       "
+    assert bar(1.5, 4) == "████"
+    assert signed(0.7) == "+0.70" and signed(-0.25) == "−0.25" and signed(None) == "–"
+    assert points(-1 / 3) == "−33pp" and points(0.25) == "+25pp" and points(None) == "–"
+
+
+def test_report_at_80_columns_has_every_section(xinghe):
+    text = render80(Report(xinghe, LABELS))
+    lines = text.splitlines()
+    assert max(cell_len(line) for line in lines) <= 80
+    for expected in (
+        "星河云算",
+        "990001",
+        "2023-05-18",
+        "特定对象调研",
+        "甲基金 张三",
+        "Themes",
+        "AI算力",
+        "资本开支",
+        "+50pp",  # ai_compute share vs previous
+        "−25pp",  # capex vs mean
+        "Tone +0.60  positive",
+        "vs previous +0.70",
+        "z +1.72",
+        "What changed",
+        "Terms in",
+        "算力 +1.2",
+        "Terms out",
+        "定增 −1.1",
+        "Themes up",
+        "Themes down",
+        "1 stored filing(s) with unreadable dates not compared",
+        "Answers that moved most",
+        "算力业务进展如何",
+        "(+0.72 vs earlier answers)",
+        "AI算力 new",
+    ):
+        assert expected in text, expected
+    assert "▁" in text or "█" in text  # sparklines
+    assert "\x1b[" not in text
+
+
+def test_single_filing_report_has_no_history_section():
+    c = compare(single_filing(), [])
+    text = render80(Report(c, LABELS))
+    assert "东湖新材" in text and "Key answers" in text
+    assert "No earlier filings of this company" in text
+    assert "What changed" not in text and "Δ prev" not in text and "vs previous" not in text
+    assert text.index("国产替代") < text.index("可转债")  # key answers: strongest tone first
+
+
+def test_plain_console_has_no_colour_codes(xinghe):
+    out = io.StringIO()
+    Console(file=out, width=80).print(Report(xinghe, LABELS))
+    assert "\x1b[" not in out.getvalue()
+
+
+def test_highlight_marks_evidence_and_tone_terms():
+    answer = xinghe_filings()[3].answers[0]
+    text = highlight_answer(answer)
+    assert text.plain == answer.answer
+    styled = {(text.plain[s.start : s.end], str(s.style)) for s in text.spans}
+    assert ("数据中心", "bold yellow") in styled and ("算力", "bold yellow") in styled
+    assert ("旺盛", "green") in styled and ("顺利", "green") in styled
+    assert ("公司数据中心算力需求旺盛。", "underline") in styled
+
+
+def test_long_answers_are_clipped_around_evidence():
+    from report_factory import answer
+
+    long = answer("前言。" * 200 + "公司数据中心建设。" + "后话。" * 200, themes={"ai_compute": ("数据中心",)})
+    text = highlight_answer(long, limit=60)
+    assert "数据中心" in text.plain and text.plain.startswith("…") and text.plain.endswith("…")
+    assert len(text.plain) == 62
+
+
+def test_rich_markup_in_filing_text_stays_literal():
+    c = compare(hostile_filing(), [hostile_filing(history=True)], tokenize=tokenize)
+    text = render80(Report(c, LABELS))
+    assert "[bold red]注意[/bold red]" in text
+    assert "恶意[bold]公司<b>" in text
+    assert "[red]问题[/red]" in text
+
+
+@pytest.mark.parametrize("suffix", [".html", ".svg"])
+def test_export_escapes_hostile_text(tmp_path, suffix):
+    c = compare(hostile_filing(), [hostile_filing(history=True)], tokenize=tokenize)
+    path = export(Report(c, LABELS), tmp_path / f"r{suffix}")
+    out = path.read_text(encoding="utf-8")
+    lowered = out.lower()
+    assert "<script" not in lowered
+    assert "<img" not in lowered
+    assert "onerror=alert" not in lowered.replace("&#x27;", "'") or "&lt;img" in lowered
+    assert "&lt;script&gt;" in out or "&lt;script" in out
+    assert "<b>" not in out  # the company name's tag is text, not markup
+
+
+def test_export_html_shows_the_escaped_answer(tmp_path):
+    c = compare(hostile_filing(), [hostile_filing(history=True)], tokenize=tokenize)
+    html = export(Report(c, LABELS), tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "[bold red]" in html
+
+
+def test_export_text_and_unsupported_suffix(tmp_path, xinghe):
+    out = export(Report(xinghe, LABELS), tmp_path / "sub" / "r.txt").read_text(encoding="utf-8")
+    assert "What changed" in out and "\x1b[" not in out
+    with pytest.raises(IrtoneError, match="unsupported export format .pdf"):
+        export(Report(xinghe, LABELS), tmp_path / "r.pdf")
+
+
+def test_json_keys_and_numbers(xinghe):
+    data = to_json(xinghe, LABELS)
+    json.dumps(data, allow_nan=False)
+    assert data["schema"] == "irtone.report/1"
+    assert data["company"] == {"code": "990001", "name": "星河云算", "company": None}
+    assert data["filing"]["date"] == "2023-05-18" and data["filing"]["date_valid"] is True
+    assert data["previous"]["date"] == "2022-04-20"
+    assert [h["date"] for h in data["history"]] == ["2021-03-10", "2021-09-15", "2022-04-20"]
+    assert data["undated_filings"] == 1
+    tone = data["tone"]
+    assert tone["value"] == 0.6 and tone["change_prev"] == pytest.approx(0.7)
+    assert tone["z"] == pytest.approx(1.721892, abs=1e-6)
+    assert tone["history_std"] == pytest.approx(0.251661, abs=1e-6)
+    assert tone["trend"] == [0.2, 0.4, -0.1, 0.6]
+    capex = next(t for t in data["themes"] if t["theme"] == "capex")
+    assert capex["label"] == "资本开支"
+    assert capex["share_change_prev"] == pytest.approx(0.25)
+    assert capex["share_change_mean"] == pytest.approx(-0.25)
+    assert capex["share_trend"] == [0.5, 1.0, 0.0, 0.25]
+    assert [t["term"] for t in data["terms_in"]] == ["算力", "数据中心"]
+    assert data["terms_out"][0]["z"] == pytest.approx(-1.081687, abs=1e-6)
+    mover = data["movers"][0]
+    assert (mover["index"], mover["new_themes"]) == (0, ["ai_compute"])
+    assert mover["tone_change_mean"] == pytest.approx(0.716667, abs=1e-6)
+    assert mover["themes"][0]["evidence"]["terms"] == ["数据中心", "算力"]
+
+
+def test_json_without_history_uses_nulls():
+    data = to_json(compare(single_filing(), []), LABELS)
+    assert data["previous"] is None and data["history"] == []
+    assert data["tone"]["change_prev"] is None and data["tone"]["z"] is None
+    assert all(t["share_change_prev"] is None for t in data["themes"])
+
+
+def test_history_table_and_json(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        for f in xinghe_filings():
+            store.put(f)
+        rows = store.filings("990001")
+    text = render_text(HistoryTable(rows, LABELS, title="星河云算 990001"), width=80)
+    assert max(cell_len(line) for line in text.splitlines()) <= 80
+    lines = [line for line in text.splitlines() if re.match(r"\s*(\d{4}-\d\d-\d\d)", line)]
+    assert [line.split()[0] for line in lines] == ["2021-03-10", "2021-09-15", "2022-04-20", "2023-05-18", "0202-11-07?"]
+    assert "tone trend" in text
+    data = history_json(rows)
+    assert [d["date_valid"] for d in data] == [True, True, True, True, False]
+    assert data[1]["theme_share"]["capex"] == 1.0
