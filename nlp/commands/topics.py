@@ -1,0 +1,66 @@
+"""irtone topics INPUT... --k N: emergent topic discovery (NMF) over the answers of a set of filings."""
+from __future__ import annotations
+
+import json
+
+HELP = "discover emergent topics (NMF) over a set of filings"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("inputs", nargs="+", help="files, directories or tables (as for irtone batch)")
+    parser.add_argument("--k", type=int, default=8, help="number of topics (default 8)")
+    parser.add_argument("--top", type=int, default=10, help="terms shown per topic (default 10)")
+    parser.add_argument("--random-state", type=int, default=0)
+    parser.add_argument("--themes", action="append", default=[], metavar="FILE", help="extra theme file(s)")
+    parser.add_argument("--json", action="store_true", help="print the topics as JSON")
+
+
+def run(args) -> int:
+    import sys
+
+    from nlp.parse import parse_document
+    from nlp.pipeline import Scorer
+    from nlp.read import iter_inputs
+    from nlp.records import IrtoneError
+    from nlp.themes import load_themes
+    from nlp.topics import TopicModel, content_tokens, load_stopwords
+
+    if args.k < 2:
+        raise IrtoneError("--k", "needs at least 2 topics")
+    scorer = Scorer(theme_files=args.themes)
+    tokenizer, stopwords = scorer.tokenizer, load_stopwords()
+    docs, errors, filings = [], 0, 0
+    for item in iter_inputs(args.inputs):
+        if isinstance(item, IrtoneError):
+            errors += 1
+            print(f"irtone topics: skipped: {item}", file=sys.stderr)
+            continue
+        try:
+            filing = parse_document(item)
+        except IrtoneError as err:
+            errors += 1
+            print(f"irtone topics: skipped: {err}", file=sys.stderr)
+            continue
+        filings += 1
+        docs.extend(content_tokens(tokenizer.cut(seg.answer), stopwords) for seg in filing.qa)
+    docs = [d for d in docs if d]
+    if len(docs) < args.k:
+        raise IrtoneError(", ".join(args.inputs), f"only {len(docs)} answers found; need at least --k {args.k}")
+    model = TopicModel(k=args.k, top_n=args.top, random_state=args.random_state).fit(docs, load_themes(args.themes))
+    if args.json:
+        print(json.dumps({"filings": filings, "answers": len(docs), "errors": errors, "topics": [
+            {"topic": t.index, "share": t.share, "nearest_theme": t.nearest_theme, "terms": [[w, s] for w, s in t.terms]}
+            for t in model.topics_]}, ensure_ascii=False, indent=1))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{args.k} emergent topics over {len(docs)} answers from {filings} filings", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("share", justify="right")
+    table.add_column("top terms")
+    table.add_column("near theme")
+    for t in model.topics_:
+        table.add_row(str(t.index), f"{t.share:.0%}", " ".join(w for w, _ in t.terms), t.nearest_theme or "—")
+    Console().print(table)
+    return 0
