@@ -1,0 +1,40 @@
+"""``irtone analyze FILE``: parse, score, store, and report one filing against the company's history."""
+from __future__ import annotations
+
+import argparse
+
+HELP = "parse, score, store and report one filing against the company's earlier ones"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="a disclosure: TXT (any Chinese encoding), PDF or DOCX")
+    parser.add_argument("--db", metavar="PATH", help="the store (default: $IRTONE_DB or the user data directory)")
+    parser.add_argument("--export", metavar="PATH", help="also write the report to PATH (.html, .svg or .txt)")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON (keys: nlp/report.py)")
+    parser.add_argument("--no-store", action="store_true", help="compare with the store but do not add the filing")
+    parser.add_argument("--answers", type=int, default=3, metavar="N", help="key answers to show (default 3)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from nlp.compare import compare, comparison_for
+    from nlp.parse import parse_file
+    from nlp.pipeline import Scorer
+    from nlp.report import Report, print_or_export, to_json
+    from nlp.store import Store
+
+    filing = parse_file(args.file)
+    scorer = Scorer()
+    score = scorer.score_filing(filing)
+    labels = dict(scorer.theme_labels)
+    store = Store(args.db, create=not args.no_store)
+    if args.no_store and not store.path.exists():
+        comparison = compare(score, [])
+    else:
+        with store:
+            if not args.no_store:
+                store.put(score)
+            company = store.company_of(filing)
+            comparison = comparison_for(store, company, current=score) if company else compare(score, [])
+    report = Report(comparison, labels, answers=args.answers)
+    print_or_export(report, args.export, json_data=to_json(comparison, labels) if args.json else None)
+    return 0

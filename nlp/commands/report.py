@@ -1,0 +1,28 @@
+"""``irtone report CODE``: a company's latest (or chosen) stored filing against its earlier ones."""
+from __future__ import annotations
+
+import argparse
+
+HELP = "report a company's latest (or a chosen) filing against its history"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("company", metavar="CODE", help="6-digit stock code or company name")
+    parser.add_argument("--db", metavar="PATH", help="the store (default: $IRTONE_DB or the user data directory)")
+    parser.add_argument("--date", metavar="D", help="report the filing of this date (YYYY-MM-DD) or id prefix")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON (keys: nlp/report.py)")
+    parser.add_argument("--export", metavar="PATH", help="also write the report to PATH (.html, .svg or .txt)")
+    parser.add_argument("--answers", type=int, default=3, metavar="N", help="key answers to show (default 3)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from nlp.compare import comparison_for
+    from nlp.report import Report, builtin_theme_labels, print_or_export, to_json
+    from nlp.store import Store
+
+    with Store(args.db, create=False) as store:
+        comparison = comparison_for(store, store.resolve(args.company), date=args.date)
+    labels = builtin_theme_labels()
+    report = Report(comparison, labels, answers=args.answers)
+    print_or_export(report, args.export, json_data=to_json(comparison, labels) if args.json else None)
+    return 0

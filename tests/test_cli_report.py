@@ -1,0 +1,187 @@
+"""`irtone analyze`, `irtone report` and `irtone history` end to end (fictional store; the seed)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from report_factory import hostile_filing, single_filing, xinghe_filings
+
+from nlp.cli import main
+from nlp.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "seeds" / "000_ece50293e7075997.txt"
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "store.db"
+    with Store(path) as store:
+        for f in xinghe_filings():
+            store.put(f)
+        store.put(single_filing())
+    return path
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_report_json_names_latest_and_earlier_filings(capsys, db):
+    code, out, err = run(capsys, "report", "990001", "--db", str(db), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["filing"]["date"] == "2023-05-18"
+    assert [h["date"] for h in data["history"]] == ["2021-03-10", "2021-09-15", "2022-04-20"]
+    assert data["tone"]["change_prev"] == pytest.approx(0.7)
+    assert data["tone"]["z"] == pytest.approx(1.721892, abs=1e-6)
+    assert data["undated_filings"] == 1
+    assert next(t for t in data["themes"] if t["theme"] == "financing")["share_change_prev"] == pytest.approx(-0.5)
+
+
+def test_report_by_name_and_date(capsys, db):
+    code, out, _ = run(capsys, "report", "星河云算", "--db", str(db), "--date", "2021-09-15", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["filing"]["date"] == "2021-09-15" and data["previous"]["date"] == "2021-03-10"
+
+
+def test_report_terminal_output_is_plain_when_piped(capsys, db):
+    code, out, _ = run(capsys, "report", "990001", "--db", str(db))
+    assert code == 0
+    assert "What changed" in out and "星河云算" in out
+    assert "\x1b[" not in out
+
+
+def test_report_export(capsys, db, tmp_path):
+    target = tmp_path / "out" / "r.html"
+    code, _, _ = run(capsys, "report", "990001", "--db", str(db), "--export", str(target))
+    assert code == 0
+    assert "What changed" in target.read_text(encoding="utf-8")
+
+
+def test_hostile_record_exported_to_html_stays_inert(capsys, tmp_path):
+    path = tmp_path / "hostile.db"
+    with Store(path) as store:
+        store.put(hostile_filing(history=True))
+        store.put(hostile_filing())
+    target = tmp_path / "hostile.html"
+    code, out, _ = run(capsys, "report", "990009", "--db", str(path), "--export", str(target))
+    assert code == 0
+    html = target.read_text(encoding="utf-8").lower()
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "[bold red]注意[/bold red]" in out  # markup in filing text printed literally
+
+
+def test_history_table_and_json(capsys, db):
+    code, out, _ = run(capsys, "history", "990001", "--db", str(db))
+    assert code == 0
+    assert "2021-03-10" in out and "0202-11-07?" in out and "资本开支" in out
+    code, out, _ = run(capsys, "history", "990001", "--db", str(db), "--json")
+    rows = json.loads(out)
+    assert [r["date"] for r in rows] == ["2021-03-10", "2021-09-15", "2022-04-20", "2023-05-18", "0202-11-07"]
+    assert [r["answers"] for r in rows] == [2, 2, 2, 4, 1]
+    code, out, _ = run(capsys, "history", "--db", str(db), "--json")
+    assert [c["code"] for c in json.loads(out)] == ["990001", "990002"]
+
+
+def test_single_filing_company_reports_without_history(capsys, db):
+    code, out, _ = run(capsys, "report", "990002", "--db", str(db))
+    assert code == 0
+    assert "No earlier filings" in out and "What changed" not in out
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["report", "123456"], "no filings of company 123456 in the store"),
+        (["report", "不存在的公司"], "no company matching '不存在的公司'"),
+        (["history", "123456"], "no filings of company 123456"),
+        (["report", "990001", "--date", "1999-01-01"], "no filing on 1999-01-01"),
+        (["report", "990001", "--export", "r.pdf"], "unsupported export format .pdf"),
+    ],
+)
+def test_unknown_company_is_a_one_line_error(capsys, db, argv, message):
+    code, out, err = run(capsys, *argv, "--db", str(db))
+    assert code == 2
+    assert message in err and err.count("\n") == 1
+
+
+def test_missing_and_empty_store(capsys, tmp_path):
+    missing = tmp_path / "none.db"
+    code, _, err = run(capsys, "report", "990001", "--db", str(missing))
+    assert code == 2 and "no irtone store here" in err
+    assert not missing.exists()
+    empty = tmp_path / "empty.db"
+    Store(empty).open().close()
+    code, _, err = run(capsys, "report", "990001", "--db", str(empty))
+    assert code == 2 and "the store is empty" in err
+
+
+def test_db_from_environment(capsys, db, monkeypatch):
+    monkeypatch.setenv("IRTONE_DB", str(db))
+    code, out, _ = run(capsys, "history", "990002", "--json")
+    assert code == 0 and json.loads(out)[0]["date"] == "2022-06-01"
+
+
+# -- analyze: needs the parser and the scoring pipeline ---------------------------------------
+
+
+@pytest.fixture
+def pipeline():
+    pytest.importorskip("nlp.parse")
+    pytest.importorskip("nlp.pipeline")
+
+
+def test_analyze_seed_stores_and_reports(capsys, tmp_path, pipeline):
+    db = tmp_path / "a.db"
+    code, out, err = run(capsys, "analyze", str(SEED), "--db", str(db), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["company"]["code"] == "300846" and data["company"]["name"] == "首都在线"
+    assert data["history"] == [] and data["tone"]["z"] is None
+    assert data["filing"]["answers"] == 20
+    with Store(db) as store:
+        assert store.count() == 1
+        stored = store.get(data["filing"]["filing_id"])
+    assert len(stored.answers) == 20
+    # Analyzing again adds nothing and still reports.
+    code, out, _ = run(capsys, "analyze", str(SEED), "--db", str(db))
+    assert code == 0 and "首都在线" in out and "Key answers" in out
+    with Store(db) as store:
+        assert store.count() == 1
+
+
+def test_analyze_default_db_in_user_data_dir(capsys, tmp_path, monkeypatch, pipeline):
+    monkeypatch.delenv("IRTONE_DB", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    from nlp.store import default_db_path
+
+    expected = default_db_path()
+    if tmp_path not in expected.parents:
+        pytest.skip(f"this platform's data directory ignores HOME/XDG_DATA_HOME ({expected})")
+    code, out, err = run(capsys, "analyze", str(SEED))
+    assert code == 0, err
+    assert expected.exists()
+    with Store(expected) as store:
+        assert store.count() == 1
+
+
+def test_analyze_no_store_compares_without_writing(capsys, tmp_path, pipeline):
+    db = tmp_path / "n.db"
+    code, out, _ = run(capsys, "analyze", str(SEED), "--db", str(db), "--no-store", "--json")
+    assert code == 0 and json.loads(out)["company"]["code"] == "300846"
+    assert not db.exists()
+
+
+def test_analyze_export_svg(capsys, tmp_path, pipeline):
+    target = tmp_path / "seed.svg"
+    code, _, _ = run(capsys, "analyze", str(SEED), "--db", str(tmp_path / "e.db"), "--export", str(target))
+    assert code == 0
+    svg = target.read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and "首都在线" in svg.replace("&#160;", " ")
