@@ -85,6 +85,7 @@ FEATURE_NAMES = (
     "question_answered",  # question cue, and the answer holds a theme term and is not mere deflection
     "deflection",  # share of the answer's sentences that are boilerplate deflection
     "log_length",  # log answer length in characters
+    "listed_share",  # share of core hits that stand in an enumeration (A、B、C等): a passing word in a list
 )
 
 
@@ -174,6 +175,7 @@ class ThemeFeaturizer:
                 float(m.question_cue and bool(any_sents) and deflection < 0.5),
                 deflection,
                 math.log1p(length),
+                (sum(_in_list(a_tokens, i) for _, i, _ in m.core) / len(m.core)) if m.core else 0.0,
             ))
         return np.asarray(rows, dtype=float)
 
@@ -198,6 +200,12 @@ class ThemeFeaturizer:
         return Evidence(terms=terms, sentence=text.strip(), start=start + lead, end=start + lead + len(text.strip()))
 
 
+def _in_list(tokens: Sequence[str], i: int) -> bool:
+    """Token i stands in an enumeration: a 、 within two tokens on either side, or 等 right after."""
+    near = tokens[max(0, i - 2) : i] + tokens[i + 1 : i + 3]
+    return "、" in near or (i + 1 < len(tokens) and tokens[i + 1] == "等")
+
+
 def _sentence_index(tokens: Sequence[str]) -> list[int]:
     """Sentence number of each token (a sentence ends at 。！？；!?; or a newline)."""
     out, s = [], 0
@@ -216,7 +224,7 @@ class ThemeTagger:
     ``intercept_``, ``mean_``, ``scale_`` (feature standardization), ``feature_names_``.
     """
 
-    def __init__(self, C: float = 1.0, class_weight: str | None = None, threshold: float = 0.5, random_state: int = 0):
+    def __init__(self, C: float = 0.3, class_weight: str | None = None, threshold: float = 0.5, random_state: int = 0):
         self.C = C
         self.class_weight = class_weight
         self.threshold = threshold
