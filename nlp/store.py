@@ -472,7 +472,10 @@ class Store:
                 # occasionally reused, and the first mapping is the one earlier filings were matched by.
             return code
         if not names:
-            return f"file:{filing.filing_id}"
+            # No code, no name: a company of its own, reportable by this key only.
+            key = f"file:{filing.filing_id}"
+            conn.execute("INSERT OR IGNORE INTO companies (key, code, name) VALUES (?, NULL, NULL)", (key,))
+            return key
         for name in names:
             known = conn.execute(
                 "SELECT company FROM company_names WHERE norm = ?", (normalize_name(name),)

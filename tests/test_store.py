@@ -154,6 +154,15 @@ def test_empty_store_message(db):
             store.filings("990001")
 
 
+def test_filing_without_code_or_name_is_its_own_company(db):
+    anonymous = filing_score(None, None, "2020-01-01", [answer("匿名的回答。")])
+    with Store(db) as store:
+        assert store.put(anonymous) is True
+        key = store.company_of(anonymous.filing)
+        assert key == "file:" + anonymous.filing.filing_id
+        assert [r.filing_id for r in store.filings(key)] == [anonymous.filing.filing_id]
+
+
 def test_company_of_does_not_write(db):
     with Store(db) as store:
         store.put(xinghe_filings()[0])
