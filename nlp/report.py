@@ -50,6 +50,7 @@ _PARTIAL = " ▏▎▍▌▋▊▉"
 SCHEMA = "irtone.report/1"
 EXPORT_WIDTH = 100
 MAX_TREND = 24  # sparkline points shown (the most recent)
+MAX_TABLE_TREND = 12  # in the theme table, where 80 columns must also hold the bars
 MAX_PARTICIPANTS = 6
 ANSWER_CHARS = 260  # answer text shown per key answer, around its evidence
 
@@ -167,14 +168,15 @@ class ThemeTable:
         c = self.comparison
         has_history = bool(c.history)
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
-        table.add_column("Theme", no_wrap=True)
-        table.add_column("Share of answers", no_wrap=True)
+        # Long theme labels wrap; the numbers keep their width (the table stays within 80 columns).
+        table.add_column("Theme", max_width=12, overflow="fold")
+        table.add_column("Share of answers", no_wrap=True, min_width=15)
         if has_history:
-            table.add_column("Δ prev", justify="right", no_wrap=True)
-            table.add_column("Δ mean", justify="right", no_wrap=True)
-        table.add_column("Intensity", justify="right", no_wrap=True)
+            table.add_column("Δ prev", justify="right", no_wrap=True, min_width=6)
+            table.add_column("Δ mean", justify="right", no_wrap=True, min_width=6)
+        table.add_column("Intensity", justify="right", no_wrap=True, min_width=9)
         if has_history:
-            table.add_column("Trend", no_wrap=True)
+            table.add_column("Trend", no_wrap=True, min_width=MAX_TABLE_TREND)
         for d in c.themes:
             row: list[Text] = [
                 Text(_label(self.labels, d.theme)),
@@ -185,7 +187,7 @@ class ThemeTable:
                 row.append(Text(points(d.share_change_mean), style=_change_style(d.share_change_mean)))
             row.append(Text(f"{d.intensity:.2f}"))
             if has_history:
-                trend = c.share_trend(d.theme)[-MAX_TREND:]
+                trend = c.share_trend(d.theme)[-MAX_TABLE_TREND:]
                 row.append(Text(sparkline(trend, lo=0.0, hi=max(max(trend), 1e-9)), style="cyan"))
             table.add_row(*row)
         yield table
@@ -425,12 +427,12 @@ class HistoryTable:
                 if t not in themes:
                     themes.append(t)
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=Text(self.title) if self.title else None)
-        table.add_column("Date", no_wrap=True)
-        table.add_column("Activity", overflow="ellipsis", no_wrap=True, max_width=14)
-        table.add_column("Ans", justify="right")
-        table.add_column("Tone", justify="right")
-        for t in themes:
-            table.add_column(Text(_label(self.labels, t)), justify="right", no_wrap=True)
+        table.add_column("Date", no_wrap=True, min_width=10)
+        table.add_column("Activity", overflow="ellipsis", no_wrap=True, max_width=12)
+        table.add_column("Ans", justify="right", no_wrap=True, min_width=3)
+        table.add_column("Tone", justify="right", no_wrap=True, min_width=5)
+        for t in themes:  # long theme labels wrap in the header; the percentages never do
+            table.add_column(Text(_label(self.labels, t)), justify="right", min_width=4)
         for r in self.rows:
             date = Text(r.date or "?")
             if not r.date_valid:

@@ -207,6 +207,23 @@ def test_history_table_and_json(tmp_path):
     lines = [line for line in text.splitlines() if re.match(r"\s*(\d{4}-\d\d-\d\d)", line)]
     assert [line.split()[0] for line in lines] == ["2021-03-10", "2021-09-15", "2022-04-20", "2023-05-18", "0202-11-07?"]
     assert "tone trend" in text
+    assert lines[0].split()[1:4] == ["特定对象调研", "2", "+0.20"]  # numbers are never squeezed out
     data = history_json(rows)
     assert [d["date_valid"] for d in data] == [True, True, True, True, False]
     assert data[1]["theme_share"]["capex"] == 1.0
+
+
+def test_long_history_and_long_labels_still_fit_80_columns():
+    from report_factory import answer, filing_score
+
+    history = [
+        filing_score("990001", "星河云算", f"20{10 + i // 12:02d}-{1 + i % 12:02d}-15", [answer("订单平稳。", tone=(i % 7) / 10)])
+        for i in range(30)
+    ]
+    current = xinghe_filings()[3]
+    labels = {**LABELS, "domestic_chips": "芯片国产化（自主可控）", "ai_compute": "AI 算力"}
+    text = render80(Report(compare(current, history, tokenize=tokenize), labels))
+    assert max(cell_len(line) for line in text.splitlines()) <= 80
+    for header in ("Share of answers", "Δ prev", "Δ mean", "Intensity", "Trend", "芯片国产化（", "自主可控）", "+50pp"):
+        assert header in text, header
+    assert "30 filings" in text
