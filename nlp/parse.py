@@ -1,0 +1,1298 @@
+"""Text → ``Filing``: the metadata and ordered segments of one investor-relations disclosure.
+
+Public API::
+
+    parse_document(doc: RawDocument) -> Filing
+    parse_text(text, source="<text>", meta=None) -> Filing
+    parse_file(path) -> Filing                      (nlp.read.read_file, then parse_document)
+
+What a record looks like, and how it is read
+--------------------------------------------
+A 投资者关系活动记录表 is a two-column table flattened to text: a header (证券代码/证券简称,
+the company's full name, 活动类别 checkboxes, 参与单位, 时间, 地点, 接待人员), the main content
+(主要内容介绍: presentation sections, then questions and answers) and a footer (附件清单, 日期).
+PDF extraction wraps every cell, labels included ("投资者关系活动\\n类别"), so labels are matched
+after removing whitespace. A table row of the SZSE corpus holds the main content only; its
+columns arrive in ``doc.meta`` and fill the fields the text lacks.
+
+The content is cleaned (page numbers, repeated page headers and fake-bold doubling dropped,
+inline ``？答：`` split onto their own lines), lines are joined into paragraphs where PDF
+extraction wrapped them, and each paragraph gets a role from its leading marker: question
+(问：, Q1:, 问题1：, 提问：, 投资者：, 1、问：, 【问】 …), answer (答：, A：, 回答：, 回复：,
+董秘答：, or a recurring speaker name that answers a question), or none; numbering (1、 1. （1）
+一、 ①) is noted separately. Pairs are then anchored on the answer markers (a question runs from
+the first question marker — or the numbered line that continues the question numbering, or the
+paragraph just before the answer — to the answer marker; several questions before one answer
+become one pair); without answer markers, on question markers; without either, on a run of
+numbered question-like lines (question = the line up to its last ？, answer = what follows).
+Whatever precedes the first question is split into presentation sections at 一、/（一） headings.
+
+Text of every segment is normalized the way the labelled data is: line breaks removed and
+whitespace dropped except a single space between two Latin letters ("A100 GPU" → "A100GPU",
+"Model as a Service" stays).
+
+Decisions
+---------
+* A stub ("见附件") with recognisable metadata (a header, or table columns) is a Filing with zero
+  segments; without metadata it raises ``IrtoneError(source, "no investor-relations content
+  (stub such as 见附件?)")``. Text with no metadata, no Q&A markup and no investor-relations
+  keyword raises ``IrtoneError(source, "not an investor-relations record ...")``.
+* ``number`` of a segment is its 1-based position among segments of its kind (explicit numbers
+  in records skip, repeat and restart too often to be identifiers).
+* ``filing_id`` is the first 16 hex digits of sha1 over the whitespace-free text plus the code and
+  date, so that identical stub bodies filed by different companies stay distinct. Answers tables
+  hash their pairs the same way.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from nlp.records import Filing, IrtoneError, RawDocument, Segment
+
+__all__ = ["parse_document", "parse_text", "parse_file", "normalize_segment_text"]
+
+_MARKERS_PATH = Path(__file__).resolve().parent / "data" / "parse_markers.json"
+
+# ---- regular expressions (constants, compiled once) -----------------------------------------------
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TERMINAL = "。！？!?；;：:…"
+_CLOSERS = "”’\"'）)】」』"
+_CN_DIGITS = "一二三四五六七八九十"
+
+_LETTER_GAP = re.compile(r"(?<=[A-Za-z])[ \t\u3000\xa0]+(?=[A-Za-z])")
+_ANY_WS = re.compile(r"\s+")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACES = re.compile(r"[ \t\u3000\xa0\u2002\u2003\u2009]+")
+
+_FURNITURE = re.compile(
+    r"^(?:[-—–_\s]*\d{1,3}[-—–_\s]*"
+    r"|第\s*\d+\s*页\s*[,，/]?\s*(?:共\s*\d+\s*页)?"
+    r"|共\s*\d+\s*页\s*第\s*\d+\s*页"
+    r"|\d{1,3}\s*/\s*\d{1,3}"
+    r"|[Pp]age\s*\d+(?:\s*(?:of|/)\s*\d+)?)$"
+)
+_QUAD_RUN = re.compile(r"(.)\1{3}")
+_FAKE_BOLD = re.compile(r"(?:(.)\1{3}[ \t]*){2,}")  # two or more characters drawn four times each
+_STUB = re.compile(r"^(?:详|请)?见(?:附件|附表|公告)|^(?:无|略|同上)$")
+
+# numbering at the start of a line: (1) 1、 1. 1． 一、 （一） 第一、 ①
+_NUMBERING = re.compile(
+    r"^(?:"
+    r"[（(]\s*(?P<pa>\d{1,3})\s*[)）]"
+    r"|[（(]\s*(?P<pc>[一二三四五六七八九十]{1,3})\s*[)）]"
+    r"|(?P<ar>\d{1,3})\s*(?P<asep>[、.．,，)）](?![\d.．]))"
+    r"|(?P<cn>[一二三四五六七八九十]{1,3})\s*[、.．,，](?![一二三四五六七八九十]线)"
+    r"|第(?P<ord>[一二三四五六七八九十]{1,3}|\d{1,3})(?:部分|个问题|个方面)?\s*[、，,：:.．]"
+    r"|(?P<ci>[①-⑳])"
+    r")\s*"
+)
+_BULLET = re.compile(r"^[*＊●•·◆◇■□☆★>＞－\-—]+\s*")
+# a speaker label: short text ending in a colon, or a bracketed 【问】 / [答]
+_COLON_LABEL = re.compile(r"^(?P<label>[^\s:：，。,？?！!；;、“”\"]{1,14}?(?:\s{1,3}[^\s:：，。,？?！!；;、“”\"]{1,6})?)\s*[:：]\s*")
+_BRACKET_LABEL = re.compile(r"^[【\[〖](?P<label>[^】\]〗]{1,12})[】\]〗]\s*[:：]?\s*")
+# 问题1、… / 问题一 … / Q1. … / 问1 … : question numbers without a colon
+_BARE_QUESTION = re.compile(
+    r"^(?P<label>(?:问题|提问|问|Q|Ｑ)\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3}))\s*[、.．)）\s]\s*"
+)
+_LABEL_DIGITS = re.compile(r"[\d０-９一二三四五六七八九十]+$")
+_PAREN_CONTENT = re.compile(r"[（(][^）)]*[)）]")
+
+# inline markers that PDF/keyed text runs into the previous sentence
+_INLINE_QUESTION = re.compile(
+    r"(?<=[。！？!?；;”\"])[ \t\u3000]*(?=(?:问题\s*\d{1,3}|问|提问\s*\d{0,3}|Q\d{0,3}|Ｑ\d{0,3})\s*[:：])"
+)
+_INLINE_ANSWER = re.compile(
+    r"(?<=[。！？!?；;”\"])[ \t\u3000]*(?=(?:答|回答|回复|答复|A\d{0,3}|Ａ\d{0,3})\s*[:：])"
+    r"|(?<=\S)[ \t\u3000]+(?=(?:答|回答|回复|答复)\s*[:：])"
+)
+
+_DATE_FULL = re.compile(r"(?P<y>(?:19|20)\d{2})\s*(?:年|[-./])\s*(?P<m>\d{1,2})\s*(?:月|[-./])\s*(?P<d>\d{1,2})\s*日?")
+_RANGE_TAIL = re.compile(
+    r"^\s*(?:[:：]\s*\d{1,2}\s*[:：]\s*\d{2}\s*)?(?:至|到|~|～|-|—|–|－)+\s*"
+    r"(?:(?P<y>(?:19|20)\d{2})\s*(?:年|[-./])\s*)?(?:(?P<m>\d{1,2})\s*(?:月|[-./])\s*)?(?P<d>\d{1,2})\s*日?"
+)
+_ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
+_CODE = re.compile(r"(?:证券|股票|公司)代码\s*[:：]?\s*(?P<code>\d{6})")
+_NAME = re.compile(r"(?:证券|股票|公司)简称\s*[:：]?\s*(?P<name>[^\s:：;；,，]{2,12}?)(?=\s|$|[;；,，]|编号|公告|证券代码|股票代码)")
+_COMPANY = re.compile(rf"^(?P<company>[{_CJK}A-Za-z0-9（）()·]{{2,40}}?(?:股份有限公司|有限责任公司|有限公司|集团公司))")
+_PAGE_HEADER = re.compile(r"^[^，。：:？]{2,30}(?:股份有限公司|有限公司)$|^编号[:：]")
+_TITLE_LINE = re.compile(r"投资者关系活动记录表|投资者关系活动记录|调研活动记录表|投资者关系管理档案")
+_ITEM_SEPARATORS = re.compile(r"[，,、;；\s]+")
+_LIST_SEPARATORS = re.compile(r"[;；]+")
+_STAFF_NUMBER = re.compile(r"^(?:\d{1,3}\s*[、.．,，)）]|[（(]\s*\d{1,3}\s*[)）]|[①-⑳])\s*")
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_QA_LABEL_HINT = re.compile(r"问|答|Q|A|提问|回复")
+
+
+# ---- vocabulary (nlp/data/parse_markers.json) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    header_fields: tuple[tuple[str, str], ...]  # (compact label, field), longest label first
+    activity_types: tuple[str, ...]
+    other_placeholder: tuple[str, ...]
+    checked: frozenset[str]
+    unchecked: frozenset[str]
+    ranking_notes: tuple[str, ...]
+    question_speakers: frozenset[str]
+    answer_speakers: tuple[str, ...]
+    not_speakers: frozenset[str]
+    section_words: tuple[str, ...]
+    closing_prefixes: tuple[str, ...]
+    intro_suffixes: tuple[str, ...]
+    ir_keywords: tuple[str, ...]
+    question_cues: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> _Vocabulary:
+    data = json.loads(_MARKERS_PATH.read_text(encoding="utf-8"))
+    fields = [(_compact(label), field) for field, labels in data["header_fields"].items() for label in labels]
+    fields.sort(key=lambda item: -len(item[0]))
+    return _Vocabulary(
+        header_fields=tuple(fields),
+        activity_types=tuple(sorted(data["activity_types"], key=len, reverse=True)),
+        other_placeholder=tuple(data["other_placeholder"]),
+        checked=frozenset(data["checked_glyphs"]),
+        unchecked=frozenset(data["unchecked_glyphs"]),
+        ranking_notes=tuple(sorted(data["ranking_notes"], key=len, reverse=True)),
+        question_speakers=frozenset(data["question_speakers"]),
+        answer_speakers=tuple(data["answer_speakers"]),
+        not_speakers=frozenset(data["not_speakers"]),
+        section_words=tuple(data["section_words"]),
+        closing_prefixes=tuple(data["closing_prefixes"]),
+        intro_suffixes=tuple(data["intro_suffixes"]),
+        ir_keywords=tuple(data["ir_keywords"]),
+        question_cues=tuple(data["question_cues"]),
+    )
+
+
+# ---- public API ----------------------------------------------------------------------------------
+
+
+def parse_file(path: str | os.PathLike[str]) -> Filing:
+    """Read one disclosure (TXT, PDF or DOCX) and parse it."""
+    from nlp.read import read_file
+
+    return parse_document(read_file(path))
+
+
+def parse_text(text: str, source: str = "<text>", meta: dict[str, Any] | None = None) -> Filing:
+    """Parse the text of one disclosure (``meta`` as ``RawDocument.meta``)."""
+    return parse_document(RawDocument(source=source, text=text, format="txt", meta=dict(meta or {})))
+
+
+def parse_document(doc: RawDocument) -> Filing:
+    """Parse a ``RawDocument`` into a ``Filing`` (see the module docstring for the rules)."""
+    meta = doc.meta or {}
+    if meta.get("pairs") is not None:
+        return _parse_answers(doc.source, meta)
+    return _parse_record(doc.source, doc.text or "", meta)
+
+
+def normalize_segment_text(text: str) -> str:
+    """Line breaks removed, whitespace dropped except one space between two Latin letters."""
+    return "".join(_squash_line(line) for line in text.splitlines())
+
+
+# ---- answers tables ------------------------------------------------------------------------------
+
+
+def _parse_answers(source: str, meta: dict[str, Any]) -> Filing:
+    segments = []
+    hashed = []
+    for position, pair in enumerate(meta["pairs"], start=1):
+        question = normalize_segment_text(str(pair.get("question") or ""))
+        answer = normalize_segment_text(str(pair.get("answer") or ""))
+        ref = pair.get("id")
+        segments.append(
+            Segment(
+                kind="qa",
+                number=_as_int(pair.get("number")) or position,
+                question=question,
+                answer=answer,
+                text=answer,
+                ref=None if ref is None else str(ref),
+            )
+        )
+        hashed.append(f"{question}\x1e{answer}")
+    code = _clean_code(meta.get("code"))
+    date = _meta_date(meta.get("date"))
+    return Filing(
+        filing_id=_filing_id("\x1d".join(hashed), code, date),
+        source=source,
+        code=code,
+        name=_clean_str(meta.get("name")),
+        company=_clean_str(meta.get("company")),
+        activity_types=_split_activity_text(meta.get("category")),
+        date=date,
+        segments=tuple(segments),
+        kind="answers",
+    )
+
+
+# ---- whole records -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Header:
+    """Field values found in the text (each a list of cleaned lines)."""
+
+    values: dict[str, list[str]]
+    content_start: int  # index into lines where the main content begins
+    content_end: int  # index where the footer (附件清单 / 日期) begins
+    found_header: bool
+
+
+def _parse_record(source: str, text: str, meta: dict[str, Any]) -> Filing:
+    vocab = _vocabulary()
+    lines = _clean_lines(text)
+    if not lines:
+        if _has_meta(meta):
+            return _build_filing(source, text, meta, {}, (), vocab)
+        raise IrtoneError(source, "no investor-relations content (empty text)")
+    header = _find_header(lines, vocab)
+    content = _split_inline_markers(lines[header.content_start : header.content_end])
+    if _STUB.match(_compact("".join(content))) and len(_compact("".join(content))) <= 20:
+        content = []  # "见附件": the record is in an attachment we do not have
+    segments = _segment(content, vocab)
+    has_header = header.found_header or bool(_CODE.search("\n".join(lines[:15])))
+    if not has_header and not _has_meta(meta) and not segments:
+        compact = _compact(text)
+        if any(word in compact for word in vocab.ir_keywords):
+            pass  # an IR text with no recognisable segments: a Filing with none
+        elif len(compact) < 40:
+            raise IrtoneError(source, "no investor-relations content (stub such as 见附件?)")
+        else:
+            raise IrtoneError(
+                source,
+                "not an investor-relations record (no 证券代码/记录表 header, no Q&A markup, "
+                "no investor-relations keywords)",
+            )
+    if not has_header and not _has_meta(meta) and segments and not any(s.kind == "qa" for s in segments):
+        compact = _compact(text)
+        if not any(word in compact for word in vocab.ir_keywords):
+            raise IrtoneError(
+                source,
+                "not an investor-relations record (no 证券代码/记录表 header, no Q&A markup, "
+                "no investor-relations keywords)",
+            )
+    values = dict(header.values)
+    values["_lines"] = lines
+    return _build_filing(source, text, meta, values, tuple(segments), vocab)
+
+
+def _has_meta(meta: dict[str, Any]) -> bool:
+    return any(meta.get(key) for key in ("code", "name", "company", "doc_id", "category", "institutions"))
+
+
+def _build_filing(
+    source: str,
+    text: str,
+    meta: dict[str, Any],
+    values: dict[str, Any],
+    segments: tuple[Segment, ...],
+    vocab: _Vocabulary,
+) -> Filing:
+    lines: list[str] = values.get("_lines", [])
+    head_text = "\n".join(lines[:40])
+    code_match = _CODE.search(head_text)
+    code = code_match.group("code") if code_match else _clean_code(meta.get("code"))
+    name_match = _NAME.search(head_text)
+    name = name_match.group("name") if name_match else _clean_str(meta.get("name"))
+    company = _find_company(lines[:20]) or _clean_str(meta.get("company"))
+
+    activity = _parse_activity(values.get("activity"), vocab)
+    if not activity and meta.get("category"):
+        activity = _parse_activity(str(meta["category"]).splitlines(), vocab) or _split_activity_text(meta["category"])
+
+    participants = _people_lines(values.get("participants"), vocab)
+    if not participants and meta.get("institutions"):
+        participants = _people_lines(str(meta["institutions"]).splitlines(), vocab)
+    staff = _people_lines(values.get("staff"), vocab, strip_numbers=True)
+    if not staff and meta.get("staff"):
+        staff = _people_lines(str(meta["staff"]).splitlines(), vocab, strip_numbers=True)
+
+    time_text = " ".join(values.get("time") or []) or str(meta.get("event_time") or "")
+    event_dates = _event_dates(time_text)
+    location_lines = values.get("location") or str(meta.get("location") or "").splitlines()
+    location = normalize_segment_text("\n".join(location_lines)) or None
+
+    date = _first_date(" ".join(values.get("date") or []))
+    if date is None:
+        date = event_dates[0] if event_dates else None
+    if date is None:
+        date = _meta_date(meta.get("date"))
+
+    return Filing(
+        filing_id=_filing_id(_compact(text), code, date),
+        source=source,
+        code=code,
+        name=name,
+        company=company,
+        activity_types=activity,
+        participants=participants,
+        date=date,
+        event_dates=event_dates,
+        location=location,
+        staff=staff,
+        segments=segments,
+        kind="ir_record",
+    )
+
+
+# ---- cleaning ------------------------------------------------------------------------------------
+
+
+def _clean_lines(text: str) -> list[str]:
+    """Stripped non-empty lines without page furniture, repeated page headers or fake-bold runs."""
+    text = _ZERO_WIDTH.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n"))
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    lines = []
+    for raw in text.split("\n"):
+        line = _SPACES.sub(" ", raw).strip()
+        if not line or _FURNITURE.match(line):
+            continue
+        line = _undo_fake_bold(line)
+        lines.append(line)
+    return _drop_repeated_headers(lines)
+
+
+def _undo_fake_bold(line: str) -> str:
+    """PDF "bold" drawn by overprinting comes out as every character four times (问问问问)."""
+    if not _QUAD_RUN.search(line):
+        return line
+
+    def collapse(match: re.Match[str]) -> str:
+        if match.start() > 0 and line[match.start() - 1].isdigit():
+            return match.group(0)  # 10000000: a number, not bold text
+        return _QUAD_RUN.sub(r"\1", match.group(0))
+
+    return _FAKE_BOLD.sub(collapse, line)
+
+
+def _drop_repeated_headers(lines: list[str]) -> list[str]:
+    """Page headers (the record's title, code line or company name) repeat on every page: keep
+    only a copy within the first lines. Other repeated lines may be real answers (暂无。) and stay."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line] = counts.get(line, 0) + 1
+    repeated = {
+        line
+        for line, n in counts.items()
+        if n >= 2 and (_TITLE_LINE.search(line) or _CODE.search(line) or _PAGE_HEADER.search(line))
+    }
+    if not repeated:
+        return lines
+    seen: set[str] = set()
+    kept = []
+    for index, line in enumerate(lines):
+        if line in repeated:
+            if line in seen or index >= 10:  # a page header, not the record's own title
+                continue
+            seen.add(line)
+        kept.append(line)
+    return kept
+
+
+def _split_inline_markers(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        if "：" in line or ":" in line:
+            line = _INLINE_QUESTION.sub("\n", line)
+            line = _INLINE_ANSWER.sub("\n", line)
+            out.extend(part.strip() for part in line.split("\n") if part.strip())
+        else:
+            out.append(line)
+    return out
+
+
+def _squash_line(line: str) -> str:
+    return _ANY_WS.sub("", _LETTER_GAP.sub("\x00", line)).replace("\x00", " ")
+
+
+def _compact(text: str) -> str:
+    return _ANY_WS.sub("", text)
+
+
+# ---- header and footer ---------------------------------------------------------------------------
+
+
+def _match_label(
+    lines: list[str], i: int, vocab: _Vocabulary, fields: Iterable[str] | None = None
+) -> tuple[str, int, int] | None:
+    """A header label starting line ``i``, possibly wrapped over up to 3 lines.
+
+    Returns (field, line index, char offset in that line where the value begins) or None.
+    """
+    pieces: list[str] = []
+    starts: list[int] = []
+    total = 0
+    for j in range(i, min(i + 3, len(lines))):
+        compact = _compact(lines[j])
+        starts.append(total)
+        pieces.append(compact)
+        total += len(compact)
+    joined = "".join(pieces)
+    for label, field in vocab.header_fields:
+        if (fields is not None and field not in fields) or not joined.startswith(label):
+            continue
+        end = len(label)
+        k = max(n for n, s in enumerate(starts) if s < end)
+        j = i + k
+        line = lines[j]
+        offset = _offset_after_compact(line, end - starts[k])
+        rest = line[offset:]
+        if rest and rest[0] not in " \t:：" and not (field in ("time", "date") and rest[0].isdigit()):
+            continue  # the label is only the start of a longer word
+        rest = rest.lstrip(" \t:：")
+        if field == "date" and not _DATE_FULL.search(_compact(rest + "".join(lines[j + 1 : j + 2]))):
+            continue
+        return field, j, len(line) - len(rest)
+    return None
+
+
+def _offset_after_compact(line: str, compact_chars: int) -> int:
+    """Index in ``line`` just after its first ``compact_chars`` non-whitespace characters."""
+    if compact_chars <= 0:
+        return 0
+    seen = 0
+    for index, char in enumerate(line):
+        if not char.isspace():
+            seen += 1
+            if seen == compact_chars:
+                return index + 1
+    return len(line)
+
+
+def _find_header(lines: list[str], vocab: _Vocabulary) -> _Header:
+    found: list[tuple[str, int, int, int]] = []  # field, label line, value line, value offset
+    content_at = None
+    i = 0
+    limit = len(lines)
+    while i < limit:
+        hit = _match_label(lines, i, vocab)
+        if hit is not None:
+            field, j, offset = hit
+            if field in ("attachments", "date") and not found:
+                i += 1
+                continue
+            if field == "content":
+                found.append((field, i, j, offset))
+                content_at = (j, offset)
+                break
+            if field not in (f for f, *_ in found):
+                found.append((field, i, j, offset))
+            i = j + 1
+            continue
+        i += 1
+        if not found and i > 25:
+            break  # no header near the top: a body-only text
+    header_fields = [f for f, *_ in found if f not in ("code", "name", "serial")]
+    found_header = len(header_fields) >= 2 or content_at is not None
+    if not found_header:
+        start = 0
+        while start < min(len(lines), 6) and _is_title_line(lines[start]):
+            start += 1  # 证券代码/简称, the company's name, 投资者关系活动记录表, 编号
+        end = _find_footer(lines, start, vocab)
+        footer = _footer_values(lines, end, vocab)
+        return _Header(values=footer, content_start=start, content_end=end, found_header=bool(start))
+
+    values: dict[str, list[str]] = {}
+    for k, (field, label_line, value_line, offset) in enumerate(found):
+        if field == "content":
+            break
+        stop_line = found[k + 1][1] if k + 1 < len(found) else None
+        if stop_line is None:
+            stop_line = value_line + 1
+        chunk = [lines[value_line][offset:]] + lines[value_line + 1 : stop_line]
+        values[field] = [line.strip() for line in chunk if line.strip()]
+    if content_at is not None:
+        start_line, offset = content_at
+        rest = lines[start_line][offset:].strip()
+        if rest:
+            lines[start_line] = rest
+            start = start_line
+        else:
+            start = start_line + 1
+    else:
+        last = found[-1]
+        start = last[2] + 1
+    end = _find_footer(lines, start, vocab)
+    values.update(_footer_values(lines, end, vocab))
+    return _Header(values=values, content_start=start, content_end=end, found_header=True)
+
+
+def _is_title_line(line: str) -> bool:
+    compact = _compact(line)
+    return bool(
+        _CODE.search(compact)
+        or _NAME.search(line)
+        or _PAGE_HEADER.search(compact)
+        or (_TITLE_LINE.search(compact) and len(compact) <= 40)
+    )
+
+
+def _find_footer(lines: list[str], start: int, vocab: _Vocabulary) -> int:
+    """Index of the first footer line (附件清单 / 日期 with a date) in the last lines."""
+    end = len(lines)
+    for i in range(max(start, len(lines) - 8), len(lines)):
+        hit = _match_label(lines, i, vocab, fields=("attachments", "date"))
+        if hit is None:
+            continue
+        field = hit[0]
+        compact = _compact(lines[i])
+        if field == "attachments" and not compact.startswith("附件清单"):
+            continue
+        return i
+    return end
+
+
+def _footer_values(lines: list[str], end: int, vocab: _Vocabulary) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for i in range(end, len(lines)):
+        hit = _match_label(lines, i, vocab, fields=("date",))
+        if hit is not None:
+            _, j, offset = hit
+            values["date"] = [lines[j][offset:]] + lines[j + 1 : j + 2]
+    return values
+
+
+def _find_company(lines: list[str]) -> str | None:
+    for line in lines:
+        compact = _compact(line)
+        if _CODE.search(compact) and not compact.startswith(("证券代码", "股票代码")):
+            continue
+        match = _COMPANY.match(compact)
+        if match and "代码" not in match.group("company"):
+            return match.group("company")
+    return None
+
+
+# ---- metadata values -----------------------------------------------------------------------------
+
+
+def _parse_activity(value_lines: list[str] | None, vocab: _Vocabulary) -> tuple[str, ...]:
+    """Checked activity types. A checked box usually vanishes in extracted text (or becomes a
+    private-use Wingdings glyph) while an unchecked one stays □; ☑ ■ √ ✓ ⊠ count as checked."""
+    if not value_lines:
+        return ()
+    text = _compact("".join(value_lines))
+    for placeholder in vocab.other_placeholder:
+        text = text.replace(placeholder, "")
+    if not text:
+        return ()
+    hits: list[tuple[int, int, str]] = []
+    taken = [False] * len(text)
+    for name in vocab.activity_types:
+        start = 0
+        while True:
+            pos = text.find(name, start)
+            if pos < 0:
+                break
+            if not any(taken[pos : pos + len(name)]):
+                hits.append((pos, pos + len(name), name))
+                for k in range(pos, pos + len(name)):
+                    taken[k] = True
+            start = pos + 1
+    if not hits:
+        return ()
+    hits.sort()
+    boxes = vocab.checked | vocab.unchecked
+    has_any_box = any(ch in boxes or _PRIVATE_USE.match(ch) for ch in text)
+    if not has_any_box and len(hits) >= 5:
+        return ()  # a bare template: nothing tells which boxes were ticked
+    chosen: list[str] = []
+    for k, (pos, end, name) in enumerate(hits):
+        before = text[pos - 1] if pos > 0 else ""
+        if before in vocab.unchecked:
+            continue
+        if name == "其他":
+            stop = hits[k + 1][0] if k + 1 < len(hits) else len(text)
+            note = text[end:stop]
+            while note and (note[-1] in boxes or _PRIVATE_USE.match(note[-1])):
+                note = note[:-1]
+            note = note.strip("（）()：:，,、;； ")
+            name = f"其他（{note}）" if note else "其他"
+        if name not in chosen:
+            chosen.append(name)
+    return tuple(chosen)
+
+
+def _split_activity_text(value: Any) -> tuple[str, ...]:
+    if not value:
+        return ()
+    parts = [p for p in _ITEM_SEPARATORS.split(str(value)) if p]
+    return tuple(dict.fromkeys(parts))
+
+
+def _people_lines(value_lines: list[str] | None, vocab: _Vocabulary, strip_numbers: bool = False) -> tuple[str, ...]:
+    if not value_lines:
+        return ()
+    out: list[str] = []
+    for line in value_lines:
+        for note in vocab.ranking_notes:
+            line = line.replace(note, "")
+        for part in _LIST_SEPARATORS.split(line):
+            part = _SPACES.sub(" ", part).strip(" ，,。、")
+            if strip_numbers:
+                part = _STAFF_NUMBER.sub("", part).strip()
+            if part:
+                out.append(part)
+    return tuple(out)
+
+
+def _iso(y: str | int, m: str | int, d: str | int) -> str | None:
+    y, m, d = int(y), int(m), int(d)
+    if not (1990 <= y <= 2100 and 1 <= m <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def _first_date(text: str) -> str | None:
+    match = _DATE_FULL.search(_compact(text))
+    return _iso(match["y"], match["m"], match["d"]) if match else None
+
+
+def _event_dates(text: str) -> tuple[str, ...]:
+    compact = _compact(text)
+    match = _DATE_FULL.search(compact)
+    if not match:
+        return ()
+    first = _iso(match["y"], match["m"], match["d"])
+    if first is None:
+        return ()
+    tail = _RANGE_TAIL.match(compact[match.end() :])
+    last = None
+    if tail:
+        last = _iso(tail["y"] or match["y"], tail["m"] or match["m"], tail["d"])
+    else:
+        dates = [_iso(m["y"], m["m"], m["d"]) for m in _DATE_FULL.finditer(compact)]
+        dates = [d for d in dates if d]
+        if len(dates) > 1:
+            last = max(dates)
+    if last and last > first:
+        return (first, last)
+    return (first,)
+
+
+def _meta_date(value: Any) -> str | None:
+    if not value:
+        return None
+    text = str(value).strip()
+    match = _ISO_DATE.match(text)
+    if match:
+        return _iso(match["y"], match["m"], match["d"])
+    return _first_date(text)
+
+
+def _clean_code(value: Any) -> str | None:
+    if value is None:
+        return None
+    digits = re.sub(r"\D", "", str(value))
+    if not digits or len(digits) > 6:
+        return None
+    return digits.zfill(6)
+
+
+def _clean_str(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _filing_id(body: str, code: str | None, date: str | None) -> str:
+    key = "\x1f".join([code or "", date or "", body])
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+# ---- paragraphs ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Para:
+    lines: list[str]
+    role: str | None  # "Q", "A", or "S" (an unclassified speaker label), None
+    label: str  # the speaker label (for "S" and "A"), compact
+    body_start: int  # chars of lines[0] taken by numbering and marker
+    style: str | None  # numbering style
+    value: int | None  # numbering value
+    canonical_answer: bool = False  # 答/A/回答/回复: stripped even when merged into an answer
+
+    @property
+    def first(self) -> str:
+        return self.lines[0]
+
+    def body(self) -> str:
+        return "\n".join([self.lines[0][self.body_start :]] + self.lines[1:])
+
+    def full(self) -> str:
+        return "\n".join(self.lines)
+
+    def numbering_stripped(self) -> str:
+        match = _NUMBERING.match(self.lines[0])
+        first = self.lines[0][match.end() :] if match else self.lines[0]
+        return "\n".join([first] + self.lines[1:])
+
+    def ends_question(self) -> bool:
+        tail = self.lines[-1].rstrip(_CLOSERS + " ")
+        return tail.endswith(("？", "?"))
+
+    def has_question_mark(self) -> bool:
+        return any("？" in line or "?" in line for line in self.lines)
+
+
+def _width(line: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in line)
+
+
+def _ends_terminal(line: str) -> bool:
+    tail = line.rstrip(_CLOSERS + " ")
+    return bool(tail) and tail[-1] in _TERMINAL
+
+
+def _number_of(text: str) -> tuple[str | None, int | None, int]:
+    match = _NUMBERING.match(text)
+    if not match:
+        return None, None, 0
+    if match["pa"]:
+        return "paren", int(match["pa"]), match.end()
+    if match["pc"]:
+        return "paren-cn", _cn_value(match["pc"]), match.end()
+    if match["ar"]:
+        sep = match["asep"]
+        style = "dot" if sep in ".．" else ("paren-close" if sep in ")）" else "comma")
+        return style, int(match["ar"]), match.end()
+    if match["cn"]:
+        return "cn", _cn_value(match["cn"]), match.end()
+    if match["ord"]:
+        value = match["ord"]
+        return "ord", int(value) if value.isdigit() else _cn_value(value), match.end()
+    return "circled", ord(match["ci"]) - ord("①") + 1, match.end()
+
+
+def _cn_value(text: str) -> int:
+    digits = {c: i + 1 for i, c in enumerate("一二三四五六七八九")}
+    if text == "十":
+        return 10
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
+    return digits.get(text, 0)
+
+
+def _role_of(text: str) -> tuple[str | None, str, int, bool]:
+    """(role, label, chars taken, canonical answer) of a line's leading speaker marker."""
+    vocab = _vocabulary()
+    start = 0
+    bullet = _BULLET.match(text)
+    if bullet and not _BRACKET_LABEL.match(text):
+        start = bullet.end()
+    rest = text[start:]
+    match = _BRACKET_LABEL.match(rest)
+    if match is None:
+        match = _COLON_LABEL.match(rest)
+        if match is None:
+            match = _BARE_QUESTION.match(rest)
+            if match is None:
+                return None, "", 0, False
+            return "Q", _compact(match["label"]), start + match.end(), False
+    label = _compact(match["label"])
+    role, canonical = _classify_label(label, vocab)
+    if role is None:
+        return None, label, 0, False
+    return role, label, start + match.end(), canonical
+
+
+def _classify_label(label: str, vocab: _Vocabulary) -> tuple[str | None, bool]:
+    """Q for a questioner's label, A for an answerer's, S for a possible speaker name."""
+    if not label or label in vocab.not_speakers:
+        return None, False
+    core = _LABEL_DIGITS.sub("", _PAREN_CONTENT.sub("", label)) or label
+    if core in vocab.not_speakers or "问答" in core or "顾问" in core:
+        return None, False
+    if len(core) > 3 and any(word in core for word in vocab.section_words):
+        return None, False  # 提问和解答主要内容： / 投资者提问环节： title a section
+    if core in ("A", "Ａ", "a", "Answer", "答", "回答", "回复", "答复", "解答"):
+        return "A", True
+    if core.endswith(("答", "回答", "回复", "答复", "发言", "解答")):
+        return "A", core in ("答", "回答", "回复", "答复", "解答")
+    if core in ("Q", "Ｑ", "q", "Question"):
+        return "Q", False
+    if "问" in core and len(core) <= 6 and (
+        core.endswith(("问", "提问", "询问", "问题")) or core.startswith(("问", "提问"))
+    ):
+        return "Q", False  # 问 / 问题一 / 提问者5 / 投资者询问 / 来宾问, not 请问公司…：
+    if core in vocab.question_speakers or any(core.endswith(s) for s in vocab.question_speakers if len(s) >= 2):
+        if len(core) <= 8:
+            return "Q", False
+    for title in vocab.answer_speakers:
+        if len(title) < 2:
+            continue
+        if core == title or (core.startswith(title) and len(core) - len(title) <= 4) or (
+            core.endswith(title) and len(core) - len(title) <= 3
+        ):
+            return "A", False
+    if re.fullmatch(rf"[{_CJK}]{{2,8}}|[{_CJK}]{{1,4}}(?:先生|女士|总|董|经理)", core):
+        return "S", False
+    return None, False
+
+
+def _paragraphs(lines: list[str]) -> list[_Para]:
+    """Join lines that PDF extraction wrapped; every marker or numbered line starts a paragraph."""
+    if not lines:
+        return []
+    widths = sorted(_width(line) for line in lines)
+    wrap_width = widths[min(len(widths) - 1, int(len(widths) * 0.9))] if len(widths) >= 4 else 10**6
+    paras: list[_Para] = []
+    for line in lines:
+        role, label, taken, canonical = _role_of(line)
+        style, value, num_end = _number_of(line)
+        if role is None and style is not None:
+            # 3、问：… / （6）投资者：… : a marker after the numbering
+            role2, label2, taken2, canonical2 = _role_of(line[num_end:])
+            if role2 is not None:
+                role, label, taken, canonical = role2, label2, num_end + taken2, canonical2
+        starts_new = (
+            not paras
+            or role is not None
+            or style is not None
+            or _BULLET.match(line) is not None
+            or _ends_terminal(paras[-1].lines[-1])
+            or _width(paras[-1].lines[-1]) < 0.8 * wrap_width
+        )
+        if starts_new:
+            paras.append(_Para([line], role, label, taken if role else 0, style, value, canonical))
+        else:
+            paras[-1].lines.append(line)
+    return paras
+
+
+# ---- segmentation --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Pair:
+    question: list[_Para]
+    answer: list[_Para]
+    kind: str = "qa"  # "qa", or "item": a numbered agenda line with no answer (presentation)
+
+
+def _segment(lines: list[str], vocab: _Vocabulary) -> list[Segment]:
+    paras = _paragraphs(lines)
+    if not paras:
+        return []
+    _resolve_speakers(paras)
+    answers = [i for i, p in enumerate(paras) if p.role == "A"]
+    questions = [i for i, p in enumerate(paras) if p.role == "Q"]
+    first_q, pairs = 0, []
+    if answers:
+        first_q, pairs = _pairs_by_answers(paras, answers)
+    elif questions:
+        first_q, pairs = _pairs_by_questions(paras, questions)
+    if not pairs:
+        first_q, pairs = _pairs_by_numbering(paras, vocab)
+    if not pairs:
+        first_q, pairs = _pairs_by_question_marks(paras)
+    if pairs:
+        pairs[-1].answer = _cut_closing(pairs[-1].answer, vocab)
+    segments = _presentation(paras[:first_q] if pairs else _cut_closing(paras, vocab), vocab)
+    qa_number = 0
+    item_number = len(segments)
+    for pair in pairs:
+        if pair.kind == "item":
+            item_number += 1
+            title = _question_text(pair.question)
+            body = _answer_text(pair.answer)
+            segments.append(Segment(kind="presentation", number=item_number, question="", answer="", text=body, title=title))
+            continue
+        qa_number += 1
+        answer = _answer_text(pair.answer)
+        segments.append(
+            Segment(kind="qa", number=qa_number, question=_question_text(pair.question), answer=answer, text=answer)
+        )
+    return segments
+
+
+def _resolve_speakers(paras: list[_Para]) -> None:
+    """A recurring name label that follows a question is an answerer's; other names are text."""
+    counts: dict[str, int] = {}
+    answering: set[str] = set()
+    for i, para in enumerate(paras):
+        if para.role == "S":
+            counts[para.label] = counts.get(para.label, 0) + 1
+            if i > 0 and (paras[i - 1].role == "Q" or paras[i - 1].ends_question()):
+                answering.add(para.label)
+    for i, para in enumerate(paras):
+        if para.role == "S":
+            after_marked_question = i > 0 and paras[i - 1].role == "Q"
+            if after_marked_question or (para.label in answering and counts[para.label] >= 2):
+                para.role = "A"
+            else:
+                para.role, para.body_start = None, 0
+
+
+# -- anchored on answer markers
+
+
+def _pairs_by_answers(paras: list[_Para], answers: list[int]) -> tuple[int, list[_Pair]]:
+    pairs: list[_Pair] = []
+    first_q = None
+    prev_answer = None  # index of the previous answer marker
+    prev_number: tuple[str, int] | None = None
+    for a in answers:
+        lo = 0 if prev_answer is None else prev_answer + 1
+        if lo == a:
+            if pairs:  # an answer marker straight after an answer: the same answer goes on
+                prev_answer = a
+            # else: a speech before any question (董事长：欢迎…) belongs to the presentation
+            continue
+        qstart = _question_start(paras, lo, a, prev_number)
+        if prev_answer is not None and pairs:
+            pairs[-1].answer = paras[prev_answer:qstart]
+        if first_q is None:
+            first_q = qstart
+        pairs.extend(_split_question_block(paras[qstart:a]))
+        numbered = [p for p in paras[qstart:a] if p.style is not None and p.value is not None]
+        if numbered:
+            style = numbered[0].style
+            prev_number = (style, max(p.value for p in numbered if p.style == style))
+        prev_answer = a
+    if pairs and prev_answer is not None:
+        tail = paras[prev_answer:]
+        later = _later_questions(tail, prev_number)
+        pairs[-1].answer = tail[: later[0]] if later else tail
+        if later:
+            pairs.extend(_pairs_by_questions(tail, later)[1])
+    return (first_q or 0), pairs
+
+
+def _later_questions(tail: list[_Para], prev_number: tuple[str, int] | None) -> list[int]:
+    """Questions after the last answer marker that have no answer marker of their own."""
+    starts = []
+    expected = None if prev_number is None else (prev_number[0], prev_number[1] + 1)
+    for k in range(1, len(tail)):
+        para = tail[k]
+        if para.role == "Q":
+            starts.append(k)
+        elif expected and (para.style, para.value) == expected and para.has_question_mark():
+            starts.append(k)
+            expected = (expected[0], expected[1] + 1)
+    return starts
+
+
+def _question_start(paras: list[_Para], lo: int, a: int, prev_number: tuple[str, int] | None) -> int:
+    """Where the question answered at ``a`` begins, searching paragraphs lo..a-1."""
+    if lo >= a:
+        return a  # an answer with no question before it
+    questions = [i for i in range(lo, a) if paras[i].role == "Q"]
+    if questions:
+        return questions[0]
+    numbered = [i for i in range(lo, a) if paras[i].style is not None]
+    if numbered:
+        if prev_number is not None:
+            style, value = prev_number
+            same = [i for i in numbered if paras[i].style == style]
+            following = [i for i in same if paras[i].value == value + 1]
+            asking = [i for i in following if paras[i].has_question_mark()]
+            if asking:
+                return asking[0]
+            if following:
+                return following[0]
+            if same and a - same[-1] <= 4:
+                return same[-1]
+        last = numbered[-1]
+        if a - last <= 4:
+            start = last
+            # 1、…？ 2、…？ 答：… : earlier consecutive numbered questions share the answer
+            while True:
+                earlier = [
+                    i
+                    for i in numbered
+                    if i < start
+                    and paras[i].style == paras[start].style
+                    and paras[i].value == (paras[start].value or 0) - 1
+                    and paras[i].has_question_mark()
+                    and all(paras[k].has_question_mark() for k in range(i, start))
+                ]
+                if not earlier:
+                    break
+                start = earlier[-1]
+            return start
+    return _last_paragraph_question(paras, lo, a)
+
+
+def _last_paragraph_question(paras: list[_Para], lo: int, a: int) -> int:
+    start = a - 1
+    while start - 1 >= lo and paras[start - 1].ends_question() and paras[start - 1].role != "A":
+        start -= 1
+    return start
+
+
+def _split_question_block(block: list[_Para]) -> list[_Pair]:
+    """Pairs in a block running from a question start to the next answer marker.
+
+    Several questions asked back-to-back become one question (问题1：…？问题2：…？答：…); a
+    question followed by unmarked answer text before the next question is a pair of its own.
+    """
+    if not block:
+        return [_Pair([], [])]
+    head_style = block[0].style
+    starts = [0] + [
+        i
+        for i in range(1, len(block))
+        if block[i].role == "Q" or (head_style is not None and block[i].style == head_style and block[i].has_question_mark())
+    ]
+    pairs: list[_Pair] = []
+    pending: list[_Para] = []
+    for k, s in enumerate(starts):
+        e = starts[k + 1] if k + 1 < len(starts) else len(block)
+        chunk = block[s:e]
+        if k + 1 < len(starts):
+            question, answer = _split_unmarked(chunk)
+            if answer:
+                pairs.append(_Pair(pending + question, answer))
+                pending = []
+                continue
+        pending = pending + chunk
+    pairs.append(_Pair(pending, []))
+    return pairs
+
+
+def _split_unmarked(chunk: list[_Para]) -> tuple[list[_Para], list[_Para]]:
+    """(question, answer) of a question paragraph followed by answer text with no marker."""
+    question = [chunk[0]]
+    k = 1
+    while k < len(chunk) and not question[-1].ends_question() and chunk[k].ends_question() and chunk[k].role is None:
+        question.append(chunk[k])
+        k += 1
+    rest = chunk[k:]
+    if not rest or all(p.ends_question() for p in rest):
+        return chunk, []
+    return question, rest
+
+
+# -- anchored on question markers (no answer markers at all)
+
+
+def _pairs_by_questions(paras: list[_Para], questions: list[int]) -> tuple[int, list[_Pair]]:
+    pairs = []
+    for k, qi in enumerate(questions):
+        end = questions[k + 1] if k + 1 < len(questions) else len(paras)
+        head = paras[qi]
+        answer = list(paras[qi + 1 : end])
+        if not answer and head.role == "Q":
+            question, inline_answer = _split_at_question_mark(head.body())
+            if inline_answer:
+                head = _Para([question], "Q", head.label, 0, head.style, head.value)
+                answer = [_Para([inline_answer], None, "", 0, None, None)]
+        pairs.append(_Pair([head], answer))
+    return questions[0], pairs
+
+
+def _split_at_question_mark(text: str) -> tuple[str, str]:
+    """"question？answer" → (question, answer) at the last ？ that has text after it."""
+    stripped = text.rstrip()
+    if stripped.endswith(("？", "?")) or ("？" not in stripped and "?" not in stripped):
+        return text, ""
+    cut = max(stripped.rfind("？"), stripped.rfind("?")) + 1
+    while cut < len(stripped) and stripped[cut] in _CLOSERS:
+        cut += 1
+    return stripped[:cut], stripped[cut:].strip()
+
+
+# -- numbered questions with no markers
+
+
+def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, list[_Pair]]:
+    """Numbered questions with no answer marker: 1、…？ then the answer, 2、…？ …
+
+    Runs of consecutive numbers (1, 2, 3 … of one numbering style) are candidates; the run whose
+    items look most like answered questions wins. Its items without a question and without an
+    answer (1、签署承诺书；) are agenda lines: presentation segments in their place.
+    """
+    runs: list[list[int]] = []
+    open_runs: dict[tuple[str, int], list[int]] = {}  # (style, expected value) -> run
+    for i, p in enumerate(paras):
+        if p.style is None or p.value is None:
+            continue
+        run = open_runs.pop((p.style, p.value), None)
+        if run is None:
+            run = []
+            runs.append(run)
+        run.append(i)
+        open_runs[(p.style, p.value + 1)] = run
+    best: list[int] = []
+    best_score = 0.0
+    for run in runs:
+        score = _question_run_score(paras, run, vocab)
+        if score > best_score:
+            best, best_score = run, score
+    if not best:
+        return 0, []
+    pairs = []
+    for k, qi in enumerate(best):
+        end = best[k + 1] if k + 1 < len(best) else len(paras)
+        head = paras[qi]
+        body = list(paras[qi + 1 : end])
+        question, inline_answer = _numbered_question(head, bool(body), vocab)
+        if inline_answer:
+            body = [_Para([inline_answer], None, "", 0, None, None)] + body
+        kind = "qa" if body else "item"
+        pairs.append(_Pair([_Para([question], "Q", "", 0, head.style, head.value)], body, kind))
+    return best[0], pairs
+
+
+def _numbered_question(head: _Para, has_body: bool, vocab: _Vocabulary) -> tuple[str, str]:
+    """(question, answer on the same line) of a numbered question paragraph."""
+    text = head.numbering_stripped()
+    if has_body:
+        return text, ""
+    question, inline_answer = _split_at_question_mark(text)
+    if not inline_answer and not head.has_question_mark():
+        # "1、公司战略定位。正文…": a short topic up to the first full stop
+        first, sep, rest = question.partition("。")
+        if sep and rest.strip() and _is_topic(first, vocab):
+            question, inline_answer = first + sep, rest.strip()
+    return question, inline_answer
+
+
+def _is_topic(text: str, vocab: _Vocabulary) -> bool:
+    """A short line naming what investors asked about (公司毛利率情况；关于募投项目进展)."""
+    compact = _compact(text)
+    return len(compact) <= 40 and any(cue in compact for cue in vocab.question_cues)
+
+
+def _question_run_score(paras: list[_Para], run: list[int], vocab: _Vocabulary) -> float:
+    """How much a run of numbered paragraphs looks like answered questions (0 = not at all)."""
+    asked = topics = 0
+    for k, i in enumerate(run):
+        head = paras[i]
+        end = run[k + 1] if k + 1 < len(run) else len(paras)
+        question, inline_answer = _numbered_question(head, end > i + 1, vocab)
+        if not (inline_answer or end > i + 1):
+            continue
+        if head.has_question_mark():
+            asked += 1
+        elif _is_topic(question, vocab):
+            topics += 1
+    if asked:
+        return asked + 0.5 * topics
+    if len(run) >= 2 and 2 * topics >= len(run):
+        return 0.5 * topics
+    return 0.0
+
+
+# -- unmarked, unnumbered: a paragraph ending in ？ and the text after it
+
+
+def _pairs_by_question_marks(paras: list[_Para]) -> tuple[int, list[_Pair]]:
+    starts = []
+    i = 0
+    while i < len(paras):
+        if paras[i].ends_question() and len(_compact(paras[i].full())) <= 200:
+            j = i
+            while j + 1 < len(paras) and paras[j + 1].ends_question():
+                j += 1
+            if j + 1 < len(paras):
+                starts.append((i, j + 1))
+            i = j + 1
+        else:
+            i += 1
+    if len(starts) < 2:
+        return 0, []
+    pairs = []
+    for k, (qi, ai) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(paras)
+        pairs.append(_Pair(paras[qi:ai], paras[ai:end]))
+    return starts[0][0], pairs
+
+
+# -- text of segments
+
+
+def _cut_closing(paras: list[_Para], vocab: _Vocabulary) -> list[_Para]:
+    """Drop the closing boilerplate (接待过程中…未泄露未公开重大信息…) at the end."""
+    for i, para in enumerate(paras):
+        if i == 0 and para.role == "A":
+            continue
+        text = _compact(para.numbering_stripped())
+        if text.startswith(vocab.closing_prefixes):
+            return paras[:i]
+    return paras
+
+
+def _question_text(q_paras: list[_Para]) -> str:
+    parts = []
+    for para in q_paras:
+        parts.append(para.body() if para.role == "Q" else para.numbering_stripped())
+    return normalize_segment_text("\n".join(parts))
+
+
+def _answer_text(a_paras: list[_Para]) -> str:
+    parts = []
+    for k, para in enumerate(a_paras):
+        if para.role == "A" and (k == 0 or para.canonical_answer):
+            parts.append(para.body())
+        else:
+            parts.append(para.full())
+    return normalize_segment_text("\n".join(parts))
+
+
+def _presentation(paras: list[_Para], vocab: _Vocabulary) -> list[Segment]:
+    """Sections before the Q&A: split at 一、 / （一） / 第一部分 headings."""
+    if not paras:
+        return []
+    heading_styles = ("cn", "paren-cn", "ord")
+    sections: list[tuple[str, list[_Para]]] = []
+    current_title: str | None = None
+    current: list[_Para] = []
+    for para in paras:
+        if para.style in heading_styles:
+            if current_title is not None or current:
+                sections.append((current_title or "", current))
+            title, body = _heading(para.numbering_stripped())
+            current_title = title
+            current = [_Para([body], None, "", 0, None, None)] if body else []
+        else:
+            current.append(para)
+    if current_title is not None or current:
+        sections.append((current_title or "", current))
+    segments = []
+    number = 0
+    for title, body_paras in sections:
+        body = normalize_segment_text("\n".join(p.full() for p in body_paras))
+        if not title and (not body or (len(body) <= 40 and body.endswith(vocab.intro_suffixes))):
+            continue  # "本次活动的主要内容如下：" introduces, it is not a section
+        number += 1
+        segments.append(Segment(kind="presentation", number=number, question="", answer="", text=body, title=title))
+    return segments
+
+
+def _heading(text: str) -> tuple[str, str]:
+    """"公司简况" → (title, ""); "公司简况：正文…" → (title, body); long text → ("", text)."""
+    flat = normalize_segment_text(text)
+    for sep in ("：", ":", "。"):
+        head, found, body = flat.partition(sep)
+        if found and len(head) <= 30:
+            return head, body
+    if len(flat) <= 30:
+        return flat.rstrip("；;，,"), ""
+    return "", flat

@@ -1,0 +1,492 @@
+"""nlp.parse: metadata and exact segments of the seed and of fictional records, one per Q&A markup.
+
+Every record here except the seed is invented for these tests (fictional companies and numbers).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nlp.parse import normalize_segment_text, parse_document, parse_file, parse_text
+from nlp.records import IrtoneError, RawDocument
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "seeds" / "000_ece50293e7075997.txt"
+SHARED = ROOT.parent / "shared"
+
+
+def pairs(filing):
+    return [(s.question, s.answer) for s in filing.qa]
+
+
+# The seed's 20 Q&A pairs, whitespace-normalized (they equal items S01..S20 of the labelled dev set).
+SEED_QA = [
+    (
+        '请介绍下公司全球布局安排？',
+        '公司在全球50多个国家，部署94个数据中心，将近1000个边缘节点，构建算力资源池和全球物理环网，并在美国达拉斯持有自建机房，业务范围覆盖欧美等成熟市场，东南亚，南美等新兴热点区域。公司是从2014年第二次战略转型开始布局海外市场，主要的客户包括游戏、音视频、电商。同时，公司积极优化客户结构，实现客户多样性，从而更好的提升公司综合竞争实力与抗风险能力。在游戏赛道中，公司在海外公有云业务中使用的以CPU为主的全球公有云平台，已展现出了良好的发展态势和业绩韧性。',
+    ),
+    (
+        '据了解AI智能算力方面主要使用A100的卡。公司对此怎么布局？公司如何看待AI算力作为一个新兴产业，成长较快但是相对风险较大的问题？',
+        '公司去年在GPU上投入了两个亿，主要购买的是A100、A5000、A30、A40等10多个型号的卡。主要为满足渲染客户需求。目前公司也在使用A5000为推理算力客户提供服务。公司认为只要客户能力强，总体风险是可控的。目前AI算力市场上主要还是以训练算力为主的中小公司，客户签约时间不长，不能深度绑定，这样就将风险转接给公司，公司如大量采购A100的卡，将有设备冗余和成本风险，所以公司现阶段只储备了部分A100的芯片。公司会在控制规模的前提下，在新的赛道上抢占先机，积极拓展AI智能算力业务。',
+    ),
+    (
+        '公司如何看待AI推理算力虽然客户粘性更高，但是从训练到推理是需要时间的问题？',
+        '公司认为在训练完成后，会产生大量的推理算力需求，推理需求将大于训练算力需求。在结合推理算力需要网络，公司在网络上具有优势，所以主赛道选择了推理算力，但是公司也会做一部分训练算力，不承接大规模的训练算力。公司某客户是AI行业较早期涉足的企业，目前已经从大模型进入推理算力。',
+    ),
+    (
+        '公司如何看待算力资源利用不高的问题？如果后续全部利用后，预计将对公司的收益带来什么样的影响？',
+        '为承接大客户的需求，公司要预留部分资源冗余，公司会通过精细化的管理，将这部分冗余合理化。公司于2022年初增加了部分前瞻性投资，在新的业务市场、新的行业领域进行开拓，加大面向新兴产业所需的边缘算力的研发及投资部署，此部分前瞻性投资仍处于快速迭代升级阶段，业绩释放尚需要时间，如此部分业绩得以释放，将大幅提高公司的营收规模、毛利水平。',
+    ),
+    (
+        '公司今年的经营目标是如何的？',
+        '今年，公司经营的目标是将去年前瞻性战略布局的算力资源实现业绩兑现，增加的收入即可认为是公司增加的毛利，这对公司利润增长将有非常大的正向影响。',
+    ),
+    (
+        '请介绍下公司与GPU厂商合作情况的优势？',
+        '公司目前采购的芯片是英伟达A5000和A100，但是考虑到中美科技脱钩加速，所以公司较早就与国内GPU厂商建立了生态合作。目前，公司与燧原科技的合作为资源方面的合作，双方通过首都在线云计算平台与燧原科技AI算力平台的强强联合，共同聚焦打造全面的AIGC生态圈，将重点针对大模型MaaS（Model-as-a-Service）展开联合攻关。同时，燧原科技以现在部署于首都在线的算力基础设施为首发，结合其过往五年积累的大模型训练与推理的经验，正式对外推出基于云燧i20支撑的AIGC实时推理应用。未来的商业化路径为双方共同打造针对大模型MaaS的国产算力池平台，共同开发市场，共同构建生态体系。与此同时，未来公司也将积极拓展与国产算力第一梯队的厂家开展深入合作，共建GPU合作生态。',
+    ),
+    (
+        '目前巨头云计算厂商都在布局大模型，会不会我们只能获得一些尾部的客户？未来如果大厂也提供类似服务，我们如何竞争？',
+        '大模型需要经历深度训练，然后被终端用户使用。深度训练需要训练算力，这是目前大厂布局的方向。终端用户使用需要推理算力，叠加公司在网络方面的优势，推理算力是公司目前布局的主要方向。根据数据显示，训练一次ChatGPT模型(13亿参数)需要的算力约27.5PFlop/s-day，即以1万亿次每秒的速度进行计算，需要耗时27.5天，需要1万张A100算力支持。推理算力，如果以A100GPU单卡单字输出需要350ms为基准计算，假设每日访问客户数量高达5,000万人时，按单客户每日发问ChatGPT应用10次，单次需要50字回答，则每日消耗GPU的计算时间将会高达243万个小时，对应的GPU需求数量将超过10万个。由此可见，推理算力的需求规模比训练算力需求规模大太多。同样一个大模型客户，既需要训练算力提供商，也需要推理算力提供商，因此，一个大模型既需要大厂提供训练算力，也需要公司为其提供推理算力，不存在大厂布局头部客户，只剩下尾部客户的情况。',
+    ),
+    (
+        '公司在开发AI算力底座的时候，与前期的算力底座相比会有什么差异化吗？',
+        'AI算力底座与前期算力底座相比是一个新的产品，具有很大的差异。首先，从功能层面，CPU算力资源的主要功能体现在逻辑判断，任务调用和控制，而GPU侧重于大规模并发算力及图形处理。其次，从网络要求上，对于CPU公有云服务，对internet网络要求很高，有网络才能实现数据的互联互通。而对于GPU算力来说，训练算力对网络的依赖度不大，但是面向于客户端的推理算力对网络的依赖度较大。最后，从价格角度，GPU的价格通常是CPU的十倍，GPU算力资源池建设是一项重资产投资业务。',
+    ),
+    (
+        '目前很多IDC厂商都在纷纷往云计算方面转型，将来云计算行业竞争压力将会与日俱增，公司相对于其他云厂商的竞争优势主要体现在哪些方面呢？',
+        '首先，公司在云计算领域已深耕多年，在技术储备上具有一定的优势，包括在公有云搭建、运维服务等方面，已经积累了丰富的经验。同时将来越来越多的高端制造业企业也将纷纷上云，例如车联网等，这一类企业对上云整体的解决方案要求较高，需要有一定技术优势及经验的云厂商协助其完成复杂的上云迁移过程；其次，公司认为未来信创持续高增长发展是必然趋势，所以较早就与国内的GPU厂商进行了合作，做好公司上下游的生态合作建设；再次，除去算力，网络能力也是公司的一大核心竞争力，公司目前在全球布局环网，同时公司计划继续在全球及国内继续增加节点，都是为了进一步提升网络覆盖。在海量算力的基础上，再加上网络覆盖，从而增强公司云的核心能力。',
+    ),
+    (
+        '公司AI公有云、渲染云是开始布局的时间及去年的主要客户的情况？',
+        '公司自2021年下半年开始进行业务布局，2022年初开始采购英伟达的芯片，并自主研发渲染云等产品，作为公司业务的第二增长曲线。由于公司在渲染云方面布局较早，抢占了一定的行业先机，因此公司在该领域的大客户都是行业头部客户，如全球元宇宙引擎提供商及国内相关领域的龙头企业。在推理计算方面，已与行业内较为优秀的芯片企业建立了生态建设战略合作。目前客户主要集中在推理算力、训练算力、建筑设计等领域所属企业。',
+    ),
+    (
+        '公司目前的算力资源利用如何？对公司的收益带来的影响？',
+        '公司于2022年初增加了部分前瞻性投资，在新的业务市场、新的行业领域进行开拓，加大面向新兴产业所需的边缘算力的研发及投资部署，此部分前瞻性投资仍处于快速迭代升级阶段，业绩释放尚需要时间，如此部分业绩得以释放，将大幅提高公司的营收规模，毛利水平也将大幅提高。',
+    ),
+    (
+        '公司今年在销售团队人员配置上会有调整规划吗？',
+        '公司目前的销售团队已经具有一定的实力。2022年公司进行战略调整，划分为4个不同产品线条的事业群。公司目前正在从集团的层面，将4个事业群的销售力量更加高效的进行整合，贯彻大客户原则，从多维度、多产品线条更好的为客户提供综合解决方案。此外，公司计划今年将进一步加强销售团队力量，一是布局信创市场及混合云市场，将注入更加强大的销售力量，进而提升云业务的规模，利用规模优势实现降本增效。二是丰富客户多样性，利用客户多样性实现资源使用错峰，为公司带来更高的利润增长。',
+    ),
+    (
+        '2022年的收入占比情况是什么样的？公有云及混合云的情况如何？',
+        '公司2022年收入整体跟2021年持平，公司2022年度IDC服务收入约6.89亿元，公有云及混合云的云服务收入约4.92亿元，增值服务及其他收入约为4200万元，公有云中海外云收入大约3.5亿元，公司近年公有云收入增长也主要来自于海外云，海外云主要是服务中国企业出海，客户主要是游戏、音视频、电商这三类C端客户，其中游戏类客户出海中公司市场份额应该是可以排到第一的。主要产品为云平台、网络、pass数据库安全产品等。AI公有云方面的赛道主要是AI推理，业务含有少部分AI训练。赛道选择主要是考虑AI训练对网络没有要求，但对资金规模有很大要求。公司的优势在于网络，AI训练不是我们擅长的领域，所以聚焦了AI推理这个赛道。目前公司将产品解决方案建立在GPU算力资源池上，依托低延时的网络，实现AI推理解决方案的提供。渲染云主要是服务元宇宙、数字建筑客户，目前公司的渲染GPU云主机性能非常好。公司从去年开始布局渲染云，截止目前整体增速较小，但我们认为渲染、虚拟人的市场将在今年下半年有很大的增长。混合云主要是存储项目，例如在新疆等地区，主要形式是公司通过为运营商提供底层存储产品，然后由运营商与政企客户签约，最终实现公司为政企客户提供产品和服务。',
+    ),
+    (
+        '公司如何提高经营利润率和毛利？',
+        '为了维持公司业务的快速增长，公司将在业务量起来以后，去调整客户结构，提升利润率。例如出海业务，我们开始是做中国企业出海业务，待业务量起来以后，再去开拓国外本地化的业务，从而提高整体利润率。公司将通过大客户做大规模，然后通过规模优势调整客户结构，提高毛利。',
+    ),
+    (
+        '公司与英伟达高端显卡合作的预期？是否将来有更加密切和深入的合作？',
+        '在限售禁令发布之前，公司就已持有英伟达的A100和A5000芯片。目前，英伟达公布在向全球开放云算力资源池，公司在积极关注英伟达开放中国的具体政策。鉴于AI训练及推理的爆发，催生了更多的算力需求，公司预期将很快实现去年前瞻性投资的回收并产生效益。同时，考虑芯片的交付周期，公司目前也已经在考虑提前进行新的算力资源部署，以满足后续的客户需求。根据英伟达发布的公开信息，英伟达计划在全球范围内开放算力资源，目前在寻找国内优秀的公有云厂商进行合作，同时公司也希望能够和英伟达在GPU算力方面催生密切和深入的合作机会。',
+    ),
+    (
+        '相对于CPU卡，GPU卡折旧年限情况？',
+        'CPU的卡基本已更新迭代稳定了，GPU的卡A100折旧为5年，其他的卡公司内测大概是3年。同时除了折旧，新开发版本的迭代，会导致GPU的性能损耗也较快。公司布局GPU算力较早，可能会面临性能损耗的问题，但提前占据了赛道。',
+    ),
+    (
+        '在政企合作的混合云模式中，公司的角色是什么？',
+        '产业互联网客户的上云是一个复杂的过程，会存在各种困难，不是一个标准化过程，需要公司为其提供定制化的上云服务，是需要技术支持的。其次，公司与运营商紧密合作，为其产品提供支撑。',
+    ),
+    (
+        '公司自建机房情况如何？',
+        '公司自建机房主要在美国达拉斯和海南，公司近期计划在怀来建设一个新的机房，位于国家东数西算环京的张家口数据中心集群。美国机房去年已建设完毕，海南机房今年6-7月份可交付使用。',
+    ),
+    (
+        '公司将来会有融资的需求吗？整体的投资方向是什么？',
+        '公司目前正在推进2022年向特定对象发行股票的准备工作，本次计划融资规模约7.3亿元，募投项目主要是渲染算力平台和怀来数据中心项目，主要是围绕算力资源建设进行的投资。',
+    ),
+    (
+        '公司本次向特定对象发行股票对于投资人类型有什么考虑？',
+        '公司更倾向于战略投资者，能够为公司业务上下游形成协同效应。从另一方面，公司也需要同步考虑融资进度的情况，酌情考虑财务投资人。',
+    ),
+]
+
+
+# ---- the seed ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return parse_text(SEED.read_text(encoding="utf-8"), source=str(SEED))
+
+
+def test_seed_metadata(seed):
+    assert seed.kind == "ir_record"
+    assert seed.code == "300846"
+    assert seed.name == "首都在线"
+    assert seed.company == "北京首都在线科技股份有限公司"
+    assert seed.activity_types == ("特定对象调研", "路演活动")
+    assert seed.date == "2023-04-10"
+    assert seed.event_dates == ("2023-04-04", "2023-04-07")
+    assert seed.location == "公司会议室（线上+线下）"
+    assert seed.staff == ("董事、副总经理、董事会秘书 杨丽萍", "战略投资部总监 宋潇")
+    assert seed.participants == (
+        "中邮证券 孙业亮 丁子慧",
+        "中邮基金 于淼",
+        "广发证券 吴祖鹏",
+        "平安基金 翟森",
+        "易方达基金 何一铖",
+        "招商基金 韩冰",
+        "工银瑞信基金 胡志利",
+        "华西证券 刘泽晶",
+    )
+    assert seed.filing_id == "c7ceaf61505e21a0"
+
+
+def test_seed_segments(seed):
+    kinds = [s.kind for s in seed.segments]
+    assert kinds == ["presentation"] * 2 + ["qa"] * 20
+    intro, exchange = seed.segments[:2]
+    assert (intro.number, intro.title) == (1, "公司简况")
+    assert intro.text.startswith("公司是一家云网一体化服务商，一开始的客户群体主要是互联网企业，")
+    assert intro.text.endswith("4．坚持与产业链上下游合作伙伴的生态建设；5．坚持提升数字化赋能和数字化转型。")
+    assert (exchange.number, exchange.title, exchange.text) == (2, "互动交流环节", "")
+    assert [s.number for s in seed.qa] == list(range(1, 21))
+    assert pairs(seed) == SEED_QA
+    assert all(s.text == s.answer for s in seed.qa)
+
+
+def test_seed_matches_labelled_dev_items(seed):
+    labels = SHARED / "labels" / "dev.jsonl"
+    if not labels.exists():
+        pytest.skip(f"labelled data not found at {labels} (../shared beside the checkout)")
+    items = [json.loads(line) for line in labels.read_text(encoding="utf-8").splitlines() if line.strip()]
+    expected = [(i["question"], i["answer"]) for i in items if i["source"] == "seed"]
+    assert pairs(seed) == expected
+
+
+def test_parse_file_reads_the_seed(seed):
+    filing = parse_file(SEED)
+    assert filing == seed
+
+
+def test_filing_id_ignores_whitespace_and_line_breaks(seed):
+    text = SEED.read_text(encoding="utf-8")
+    reflowed = text.replace("\n\n", "\n").replace("  ", " ")
+    assert parse_text(reflowed).filing_id == seed.filing_id
+
+
+# ---- one fictional record per markup ------------------------------------------------------------
+
+Q1_A = """证券代码：300999    证券简称：青石科技
+青石科技股份有限公司投资者关系活动记录表
+编号：2024-003
+投资者关系活动类别 ☑特定对象调研 □分析师会议 □媒体采访 ■业绩说明会 □其他
+参与单位名称及人员姓名 远山基金 李明；北辰证券 王芳
+时间 2024年3月5日
+地点 公司会议室
+上市公司接待人员姓名 董事会秘书 赵一
+投资者关系活动主要内容介绍
+一、公司介绍
+公司主营工业传感器。
+二、问答
+Q1：今年订单如何？
+A：一季度订单同比增长两成。
+Q2: 海外业务进展？
+A: 东南亚工厂已投产。
+附件清单（如有） 无
+日期 2024年3月6日
+"""
+
+
+def test_q1_a_markup_with_header():
+    filing = parse_text(Q1_A)
+    assert (filing.code, filing.name, filing.company) == ("300999", "青石科技", "青石科技股份有限公司")
+    assert filing.activity_types == ("特定对象调研", "业绩说明会")
+    assert filing.participants == ("远山基金 李明", "北辰证券 王芳")
+    assert filing.event_dates == ("2024-03-05",)
+    assert filing.date == "2024-03-06"
+    assert filing.location == "公司会议室"
+    assert filing.staff == ("董事会秘书 赵一",)
+    assert [(s.kind, s.title, s.text) for s in filing.segments if s.kind == "presentation"] == [
+        ("presentation", "公司介绍", "公司主营工业传感器。"),
+        ("presentation", "问答", ""),
+    ]
+    assert pairs(filing) == [("今年订单如何？", "一季度订单同比增长两成。"), ("海外业务进展？", "东南亚工厂已投产。")]
+
+
+def test_wen_da_markup():
+    text = "问：公司毛利率为何下降？\n答：原材料涨价，公司已提价5%。\n问:明年资本开支计划？\n答:计划新建一条产线。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("公司毛利率为何下降？", "原材料涨价，公司已提价5%。"),
+        ("明年资本开支计划？", "计划新建一条产线。"),
+    ]
+
+
+def test_wenti_number_markup():
+    text = "问题1：公司的产能利用率？\n答：目前约八成。\n问题2：是否考虑定增？\n回复：暂无计划。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("公司的产能利用率？", "目前约八成。"),
+        ("是否考虑定增？", "暂无计划。"),
+    ]
+
+
+def test_numbered_question_then_answer_marker():
+    text = (
+        "1、公司新产品何时上市？\n答：预计下半年。\n（1）先在华东试销；\n（2）再推向全国。\n"
+        "2、研发投入占比多少？\n答：约占收入的8%。\n"
+    )
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("公司新产品何时上市？", "预计下半年。（1）先在华东试销；（2）再推向全国。"),
+        ("研发投入占比多少？", "约占收入的8%。"),
+    ]
+
+
+def test_answer_lists_numbered_like_questions_stay_in_the_answer():
+    text = "1、公司有哪些优势？\n答：主要有两点：\n1、成本低；\n2、渠道广。\n2、未来规划？\n答：稳步扩张。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("公司有哪些优势？", "主要有两点：1、成本低；2、渠道广。"),
+        ("未来规划？", "稳步扩张。"),
+    ]
+
+
+def test_tiwen_huida_markup():
+    text = "提问：公司现金流情况？\n回答：经营现金流为正。\n提问：分红政策？\n回答：每年分红不低于利润的三成。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("公司现金流情况？", "经营现金流为正。"),
+        ("分红政策？", "每年分红不低于利润的三成。"),
+    ]
+
+
+def test_half_width_q_a_and_full_width_colons_mixed():
+    text = "Q: 新厂进度如何？\nA：已完成主体施工。\nQ：贷款利率？\nA: 约3.5%。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("新厂进度如何？", "已完成主体施工。"),
+        ("贷款利率？", "约3.5%。"),
+    ]
+
+
+def test_numbered_questions_with_no_answer_marker():
+    text = (
+        "公司与投资者就以下问题进行了交流：\n"
+        "1. 公司主要客户有哪些？\n客户以大型车企为主。\n"
+        "2. 今年的出口情况？\n出口同比增长，欧洲占比提高。\n"
+        "3. 公司战略定位。\n聚焦高端市场。\n"
+    )
+    filing = parse_text(text, meta={"code": "002999"})
+    assert pairs(filing) == [
+        ("公司主要客户有哪些？", "客户以大型车企为主。"),
+        ("今年的出口情况？", "出口同比增长，欧洲占比提高。"),
+        ("公司战略定位。", "聚焦高端市场。"),
+    ]
+    assert [s.kind for s in filing.segments] == ["presentation", "qa", "qa", "qa"]
+    assert filing.segments[0].text == "公司与投资者就以下问题进行了交流："
+
+
+def test_numbered_question_and_answer_on_one_line():
+    text = "1．公司负债率多少？目前约四成。\n2．有无并购计划？暂无。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("公司负债率多少？", "目前约四成。"),
+        ("有无并购计划？", "暂无。"),
+    ]
+
+
+def test_several_questions_share_one_answer():
+    text = (
+        "问题1：公司一季度收入增速？问题2：毛利率能否维持？\n答：收入增长一成，毛利率基本稳定。\n"
+        "问题3：在手订单金额？\n答：约十亿元。\n"
+    )
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("公司一季度收入增速？公司毛利率能否维持？".replace("公司毛", "毛"), "收入增长一成，毛利率基本稳定。"),
+        ("在手订单金额？", "约十亿元。"),
+    ]
+
+
+def test_numbered_questions_before_one_answer_merge():
+    text = "1、募投项目进度？\n2、何时达产？\n答：项目已完工，明年达产。\n3、股东减持？\n答：暂无减持计划。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("募投项目进度？何时达产？", "项目已完工，明年达产。"),
+        ("股东减持？", "暂无减持计划。"),
+    ]
+
+
+def test_inline_question_and_answer_markers_are_split():
+    text = "问：公司有无回购计划？答：暂无。问：产品价格走势？答：保持平稳。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("公司有无回购计划？", "暂无。"),
+        ("产品价格走势？", "保持平稳。"),
+    ]
+
+
+def test_unmarked_answer_after_question_marker():
+    text = "问：公司海外收入占比？\n约两成，主要在东南亚。\n问：汇率影响？\n答：影响有限。\n问：明年展望？\n保持稳健增长。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("公司海外收入占比？", "约两成，主要在东南亚。"),
+        ("汇率影响？", "影响有限。"),
+        ("明年展望？", "保持稳健增长。"),
+    ]
+
+
+def test_speaker_names_answer_questions():
+    text = (
+        "投资者：公司储能业务进展？\n张明：储能电池已批量供货。\n"
+        "投资者：研发团队规模？\n张明：研发人员三百余人。\n"
+        "投资者：海外认证？\n李华：已取得欧盟认证。\n"
+    )
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("公司储能业务进展？", "储能电池已批量供货。"),
+        ("研发团队规模？", "研发人员三百余人。"),
+        ("海外认证？", "已取得欧盟认证。"),
+    ]
+
+
+def test_opening_speech_before_first_question_is_presentation():
+    text = "董事长：欢迎各位来访，下面回答大家的问题。\n问：公司订单饱满吗？\n答：订单已排到年底。\n"
+    filing = parse_text(text, meta={"code": "002999"})
+    assert pairs(filing) == [("公司订单饱满吗？", "订单已排到年底。")]
+    assert [(s.kind, s.text) for s in filing.segments][0] == ("presentation", "董事长：欢迎各位来访，下面回答大家的问题。")
+
+
+def test_closing_boilerplate_is_dropped():
+    text = "问：行业竞争格局？\n答：集中度逐步提高。\n接待过程中，公司严格遵守信息披露制度，未泄露未公开重大信息。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [("行业竞争格局？", "集中度逐步提高。")]
+
+
+PDF_LIKE = """证券代码：002888                    证券简称：远航电气
+远航电气股份有限公司
+投资者关系活动记录表
+投资者关系活动
+类别
+□ 特定对象调研         □ 分析师会议
+□ 媒体采访            □ 业绩说明会
+□ 新闻发布会            路演活动
+□ 现场参观
+√ 其他 （电话会议）
+参与单位名称及
+人员姓名
+东海证券 陈立（以上排名不分先后）
+时间 2024 年 5月 6日至 2024 年 5月 8日
+地点 线上
+上市公司接待人
+员姓名
+1、董事长  孙强
+2、财务总监  周敏
+投资者关系活动
+主要内容介绍
+Q1：请介绍公司在变压器领域的
+布局？
+A：公司在特高压变压器领域已有多年积累，产品覆盖 110kV 至
+800kV，2023 年相关收入约 12.5 亿元，海外订单
+- 1 -
+远航电气股份有限公司投资者关系活动记录表
+持续增长。
+Q2：Model as a
+Service 模式是否适用？
+第 2 页 共 3 页
+A：公司正在评估该模式，暂未形成收入。
+远航电气股份有限公司投资者关系活动记录表
+附件清单（如有） 无
+日期 2024 年 5月 9 日
+"""
+
+
+def test_pdf_like_record_with_page_furniture_and_wrapped_lines():
+    filing = parse_text(PDF_LIKE)
+    assert (filing.code, filing.name, filing.company) == ("002888", "远航电气", "远航电气股份有限公司")
+    assert filing.activity_types == ("路演活动", "其他（电话会议）")
+    assert filing.participants == ("东海证券 陈立",)
+    assert filing.event_dates == ("2024-05-06", "2024-05-08")
+    assert filing.staff == ("董事长 孙强", "财务总监 周敏")
+    assert filing.date == "2024-05-09"
+    assert filing.location == "线上"
+    assert [s.kind for s in filing.segments] == ["qa", "qa"]
+    assert pairs(filing) == [
+        (
+            "请介绍公司在变压器领域的布局？",
+            "公司在特高压变压器领域已有多年积累，产品覆盖110kV至800kV，2023年相关收入约12.5亿元，海外订单持续增长。",
+        ),
+        ("Model as aService模式是否适用？", "公司正在评估该模式，暂未形成收入。"),
+    ]
+
+
+def test_fake_bold_doubling_is_undone():
+    text = "问问问问：：：：公公公公司司司司产产产产能能能能？？？？\n答答答答：：：：满产。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [("公司产能？", "满产。")]
+
+
+# ---- metadata from table columns, stubs, errors ----------------------------------------------------
+
+
+def test_table_row_meta_fills_what_the_text_lacks():
+    meta = {
+        "doc_id": "9001",
+        "code": "2999",
+        "name": "青石科技",
+        "category": "特定对象调研，其他",
+        "institutions": "远山基金；北辰证券",
+        "date": "2014-06-30",
+    }
+    filing = parse_document(RawDocument("t.csv#9001", "问：产能？\n答：满产。", "csv", meta=meta))
+    assert (filing.code, filing.name, filing.date) == ("002999", "青石科技", "2014-06-30")
+    assert filing.activity_types == ("特定对象调研", "其他")
+    assert filing.participants == ("远山基金", "北辰证券")
+    assert filing.event_dates == ()
+
+
+def test_garbled_meta_date_is_dropped():
+    filing = parse_text("问：产能？\n答：满产。", meta={"code": "002999", "date": "0202-06-30"})
+    assert filing.date is None
+
+
+def test_docx_meta_checkbox_category_is_interpreted():
+    meta = {"category": "\uf052特定对象调研 □分析师会议 □媒体采访\n□其他", "event_time": "2024年1月2日", "date": "2024年1月3日"}
+    filing = parse_text("问：产能？\n答：满产。", meta=meta)
+    assert filing.activity_types == ("特定对象调研",)
+    assert filing.event_dates == ("2024-01-02",)
+    assert filing.date == "2024-01-02"
+
+
+def test_event_date_range_with_short_end():
+    filing = parse_text("时间 2024年7月1日-3日\n地点 深圳\n问：产能？\n答：满产。")
+    assert filing.event_dates == ("2024-07-01", "2024-07-03")
+    assert filing.location == "深圳"
+
+
+def test_stub_with_metadata_has_no_segments():
+    filing = parse_text("见附件", meta={"code": "002999", "name": "青石科技"})
+    assert filing.segments == ()
+    assert filing.code == "002999"
+
+
+def test_stub_without_metadata_raises():
+    with pytest.raises(IrtoneError, match=r"no investor-relations content \(stub such as 见附件\?\)"):
+        parse_text("见附件", source="stub.txt")
+
+
+def test_non_ir_text_raises():
+    with pytest.raises(IrtoneError) as err:
+        parse_text("The quick brown fox jumps over the lazy dog. " * 5, source="fox.txt")
+    assert str(err.value).startswith("fox.txt: not an investor-relations record")
+
+
+def test_empty_text_raises():
+    with pytest.raises(IrtoneError, match="empty"):
+        parse_text("  \n\n ", source="empty.txt")
+
+
+def test_answers_table_document():
+    meta = {
+        "company": "万 科Ａ",
+        "year": "2016",
+        "pairs": [
+            {"id": "r7", "number": 1, "question": "分红 多少？", "answer": "每股 1 元。"},
+            {"id": "r8", "number": 2, "question": "负债率？", "answer": "约 80%。"},
+        ],
+    }
+    filing = parse_document(RawDocument("b.jsonl#7-8", "", "jsonl", meta=meta))
+    assert filing.kind == "answers"
+    assert filing.company == "万 科Ａ"
+    assert [(s.kind, s.number, s.ref, s.question, s.answer, s.text) for s in filing.segments] == [
+        ("qa", 1, "r7", "分红多少？", "每股1元。", "每股1元。"),
+        ("qa", 2, "r8", "负债率？", "约80%。", "约80%。"),
+    ]
+    again = parse_document(RawDocument("other-name", "", "jsonl", meta=meta))
+    assert again.filing_id == filing.filing_id and len(filing.filing_id) == 16
+
+
+def test_normalize_segment_text_keeps_spaces_between_latin_words_only():
+    assert normalize_segment_text("以 A100 GPU 为\n基准，Model as a Service") == "以A100GPU为基准，Model as a Service"
