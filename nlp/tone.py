@@ -168,7 +168,7 @@ class ToneFeaturizer:
             signed = w * factor * (1.0 if cat == "pos" else -1.0)
             if negated:
                 signed = -signed * (NEGATED_NEGATIVE_FACTOR if cat == "neg" else NEGATED_POSITIVE_FACTOR)
-            if signed > 0 and any(a.first < first and clause_of[a.first] == clause_of[first] for a in aspirations):
+            if signed > 0 and any(a.first < first and sentence_of[a.first] == sentence_of[first] for a in aspirations):
                 signed *= ASPIRATION_FACTOR
                 promised += signed
             if signed > 0:
