@@ -52,7 +52,8 @@ EXPORT_WIDTH = 100
 MAX_TREND = 24  # sparkline points shown (the most recent)
 MAX_TABLE_TREND = 12  # in the theme table, where 80 columns must also hold the bars
 MAX_PARTICIPANTS = 6
-ANSWER_CHARS = 260  # answer text shown per key answer, around its evidence
+ANSWER_CHARS = 260
+MIN_HISTORY_UNUSUAL = 5  # a tone z-score from fewer earlier filings is too unstable to call unusual  # answer text shown per key answer, around its evidence
 
 Labels = Mapping[str, str]
 
@@ -265,7 +266,7 @@ class WhatChanged:
         tone = Text(f"{signed(c.tone_change_prev)} vs previous filing ({prev.date or 'undated'})")
         if c.tone_z is not None:
             tone.append(f"; z {signed(c.tone_z)} against {len(c.history)} earlier filings")
-            if abs(c.tone_z) >= 2:
+            if abs(c.tone_z) >= 2 and len(c.history) >= MIN_HISTORY_UNUSUAL:
                 tone.append("  unusual", style="bold")
         grid.add_row("Tone", tone)
         ups = sorted((d for d in c.themes if (d.share_change_prev or 0) >= 0.01), key=lambda d: -(d.share_change_prev or 0))
