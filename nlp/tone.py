@@ -27,7 +27,7 @@ NEGATION_WINDOW = 4  # tokens before a polar term in which a negator applies
 DEGREE_WINDOW = 2
 NEGATED_NEGATIVE_FACTOR = 0.3  # 不存在风险: reassuring, but weaker than a plain positive
 NEGATED_POSITIVE_FACTOR = 0.8  # 没有增长: nearly as negative as 下降
-ASPIRATION_FACTOR = 0.35  # 公司将继续提升竞争力: a promise weighs about a third of a result
+ASPIRATION_FACTOR = 0.35  # 公司将继续提升竞争力: a promise weighs about a third of a result (rest of the sentence)
 POSITIVE_LABEL_AT = 0.25  # score >= this is "positive"; <= -this is "negative"
 
 
