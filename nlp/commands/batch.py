@@ -1,0 +1,112 @@
+"""``irtone batch INPUT... --out OUT``: score many files or tables into Parquet, CSV or JSONL.
+
+The work is done by ``nlp.batch.run_batch``; this module turns flags into ``BatchOptions`` and
+draws the progress bar (stderr, only on a terminal and without ``--quiet``).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+HELP = "score many files or tables into Parquet/CSV/JSONL (and a store)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inputs", nargs="+", metavar="INPUT",
+                        help="disclosures (TXT/PDF/DOCX), folders of them (recursive) and tables "
+                             "(CSV/JSONL/Parquet, also .csv.gz/.jsonl.gz) of whole records or of answers")
+    parser.add_argument("--out", required=True, metavar="OUT",
+                        help="output file: .parquet, .csv or .jsonl; one row per answer (README: Batch output schema)")
+    parser.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                        help="worker processes (default 1; 0 = one per CPU)")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue an interrupted batch with the same inputs and OUT")
+    parser.add_argument("--db", metavar="DB", help="also store every scored filing in this SQLite store")
+    parser.add_argument("--errors", metavar="FILE",
+                        help="log bad files and rows here: JSONL (source, reason) for a .jsonl name, else TSV")
+    parser.add_argument("--themes", action="append", default=[], metavar="FILE",
+                        help="a theme file (JSON, the layout of nlp/data/themes.json) added to the built-in themes; "
+                             "repeatable")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary line")
+    # For tests and benchmarks: smaller chunks commit (and can be interrupted) more often.
+    parser.add_argument("--chunk-docs", type=int, default=None, help=argparse.SUPPRESS)
+
+
+def run(args: argparse.Namespace) -> int:
+    from nlp.batch import CHUNK_DOCS, BatchOptions, run_batch
+    from nlp.records import IrtoneError
+
+    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+    if args.jobs < 0:
+        raise IrtoneError("--jobs", f"must be 0 or more, got {args.jobs}")
+    if args.chunk_docs is not None and args.chunk_docs < 1:
+        raise IrtoneError("--chunk-docs", f"must be 1 or more, got {args.chunk_docs}")
+    options = BatchOptions(
+        inputs=tuple(args.inputs), out=args.out, jobs=jobs, resume=args.resume, db=args.db, errors=args.errors,
+        theme_files=tuple(args.themes), chunk_docs=args.chunk_docs or CHUNK_DOCS,
+    )
+    show_bar = not args.quiet and sys.stderr.isatty() and sys.stdout.isatty()
+    if show_bar:
+        summary = _run_with_bar(options, run_batch)
+    else:
+        summary = run_batch(options)
+    if not args.quiet:
+        for source, reason in summary.first_errors[: 0 if args.errors else 10]:
+            print(f"irtone batch: skipped {source}: {reason}", file=sys.stderr)
+        if summary.errors > 10 and not args.errors:
+            print(f"irtone batch: … and {summary.errors - 10} more bad inputs; pass --errors FILE to log them all",
+                  file=sys.stderr)
+        print(f"irtone batch: {summary.line()}", file=sys.stderr)
+    return 0
+
+
+def _run_with_bar(options, run_batch):
+    import threading
+
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
+
+    from nlp.batch import BatchProgress, count_input_rows
+
+    console = Console(stderr=True)
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]scoring"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("inputs · {task.fields[answers]} answers · {task.fields[errors]} errors ·"),
+        TextColumn("{task.fields[rate]} answers/s"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
+    task = bar.add_task("scoring", total=None, answers=0, errors=0, rate="–")
+    stop = threading.Event()
+    tally = {"answers": 0, "errors": 0}
+    import time
+
+    started = time.perf_counter()
+
+    def count() -> None:
+        total = count_input_rows(options.inputs, stop)
+        if not stop.is_set():
+            bar.update(task, total=total)
+
+    def advance(rows: int, documents: int, answers: int, errors: int) -> None:
+        tally["answers"] += answers
+        tally["errors"] += errors
+        rate = tally["answers"] / max(time.perf_counter() - started, 1e-9)
+        bar.update(task, advance=rows, answers=tally["answers"], errors=tally["errors"], rate=f"{rate:,.0f}")
+
+    progress = BatchProgress(start=lambda done: bar.update(task, completed=done), advance=advance)
+    counter = threading.Thread(target=count, daemon=True, name="irtone-count-inputs")
+    with bar:
+        counter.start()
+        try:
+            return run_batch(options, progress)
+        finally:
+            stop.set()
