@@ -144,11 +144,11 @@ class Scorer:
             ty.append([n in set(themes) for n in names])
             ox.append(tone_x)
         tx, ty = np.asarray(tx), np.asarray(ty, dtype=int)
-        theme_params = s["theme_model"].get_params() if hasattr(s["theme_model"], "get_params") else {}
-        tone_alpha = s["tone_model"].alpha
+        theme_params = s["theme_model"].get_params()
+        tone_params = s["tone_model"].get_params()
         if len(np.unique(ty)) == 2:  # labels with no theme at all cannot teach the tagger: keep the current one
             s["theme_model"] = ThemeTagger(**theme_params).fit(tx.reshape(-1, tx.shape[-1]), ty.reshape(-1))
-        s["tone_model"] = ToneModel(alpha=tone_alpha).fit(np.asarray(ox), df["tone"].to_numpy(dtype=float) / 2.0)
+        s["tone_model"] = ToneModel(**tone_params).fit(np.asarray(ox), df["tone"].to_numpy(dtype=float) / 2.0)
         s["trained_on"] = frozenset(text_fingerprint(a) for a in df["answer"])
         s["model_version"] = s["model_version"].split("+")[0] + "+fit" + hashlib.sha1(
             "".join(sorted(s["trained_on"])).encode()).hexdigest()[:6]

@@ -20,6 +20,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from nlp.linear import StandardizedLinear
 from nlp.matching import TermMatcher
 from nlp.records import Evidence, IrtoneError, ThemeResult
 
@@ -216,13 +217,15 @@ def _sentence_index(tokens: Sequence[str]) -> list[int]:
     return out
 
 
-class ThemeTagger:
+class ThemeTagger(StandardizedLinear):
     """Pooled logistic regression over theme-agnostic evidence features.
 
     Parameters mirror scikit-learn: ``C`` (inverse regularization), ``class_weight``, ``threshold``
     (probability at which a theme is tagged), ``random_state``. Learned state: ``coef_``,
     ``intercept_``, ``mean_``, ``scale_`` (feature standardization), ``feature_names_``.
     """
+
+    FEATURE_NAMES = FEATURE_NAMES
 
     def __init__(self, C: float = 0.3, class_weight: str | None = None, threshold: float = 0.5, random_state: int = 0):
         self.C = C
@@ -236,43 +239,18 @@ class ThemeTagger:
     def fit(self, X: np.ndarray, y: np.ndarray) -> "ThemeTagger":
         from sklearn.linear_model import LogisticRegression
 
-        X = np.asarray(X, dtype=float)
-        self.mean_ = X.mean(axis=0)
-        self.scale_ = np.where(X.std(axis=0) > 0, X.std(axis=0), 1.0)
+        Z = self._standardize_fit(X)
         model = LogisticRegression(C=self.C, class_weight=self.class_weight, random_state=self.random_state, max_iter=1000)
-        model.fit((X - self.mean_) / self.scale_, np.asarray(y, dtype=int))
+        model.fit(Z, np.asarray(y, dtype=int))
         self.coef_ = model.coef_[0].copy()
         self.intercept_ = float(model.intercept_[0])
-        self.feature_names_ = FEATURE_NAMES
         return self
 
     def decision_function(self, X: np.ndarray) -> np.ndarray:
-        return ((np.asarray(X, dtype=float) - self.mean_) / self.scale_) @ self.coef_ + self.intercept_
+        return self._linear(X)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.decision_function(X)))
-
-    def to_dict(self) -> dict:
-        return {
-            "params": self.get_params(),
-            "feature_names": list(self.feature_names_),
-            "coef": self.coef_.tolist(),
-            "intercept": self.intercept_,
-            "mean": self.mean_.tolist(),
-            "scale": self.scale_.tolist(),
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "ThemeTagger":
-        self = cls(**d["params"])
-        if tuple(d["feature_names"]) != FEATURE_NAMES:
-            raise ValueError("theme model was trained on other features; rebuild it with bench/train_models.py")
-        self.feature_names_ = FEATURE_NAMES
-        self.coef_ = np.asarray(d["coef"], dtype=float)
-        self.intercept_ = float(d["intercept"])
-        self.mean_ = np.asarray(d["mean"], dtype=float)
-        self.scale_ = np.asarray(d["scale"], dtype=float)
-        return self
 
 
 def theme_results(themes, probs, matches, a_tokens, threshold) -> tuple[ThemeResult, ...]:

@@ -18,6 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
+from nlp.linear import StandardizedLinear
 from nlp.matching import TermMatcher
 from nlp.records import IrtoneError, TermContribution, ToneResult
 
@@ -217,47 +218,30 @@ def _resolve_overlaps(polar: list) -> list:
     return sorted(kept, key=lambda p: (p[0], p[1]))
 
 
-class ToneModel:
+class ToneModel(StandardizedLinear):
     """Ridge regression from tone features to the labelled tone (scaled to [-1, 1]).
 
     Parameters: ``alpha`` (ridge penalty). Learned: ``coef_``, ``intercept_``, ``mean_``, ``scale_``.
     """
 
+    FEATURE_NAMES = FEATURE_NAMES
+
     def __init__(self, alpha: float = 30.0):
         self.alpha = alpha
+
+    def get_params(self) -> dict:
+        return {"alpha": self.alpha}
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> "ToneModel":
         from sklearn.linear_model import Ridge
 
-        X = np.asarray(X, dtype=float)
-        self.mean_ = X.mean(axis=0)
-        std = X.std(axis=0)
-        self.scale_ = np.where(std > 0, std, 1.0)
-        model = Ridge(alpha=self.alpha).fit((X - self.mean_) / self.scale_, np.asarray(y, dtype=float))
+        model = Ridge(alpha=self.alpha).fit(self._standardize_fit(X), np.asarray(y, dtype=float))
         self.coef_ = model.coef_.copy()
         self.intercept_ = float(model.intercept_)
-        self.feature_names_ = FEATURE_NAMES
         return self
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        raw = ((np.asarray(X, dtype=float) - self.mean_) / self.scale_) @ self.coef_ + self.intercept_
-        return np.clip(raw, -1.0, 1.0)
-
-    def to_dict(self) -> dict:
-        return {"params": {"alpha": self.alpha}, "feature_names": list(self.feature_names_), "coef": self.coef_.tolist(),
-                "intercept": self.intercept_, "mean": self.mean_.tolist(), "scale": self.scale_.tolist()}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "ToneModel":
-        self = cls(**d["params"])
-        if tuple(d["feature_names"]) != FEATURE_NAMES:
-            raise ValueError("tone model was trained on other features; rebuild it with bench/train_models.py")
-        self.feature_names_ = FEATURE_NAMES
-        self.coef_ = np.asarray(d["coef"], dtype=float)
-        self.intercept_ = float(d["intercept"])
-        self.mean_ = np.asarray(d["mean"], dtype=float)
-        self.scale_ = np.asarray(d["scale"], dtype=float)
-        return self
+        return np.clip(self._linear(X), -1.0, 1.0)
 
 
 def tone_label(score: float) -> str:
