@@ -25,6 +25,7 @@ import json
 import os
 import re
 import sqlite3
+import time
 import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import date as Date
@@ -247,6 +248,27 @@ def _theme_from_json(d: dict[str, Any]) -> ThemeResult:
     return ThemeResult(theme=d["theme"], score=d["score"], tagged=bool(d["tagged"]), evidence=evidence)
 
 
+def _is_busy(err: sqlite3.Error) -> bool:
+    text = str(err).lower()
+    return "locked" in text or "busy" in text
+
+
+def _enable_wal(conn: sqlite3.Connection) -> str:
+    """Switch to WAL, retrying while another process holds the lock.
+
+    Changing the journal mode may fail at once with "database is locked" (SQLite skips the busy
+    handler there to avoid deadlock) when several processes open a new store together.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as err:
+            if not _is_busy(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 class Store:
     """A SQLite history of scored filings. Use as a context manager.
 
@@ -280,12 +302,18 @@ class Store:
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode = _enable_wal(conn)
             if str(mode).lower() != "wal":
                 raise IrtoneError(self.path, f"cannot switch the store to WAL (journal mode {mode})")
             conn.execute("PRAGMA synchronous = NORMAL")  # durable enough with WAL, and much faster
             self._conn = conn
             self._migrate()
+        except sqlite3.OperationalError as err:
+            conn.close()
+            self._conn = None
+            if _is_busy(err):
+                raise IrtoneError(self.path, f"the store stayed locked by another process for {BUSY_TIMEOUT_S:.0f} s") from err
+            raise IrtoneError(self.path, f"cannot use the store ({err})") from err
         except sqlite3.DatabaseError as err:
             conn.close()
             self._conn = None

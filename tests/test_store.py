@@ -173,8 +173,8 @@ def test_company_of_does_not_write(db):
 
 
 def _writer(path: str, offset: int, n: int, start) -> None:
+    start.wait(60)  # both processes create the (new) store and write at the same time
     with Store(path) as store:
-        start.wait(60)  # both processes open the store, then write at the same time
         for i in range(offset, offset + n):
             date = f"2020-{1 + i % 12:02d}-{1 + i % 28:02d}"
             store.put(filing_score("990100", "并发测试", date, [answer(f"第{i}号回答。", tone=0.1), answer("其他。")]))
