@@ -16,7 +16,11 @@ What is computed, and the conventions:
   toward 0 so that a term seen once is not "distinctive". ``terms_in`` are terms with z ≥ ``min_z``
   (more used now), ``terms_out`` those with z ≤ -``min_z`` (used before, rarer or absent now).
   Terms come from ``TermFilter``: the jieba-identical tokenizer, minus ``nlp/data/stopwords.txt``,
-  single characters, numbers and punctuation.
+  single characters, numbers and punctuation. What this means in practice: against a long history
+  (thousands of terms) a term new to the company needs about two uses in the filing to reach z ≥ 1.96
+  (more against a short one), while a term's absence from one short filing
+  is weak evidence, so ``terms_out`` is often empty for a record of a few hundred characters (by design:
+  the method reports only what the counts support).
 - Movers (``movers``): answers whose tone is furthest from the mean tone of all earlier answers
   (unweighted, answer by answer), plus one point per theme tagged in the answer that no earlier answer
   was tagged with. Score = |tone change| + number of new themes; top ``top_movers`` with a score > 0.
