@@ -290,6 +290,7 @@ def compare(
         tone_mean=stats.mean,
         tone_std=stats.std,
         undated=undated,
+        other_models=sum(1 for s in history if s.model_version != current.model_version),
     )
 
 

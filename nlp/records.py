@@ -211,6 +211,7 @@ class Comparison:
     tone_mean: float | None = None  # mean filing tone of the history
     tone_std: float | None = None  # sample standard deviation (ddof=1) of the history's filing tones
     undated: int = 0  # the company's stored filings left out of the history for a garbled date
+    other_models: int = 0  # earlier filings whose scores came from another model version
 
     @property
     def previous(self) -> HistoryPoint | None:

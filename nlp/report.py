@@ -21,7 +21,8 @@ where a value is undefined, e.g. without earlier filings):
   current − mean of the earlier filings, as fractions, not percentage points).
 - ``previous``: ``{filing_id, date}`` of the previous filing, or ``null``.
 - ``history``: the earlier filings, oldest first: ``{filing_id, date, date_valid, activity, answers,
-  tone, theme_share, theme_intensity}``; ``undated_filings``: stored filings left out for a garbled date.
+  tone, theme_share, theme_intensity}``; ``undated_filings``: stored filings left out for a garbled date;
+  ``other_model_filings``: earlier filings scored by another model version (``Store.stale`` finds them).
 - ``terms_in`` / ``terms_out``: ``[{term, z}]``, log-odds z-scores (Monroe et al. 2008) of terms more /
   less used than in the earlier filings.
 - ``movers``: ``[{index, number, question, answer, tone, tone_label, tone_change_mean, new_themes,
@@ -277,6 +278,11 @@ class WhatChanged:
         grid.add_row("Terms out", self._terms(c.terms_out, "red"))
         if c.undated:
             grid.add_row("Undated", Text(f"{c.undated} stored filing(s) with unreadable dates not compared"))
+        if c.other_models:
+            grid.add_row(
+                "Models",
+                Text(f"{c.other_models} earlier filing(s) scored by another model version; re-score them to compare like with like"),
+            )
         yield grid
 
     def _themes(self, deltas: Iterable) -> Text:
@@ -544,6 +550,7 @@ def to_json(comparison: Comparison, labels: Labels | None = None) -> dict[str, A
         "previous": None if prev is None else {"filing_id": prev.filing_id, "date": prev.date},
         "history": [_point_json(p) for p in c.history],
         "undated_filings": c.undated,
+        "other_model_filings": c.other_models,
         "terms_in": [{"term": t, "z": z} for t, z in c.terms_in],
         "terms_out": [{"term": t, "z": z} for t, z in c.terms_out],
         "movers": [

@@ -181,3 +181,13 @@ def test_stopwords_file_has_provenance_and_courtesy_words():
     assert text.startswith("# irtone stopwords") and "Provenance" in text
     words = load_stopwords()
     assert {"谢谢", "我们", "公司", "以及"} <= words and "算力" not in words
+
+
+def test_earlier_filings_scored_by_another_model_are_counted():
+    import dataclasses
+
+    f1, f2, f3, f4, _ = xinghe_filings()
+    old = dataclasses.replace(f1, model_version="test-0")
+    c = compare(f4, [old, f2, f3], tokenize=vocab_tokenize)
+    assert c.other_models == 1
+    assert compare(f4, [f1, f2, f3], tokenize=vocab_tokenize).other_models == 0

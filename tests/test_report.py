@@ -171,7 +171,7 @@ def test_json_keys_and_numbers(xinghe):
     assert data["filing"]["date"] == "2023-05-18" and data["filing"]["date_valid"] is True
     assert data["previous"]["date"] == "2022-04-20"
     assert [h["date"] for h in data["history"]] == ["2021-03-10", "2021-09-15", "2022-04-20"]
-    assert data["undated_filings"] == 1
+    assert data["undated_filings"] == 1 and data["other_model_filings"] == 0
     tone = data["tone"]
     assert tone["value"] == 0.6 and tone["change_prev"] == pytest.approx(0.7)
     assert tone["z"] == pytest.approx(1.721892, abs=1e-6)
@@ -227,3 +227,12 @@ def test_long_history_and_long_labels_still_fit_80_columns():
     for header in ("Share of answers", "Δ prev", "Δ mean", "Intensity", "Trend", "芯片国产化（", "自主可控）", "+50pp"):
         assert header in text, header
     assert "30 filings" in text
+
+
+def test_report_notes_history_scored_by_another_model():
+    import dataclasses
+
+    f1, f2, f3, f4, _ = xinghe_filings()
+    c = compare(f4, [dataclasses.replace(f1, model_version="old"), f2, f3], tokenize=tokenize)
+    text = render80(Report(c, LABELS))
+    assert "1 earlier filing(s) scored by another model version" in text

@@ -13,6 +13,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as JSON (keys: nlp/report.py)")
     parser.add_argument("--no-store", action="store_true", help="compare with the store but do not add the filing")
     parser.add_argument("--answers", type=int, default=3, metavar="N", help="key answers to show (default 3)")
+    parser.add_argument("--themes", action="append", default=[], metavar="FILE",
+                        help="a theme file (layout of nlp/data/themes.json) adding to or replacing built-in themes; repeatable")
+    parser.add_argument("--user-dict", action="append", default=[], metavar="FILE",
+                        help="an extra tokenizer dictionary (format of nlp/data/domain_dict.txt); repeatable")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -23,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     from nlp.store import Store
 
     filing = parse_file(args.file)
-    scorer = Scorer()
+    scorer = Scorer(theme_files=args.themes, user_dicts=args.user_dict)
     score = scorer.score_filing(filing)
     labels = dict(scorer.theme_labels)
     store = Store(args.db, create=not args.no_store)
