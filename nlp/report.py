@@ -139,11 +139,11 @@ class Header:
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column(overflow="fold")
-        if f.company and f.company != f.name:
+        if f.name and f.company and f.company != f.name:  # without a short name the title shows it
             grid.add_row("Company", Text(f.company))
         date = Text(f.date or "unknown")
         if not self.date_valid:
-            date.append("  (unreadable date: not placed in the history)", style="red")
+            date.append("  (missing or unreadable date: not placed in the history)", style="red")
         grid.add_row("Date", date)
         if f.activity_types:
             grid.add_row("Activity", Text("、".join(f.activity_types)))
@@ -277,7 +277,7 @@ class WhatChanged:
         grid.add_row("Terms in", self._terms(c.terms_in, "green"))
         grid.add_row("Terms out", self._terms(c.terms_out, "red"))
         if c.undated:
-            grid.add_row("Undated", Text(f"{c.undated} stored filing(s) with unreadable dates not compared"))
+            grid.add_row("Undated", Text(f"{c.undated} stored filing(s) with missing or unreadable dates not compared"))
         if c.other_models:
             grid.add_row(
                 "Models",
@@ -412,7 +412,7 @@ class Report:
         else:
             note = "No earlier filings of this company in the store: nothing to compare with yet."
             if c.undated:
-                note += f" ({c.undated} stored filing(s) have unreadable dates.)"
+                note += f" ({c.undated} stored filing(s) have missing or unreadable dates.)"
             yield Text(note, style="dim")
             title = "Key answers"
         yield Rule(Text(title, style="bold"), align="left")
@@ -441,10 +441,11 @@ class HistoryTable:
         for t in themes:  # long theme labels wrap in the header; the percentages never do
             table.add_column(Text(_label(self.labels, t)), justify="right", min_width=4)
         for r in self.rows:
-            date = Text(r.date or "?")
+            date = Text(r.date or "no date")
             if not r.date_valid:
                 date.stylize("red")
-                date.append("?", style="red")
+                if r.date:
+                    date.append("?", style="red")
             activity = "、".join(r.activity) if isinstance(r.activity, (tuple, list)) else str(r.activity)
             table.add_row(
                 date,

@@ -83,7 +83,7 @@ def test_report_at_80_columns_has_every_section(xinghe):
         "定增 −1.1",
         "Themes up",
         "Themes down",
-        "1 stored filing(s) with unreadable dates not compared",
+        "1 stored filing(s) with missing or unreadable dates not compared",
         "Answers that moved most",
         "算力业务进展如何",
         "(+0.72 vs earlier answers)",
