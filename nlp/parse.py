@@ -81,6 +81,9 @@ _FURNITURE = re.compile(
 )
 _QUAD_RUN = re.compile(r"(.)\1{3}")
 _FAKE_BOLD = re.compile(r"(?:(.)\1{3}[ \t]*){2,}")  # two or more characters drawn four times each
+_TIME_PREFIX = re.compile(r"^(?:上午|下午)?\d{1,2}[:：]\d{2}(?:[-—~至]\d{1,2}[:：]\d{2})?[，,、]?")  # 12:15，本次调研…
+_HEADING_SEPARATOR = re.compile(r"(?<!\d)[：:]|[：:](?!\d)|。")  # not the colon of 11:30
+_NARROW = re.compile("[\x00-\u2e7f]+")
 _STUB = re.compile(r"^(?:详|请)?见(?:附件|附表|公告)|^(?:无|略|同上)$")
 
 # numbering at the start of a line: (1) 1、 1. 1． 一、 （一） 第一、 ①
@@ -88,12 +91,13 @@ _NUMBERING = re.compile(
     r"^(?:"
     r"[（(]\s*(?P<pa>\d{1,3})\s*[)）]"
     r"|[（(]\s*(?P<pc>[一二三四五六七八九十]{1,3})\s*[)）]"
-    r"|(?P<ar>\d{1,3})\s*(?P<asep>[、.．,，)）](?![\d.．]))"
+    r"|(?P<ar>\d{1,3})\s*(?P<asep>、|[.．,，](?![\d.．])|[)）])"
     r"|(?P<cn>[一二三四五六七八九十]{1,3})\s*[、.．,，](?![一二三四五六七八九十]线)"
     r"|第(?P<ord>[一二三四五六七八九十]{1,3}|\d{1,3})(?:部分|个问题|个方面)?\s*[、，,：:.．]"
     r"|(?P<ci>[①-⑳])"
     r")\s*"
 )
+_DASH_ANSWER = re.compile(r"^(?:——|—|--|－－)\s*(?=\S)")
 _BULLET = re.compile(r"^[*＊●•·◆◇■□☆★>＞－\-—]+\s*")
 # a speaker label: short text ending in a colon, or a bracketed 【问】 / [答]
 _COLON_LABEL = re.compile(r"^(?P<label>[^\s:：，。,？?！!；;、“”\"]{1,14}?(?:\s{1,3}[^\s:：，。,？?！!；;、“”\"]{1,6})?)\s*[:：]\s*")
@@ -107,7 +111,8 @@ _PAREN_CONTENT = re.compile(r"[（(][^）)]*[)）]")
 
 # inline markers that PDF/keyed text runs into the previous sentence
 _INLINE_QUESTION = re.compile(
-    r"(?<=[。！？!?；;”\"])[ \t\u3000]*(?=(?:问题\s*\d{1,3}|问|提问\s*\d{0,3}|Q\d{0,3}|Ｑ\d{0,3})\s*[:：])"
+    r"(?<=[。！？!?；;”\"])[ \t\u3000]*"
+    r"(?=(?:\d{1,3}\s*[、.．]\s*|[（(]\d{1,3}[)）]\s*)?(?:问题\s*\d{1,3}|问|提问\s*\d{0,3}|Q\d{0,3}|Ｑ\d{0,3})\s*[:：])"
 )
 _INLINE_ANSWER = re.compile(
     r"(?<=[。！？!?；;”\"])[ \t\u3000]*(?=(?:答|回答|回复|答复|A\d{0,3}|Ａ\d{0,3})\s*[:：])"
@@ -138,6 +143,7 @@ _QA_LABEL_HINT = re.compile(r"问|答|Q|A|提问|回复")
 @dataclass(frozen=True)
 class _Vocabulary:
     header_fields: tuple[tuple[str, str], ...]  # (compact label, field), longest label first
+    label_initials: frozenset[str]  # first characters of the labels: a fast "no label here"
     activity_types: tuple[str, ...]
     other_placeholder: tuple[str, ...]
     checked: frozenset[str]
@@ -148,6 +154,7 @@ class _Vocabulary:
     not_speakers: frozenset[str]
     section_words: tuple[str, ...]
     closing_prefixes: tuple[str, ...]
+    closing_phrases: tuple[str, ...]
     intro_suffixes: tuple[str, ...]
     ir_keywords: tuple[str, ...]
     question_cues: tuple[str, ...]
@@ -160,6 +167,7 @@ def _vocabulary() -> _Vocabulary:
     fields.sort(key=lambda item: -len(item[0]))
     return _Vocabulary(
         header_fields=tuple(fields),
+        label_initials=frozenset(label[0] for label, _ in fields),
         activity_types=tuple(sorted(data["activity_types"], key=len, reverse=True)),
         other_placeholder=tuple(data["other_placeholder"]),
         checked=frozenset(data["checked_glyphs"]),
@@ -170,6 +178,7 @@ def _vocabulary() -> _Vocabulary:
         not_speakers=frozenset(data["not_speakers"]),
         section_words=tuple(data["section_words"]),
         closing_prefixes=tuple(data["closing_prefixes"]),
+        closing_phrases=tuple(data["closing_phrases"]),
         intro_suffixes=tuple(data["intro_suffixes"]),
         ir_keywords=tuple(data["ir_keywords"]),
         question_cues=tuple(data["question_cues"]),
@@ -434,6 +443,9 @@ def _match_label(
 
     Returns (field, line index, char offset in that line where the value begins) or None.
     """
+    first = lines[i].lstrip()
+    if not first or first[0] not in vocab.label_initials:
+        return None
     pieces: list[str] = []
     starts: list[int] = []
     total = 0
@@ -760,7 +772,8 @@ class _Para:
 
 
 def _width(line: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in line)
+    """Display width: CJK and full-width characters count two columns."""
+    return len(line) + len(_NARROW.sub("", line))
 
 
 def _ends_terminal(line: str) -> bool:
@@ -806,6 +819,9 @@ def _role_of(text: str) -> tuple[str | None, str, int, bool]:
     if bullet and not _BRACKET_LABEL.match(text):
         start = bullet.end()
     rest = text[start:]
+    dash = _DASH_ANSWER.match(text)
+    if dash:
+        return "S", "——", dash.end(), False  # ——answer: an answer if it follows questions
     match = _BRACKET_LABEL.match(rest)
     if match is None:
         match = _COLON_LABEL.match(rest)
@@ -893,6 +909,7 @@ class _Pair:
     question: list[_Para]
     answer: list[_Para]
     kind: str = "qa"  # "qa", or "item": a numbered agenda line with no answer (presentation)
+    unmarked: bool = False  # found without any Q/A marker: an empty answer makes it an item
 
 
 def _segment(lines: list[str], vocab: _Vocabulary) -> list[Segment]:
@@ -913,7 +930,9 @@ def _segment(lines: list[str], vocab: _Vocabulary) -> list[Segment]:
         first_q, pairs = _pairs_by_question_marks(paras)
     if pairs:
         pairs[-1].answer = _cut_closing(pairs[-1].answer, vocab)
-    segments = _presentation(paras[:first_q] if pairs else _cut_closing(paras, vocab), vocab)
+        if pairs[-1].unmarked and not pairs[-1].answer:
+            pairs[-1].kind = "item"
+    segments = _presentation(paras[:first_q] if pairs else _strip_closing(paras, vocab), vocab)
     qa_number = 0
     item_number = len(segments)
     for pair in pairs:
@@ -988,13 +1007,16 @@ def _later_questions(tail: list[_Para], prev_number: tuple[str, int] | None) -> 
     """Questions after the last answer marker that have no answer marker of their own."""
     starts = []
     expected = None if prev_number is None else (prev_number[0], prev_number[1] + 1)
+    listed = False  # the answer numbers its own points in the questions' style (1、成本 2、渠道)
     for k in range(1, len(tail)):
         para = tail[k]
         if para.role == "Q":
             starts.append(k)
-        elif expected and (para.style, para.value) == expected and para.has_question_mark():
+        elif expected and (para.style, para.value) == expected and (para.has_question_mark() or not listed):
             starts.append(k)
             expected = (expected[0], expected[1] + 1)
+        elif expected and para.style == expected[0]:
+            listed = True
     return starts
 
 
@@ -1098,12 +1120,14 @@ def _pairs_by_questions(paras: list[_Para], questions: list[int]) -> tuple[int, 
         end = questions[k + 1] if k + 1 < len(questions) else len(paras)
         head = paras[qi]
         answer = list(paras[qi + 1 : end])
-        if not answer and head.role == "Q":
-            question, inline_answer = _split_at_question_mark(head.body())
+        if not answer:
+            question, inline_answer = _split_at_question_mark(head.body() if head.role == "Q" else head.numbering_stripped())
             if inline_answer:
                 head = _Para([question], "Q", head.label, 0, head.style, head.value)
                 answer = [_Para([inline_answer], None, "", 0, None, None)]
-        pairs.append(_Pair([head], answer))
+        # an unanswered numbered line with no question marker (11、探讨…) is an agenda item
+        kind = "item" if not answer and head.role != "Q" else "qa"
+        pairs.append(_Pair([head], answer, kind))
     return questions[0], pairs
 
 
@@ -1134,6 +1158,8 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
         if p.style is None or p.value is None:
             continue
         run = open_runs.pop((p.style, p.value), None)
+        if run is None and p.value > 2:
+            run = open_runs.pop((p.style, p.value - 1), None)  # one number skipped (14、 then 16、)
         if run is None:
             run = []
             runs.append(run)
@@ -1156,7 +1182,7 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
         if inline_answer:
             body = [_Para([inline_answer], None, "", 0, None, None)] + body
         kind = "qa" if body else "item"
-        pairs.append(_Pair([_Para([question], "Q", "", 0, head.style, head.value)], body, kind))
+        pairs.append(_Pair([_Para([question], "Q", "", 0, head.style, head.value)], body, kind, unmarked=True))
     return best[0], pairs
 
 
@@ -1221,7 +1247,7 @@ def _pairs_by_question_marks(paras: list[_Para]) -> tuple[int, list[_Pair]]:
     pairs = []
     for k, (qi, ai) in enumerate(starts):
         end = starts[k + 1][0] if k + 1 < len(starts) else len(paras)
-        pairs.append(_Pair(paras[qi:ai], paras[ai:end]))
+        pairs.append(_Pair(paras[qi:ai], paras[ai:end], unmarked=True))
     return starts[0][0], pairs
 
 
@@ -1233,10 +1259,18 @@ def _cut_closing(paras: list[_Para], vocab: _Vocabulary) -> list[_Para]:
     for i, para in enumerate(paras):
         if i == 0 and para.role == "A":
             continue
-        text = _compact(para.numbering_stripped())
-        if text.startswith(vocab.closing_prefixes):
+        text = _TIME_PREFIX.sub("", _compact(para.numbering_stripped()))
+        if text.startswith(vocab.closing_prefixes) or (i > 0 and any(p in text for p in vocab.closing_phrases)):
             return paras[:i]
     return paras
+
+
+def _strip_closing(paras: list[_Para], vocab: _Vocabulary) -> list[_Para]:
+    """Drop closing boilerplate paragraphs at the very end of a presentation-only record."""
+    end = len(paras)
+    while end > 0 and _TIME_PREFIX.sub("", _compact(paras[end - 1].numbering_stripped())).startswith(vocab.closing_prefixes):
+        end -= 1
+    return paras[:end]
 
 
 def _question_text(q_paras: list[_Para]) -> str:
@@ -1289,10 +1323,10 @@ def _presentation(paras: list[_Para], vocab: _Vocabulary) -> list[Segment]:
 def _heading(text: str) -> tuple[str, str]:
     """"公司简况" → (title, ""); "公司简况：正文…" → (title, body); long text → ("", text)."""
     flat = normalize_segment_text(text)
-    for sep in ("：", ":", "。"):
-        head, found, body = flat.partition(sep)
-        if found and len(head) <= 30:
-            return head, body
+    match = _HEADING_SEPARATOR.search(flat)
+    if match and match.start() <= 30:
+        head, body = flat[: match.start()], flat[match.end() :]
+        return head, body
     if len(flat) <= 30:
         return flat.rstrip("；;，,"), ""
     return "", flat
