@@ -13,7 +13,7 @@
   sent to a worker process and of writing. Chunks are built from the input alone, so the rows (and
   the bytes of the output) do not depend on ``--jobs``.
 
-Workers (``concurrent.futures.ProcessPoolExecutor``, forkserver/spawn context) load the tokenizer
+Workers (``concurrent.futures.ProcessPoolExecutor``, spawn context) load the tokenizer
 and models once, in their initializer, then parse, score and *serialize* whole chunks; the main
 process only reads inputs, writes bytes and keeps the books.
 
@@ -727,8 +727,9 @@ def _map_ordered(config: _WorkerConfig, chunks: Iterable[list[_Piece]], jobs: in
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
+    # spawn, not forkserver: a spawned worker's parent is this process, so a worker can tell when
+    # the batch was killed (forkserver workers are children of the fork server, which outlives us).
+    context = multiprocessing.get_context("spawn")
     executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
                                    initargs=(config,))
     in_flight: deque = deque()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import dataclass
 from pathlib import Path
 
 COMPANIES = [
@@ -34,17 +35,20 @@ QA = [
 PARTICIPANTS = ["甲乙证券 张一", "丙丁基金 李二", "戊己资本 王三", "庚辛资管 赵四"]
 
 
-def record_text(index: int, rng: random.Random) -> str:
+def record_pairs(rng: random.Random) -> list[tuple[str, str]]:
+    return rng.sample(QA, k=rng.randint(2, 6))
+
+
+def record_text(index: int, pairs: list[tuple[str, str]]) -> str:
     code, short, full = COMPANIES[index % len(COMPANIES)]
     month, day = 1 + index % 12, 1 + index % 27
-    pairs = rng.sample(QA, k=rng.randint(2, 6))
     lines = [
         f"证券代码：{code}                        证券简称：{short}",
         full,
         "投资者关系活动记录表",
         f"编号：2023-{index:03d}",
         "投资者关系活动类别 ☑特定对象调研 □分析师会议 □业绩说明会",
-        "参与单位名称及人员姓名 " + "、".join(rng.sample(PARTICIPANTS, k=2)),
+        "参与单位名称及人员姓名 " + "、".join(PARTICIPANTS[index % 3 : index % 3 + 2]),
         f"时间 2023年{month}月{day}日",
         "地点 公司会议室",
         "上市公司接待人员姓名 董事会秘书 陈五",
@@ -55,6 +59,14 @@ def record_text(index: int, rng: random.Random) -> str:
         lines.append(f"答：{a}")
     lines += ["附件清单（如有） 无", f"日期 2023年{month}月{day}日"]
     return "\n".join(lines) + "\n"
+
+
+@dataclass
+class Corpus:
+    inputs: list[Path]  # what to give ``irtone batch``: the folder, then the tables
+    answers: int  # rows an uninterrupted batch must write
+    documents: int  # inputs that parse
+    errors: list[str]  # sources of the bad inputs, in input order
 
 
 def answer_rows(n: int, seed: int = 7) -> list[dict]:
@@ -72,35 +84,48 @@ def answer_rows(n: int, seed: int = 7) -> list[dict]:
     return rows[:n]
 
 
-def write_corpus(root: Path, records: int = 30, answers: int = 60, seed: int = 3, bad: bool = True) -> list[Path]:
-    """A folder of TXT records, an answers CSV, a whole-record JSONL and (optionally) bad files.
-
-    Returns the input paths to give ``irtone batch`` (the folder, then the tables).
-    """
+def write_corpus(root: Path, records: int = 30, answers: int = 60, seed: int = 3, bad: bool = True) -> Corpus:
+    """A folder of TXT records, an answers CSV, a whole-record JSONL and (optionally) bad files."""
     import csv
 
     rng = random.Random(seed)
     folder = root / "records"
     folder.mkdir(parents=True, exist_ok=True)
+    expected_answers, documents, errors = 0, 0, []
+    files = {}
     for i in range(records):
-        (folder / f"r{i:04d}.txt").write_text(record_text(i, rng), encoding="utf-8")
+        pairs = record_pairs(rng)
+        files[f"r{i:04d}.txt"] = record_text(i, pairs).encode("utf-8")
+        expected_answers += len(pairs)
+        documents += 1
     if bad:
-        (folder / "r0002_empty.txt").write_bytes(b"")
-        (folder / "r0005_binary.txt").write_bytes(b"\x00\x01\x02binary\x00" * 20)
-        (folder / "r0007_notes.txt").write_text("今天天气不错，我们去公园散步吧。\n", encoding="utf-8")
+        files["r0002_empty.txt"] = b""
+        files["r0005_binary.txt"] = b"\x00\x01\x02binary\x00" * 20
+        files["r0007_notes.txt"] = "今天天气不错，我们去公园散步吧。\n".encode("utf-8")
+    for name in sorted(files):
+        (folder / name).write_bytes(files[name])
+        if name.count("_"):
+            errors.append(str(folder / name))
     answers_csv = root / "answers.csv"
+    rows = answer_rows(answers, seed)
     with open(answers_csv, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=["id", "company", "code", "date", "question", "answer"])
         writer.writeheader()
-        writer.writerows(answer_rows(answers, seed))
+        writer.writerows(rows)
+    expected_answers += len(rows)
+    keys = [(r["code"], r["date"]) for r in rows]
+    documents += sum(1 for i, k in enumerate(keys) if i == 0 or k != keys[i - 1])  # irtone's answers groups
     whole = root / "whole.jsonl"
     lines = []
     for i in range(max(3, records // 5)):
         code, short, full = COMPANIES[(i + 2) % len(COMPANIES)]
-        text = record_text(1000 + i, rng)
+        pairs = record_pairs(rng)
         lines.append(json.dumps({"doc_id": f"D{i:04d}", "code": code, "name": short, "date": "2023-05-06",
-                                 "content": text}, ensure_ascii=False))
+                                 "content": record_text(1000 + i, pairs)}, ensure_ascii=False))
+        expected_answers += len(pairs)
+        documents += 1
         if bad and i == 1:
             lines.append("{not json")
+            errors.append(f"{whole}#{len(lines)}")
     whole.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return [folder, answers_csv, whole]
+    return Corpus([folder, answers_csv, whole], expected_answers, documents, errors)

@@ -1,0 +1,311 @@
+"""irtone batch: rows and schema, errors, --jobs, large groups, --db, and resume after SIGKILL."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from batch_factory import QA, write_corpus
+from nlp.batch import (BatchOptions, journal_path, output_columns, output_schema, run_batch, score_records)
+from nlp.records import IrtoneError
+
+ROOT = Path(__file__).resolve().parents[1]
+THEMES = ["ai_compute", "capex", "domestic_chips", "financing"]
+
+
+def _batch(corpus_inputs, out, **kw) -> object:
+    return run_batch(BatchOptions(tuple(str(p) for p in corpus_inputs), str(out), **kw))
+
+
+def _cli(*args, cwd=None, **popen):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return [sys.executable, "-m", "nlp.cli", "batch", *map(str, args)], dict(env=env, cwd=cwd, **popen)
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return write_corpus(tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture(scope="module")
+def reference(corpus, tmp_path_factory):
+    """One uninterrupted jobs=1 JSONL run: the rows every other run must reproduce."""
+    out = tmp_path_factory.mktemp("ref") / "out.jsonl"
+    summary = _batch(corpus.inputs, out, errors=str(out.with_suffix(".errors.jsonl")))
+    return out, summary
+
+
+def test_columns_and_parquet_schema_are_fixed():
+    assert output_columns(THEMES) == [
+        "row_id", "id", "source", "filing_id", "company", "code", "date", "segment", "question", "answer",
+        "tone", "tone_label", "themes", "score_ai_compute", "score_capex", "score_domestic_chips",
+        "score_financing", "evidence", "tone_terms", "model_version",
+    ]
+    schema = output_schema(THEMES)
+    assert str(schema.field("segment").type) == "int32"
+    assert str(schema.field("themes").type) == "list<item: string>"
+    assert {str(schema.field(c).type) for c in ("tone", "score_capex", "score_financing")} == {"double"}
+    assert {str(schema.field(c).type) for c in ("row_id", "id", "code", "date", "evidence")} == {"string"}
+
+
+def test_rows_counts_ids_and_error_log(corpus, reference):
+    out, summary = reference
+    rows = _jsonl(out)
+    assert (summary.documents, summary.answers, summary.errors) == (corpus.documents, corpus.answers, 4)
+    assert len(rows) == corpus.answers
+    assert all(list(r) == output_columns(THEMES) for r in rows)
+    assert len({r["row_id"] for r in rows}) == len(rows)
+    assert all(r["row_id"] == f"{r['filing_id']}:{r['segment']}" for r in rows)
+    # answers-table rows keep their input id, in input order; disclosures have none
+    table_ids = [r["id"] for r in rows if r["source"].startswith(str(corpus.inputs[1]))]
+    assert table_ids == [f"A{i:05d}" for i in range(1, 61)]
+    assert all(r["id"] is None for r in rows if r["source"].endswith(".txt"))
+    # rows follow the input order: the folder (sorted), then the answers table, then the whole records
+    sources = [r["source"] for r in rows]
+    firsts = list(dict.fromkeys(s.split("#")[0] for s in sources))
+    assert firsts[-2:] == [str(corpus.inputs[1]), str(corpus.inputs[2])]
+    assert firsts[:-2] == sorted(firsts[:-2])
+    for r in rows:
+        assert -1.0 <= r["tone"] <= 1.0 and r["tone_label"] in ("negative", "neutral", "positive")
+        assert set(r["themes"]) <= set(THEMES)
+        assert all(0.0 <= r[f"score_{t}"] <= 1.0 for t in THEMES)
+        evidence = json.loads(r["evidence"])
+        assert set(evidence) == set(r["themes"])
+        for ev in evidence.values():  # evidence points into the answer
+            assert r["answer"][ev["start"] : ev["end"]] == ev["sentence"]
+    pairs = {(r["question"], r["answer"]) for r in rows}
+    assert pairs <= set(QA)
+    errors = _jsonl(out.with_suffix(".errors.jsonl"))
+    assert [e["source"] for e in errors] == corpus.errors
+    assert errors[0]["reason"] == "is empty (0 bytes)"
+
+
+def test_financing_answer_is_tagged_with_evidence(reference):
+    rows = [r for r in _jsonl(reference[0]) if r["question"] == "公司是否有定向增发的计划？"]
+    assert rows and all("financing" in r["themes"] for r in rows)
+    assert all("定向增发" in json.loads(r["evidence"])["financing"]["terms"] for r in rows)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_two_jobs_and_small_chunks_give_the_same_bytes(corpus, tmp_path, fmt):
+    one = tmp_path / f"one.{fmt}"
+    two = tmp_path / f"two.{fmt}"
+    _batch(corpus.inputs, one, chunk_docs=64)
+    _batch(corpus.inputs, two, jobs=2, chunk_docs=3)
+    assert one.read_bytes() == two.read_bytes()
+    assert not journal_path(two).exists() and not Path(str(two) + ".parts").exists()
+
+
+def test_csv_and_parquet_hold_the_jsonl_rows(corpus, reference, tmp_path):
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    expected = _jsonl(reference[0])
+    _batch(corpus.inputs, tmp_path / "o.parquet")
+    table = pq.read_table(tmp_path / "o.parquet")
+    assert table.schema.equals(output_schema(THEMES))
+    assert table.to_pylist() == expected
+    _batch(corpus.inputs, tmp_path / "o.csv")
+    frame = pd.read_csv(tmp_path / "o.csv", dtype={"code": str, "id": str}, keep_default_na=False)
+    assert list(frame.columns) == output_columns(THEMES)
+    assert [json.loads(t) for t in frame["themes"]] == [r["themes"] for r in expected]
+    assert frame["tone"].tolist() == [r["tone"] for r in expected]
+    assert frame["row_id"].tolist() == [r["row_id"] for r in expected]
+
+
+def test_parquet_types_hold_when_a_column_is_all_null_or_empty(tmp_path):
+    import pyarrow.parquet as pq
+
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"")
+    summary = _batch([bad], tmp_path / "empty.parquet")
+    assert (summary.answers, summary.errors) == (0, 1)
+    empty = pq.read_table(tmp_path / "empty.parquet")
+    assert empty.num_rows == 0 and empty.schema.equals(output_schema(THEMES))
+    corpus = write_corpus(tmp_path / "c", records=3, answers=0, bad=False)
+    _batch(corpus.inputs[:1], tmp_path / "records.parquet")
+    table = pq.read_table(tmp_path / "records.parquet")
+    assert table.num_rows > 0 and table.column("id").null_count == table.num_rows
+    assert table.schema.equals(output_schema(THEMES))
+
+
+def test_large_answers_group_is_sliced_with_the_same_rows(tmp_path):
+    import csv
+
+    table = tmp_path / "one_group.csv"
+    with open(table, "w", encoding="utf-8", newline="") as fh:  # no company/date: one group of 300
+        writer = csv.writer(fh)
+        writer.writerow(["id", "question", "answer"])
+        for i in range(300):
+            writer.writerow([f"q{i}", *QA[i % len(QA)]])
+    _batch([table], tmp_path / "whole.jsonl", split_answers=1000)
+    _batch([table], tmp_path / "sliced.jsonl", split_answers=64, jobs=2, db=str(tmp_path / "s.db"))
+    assert (tmp_path / "whole.jsonl").read_bytes() == (tmp_path / "sliced.jsonl").read_bytes()
+    rows = _jsonl(tmp_path / "sliced.jsonl")
+    filing = rows[0]["filing_id"]
+    assert [r["row_id"] for r in rows] == [f"{filing}:{i}" for i in range(1, 301)]
+    from nlp.store import Store
+
+    with Store(tmp_path / "s.db") as store:
+        assert store.count() == 1
+        assert len(store.get(filing).answers) == 300
+
+
+def test_db_stores_each_filing_once(corpus, tmp_path):
+    from nlp.store import Store
+
+    db = tmp_path / "h.db"
+    first = _batch(corpus.inputs, tmp_path / "a.jsonl", db=str(db))
+    _batch(corpus.inputs, tmp_path / "b.jsonl", db=str(db), jobs=2)
+    with Store(db) as store:
+        assert store.count() == first.documents
+        stored = sum(len(store.get(fid).answers) for fid in {r["filing_id"] for r in _jsonl(tmp_path / "a.jsonl")})
+    assert stored == first.answers
+
+
+def test_user_theme_file_adds_a_score_column(corpus, tmp_path):
+    themes = tmp_path / "mine.json"
+    themes.write_text(json.dumps({"themes": [{"name": "logistics", "label": "物流", "core": ["物流", "仓储"],
+                                              "related": ["运输"]}]}, ensure_ascii=False), encoding="utf-8")
+    _batch(corpus.inputs[1:2], tmp_path / "t.jsonl", theme_files=(str(themes),))
+    rows = _jsonl(tmp_path / "t.jsonl")
+    assert list(rows[0]) == output_columns([*THEMES, "logistics"])
+
+
+def test_bad_output_names_are_clear_errors(corpus, tmp_path):
+    with pytest.raises(IrtoneError, match="unsupported output format .xlsx"):
+        _batch(corpus.inputs, tmp_path / "out.xlsx")
+    with pytest.raises(IrtoneError, match="output folder does not exist"):
+        _batch(corpus.inputs, tmp_path / "nowhere" / "out.jsonl")
+    cmd, kw = _cli(corpus.inputs[1], "--out", tmp_path / "x.txt")
+    done = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    assert done.returncode == 2
+    assert done.stderr.strip().endswith("unsupported output format .txt; use .parquet, .csv or .jsonl")
+
+
+def test_cli_summary_line_and_quiet(corpus, tmp_path):
+    cmd, kw = _cli(*corpus.inputs, "--out", tmp_path / "o.jsonl", "--errors", tmp_path / "e.tsv")
+    done = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    assert done.returncode == 0 and done.stdout == ""
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"irtone batch: {corpus.documents} documents, {corpus.answers} answers, 4 errors in ")
+    assert (tmp_path / "e.tsv").read_text(encoding="utf-8").splitlines()[0] == "source\treason"
+    assert len((tmp_path / "e.tsv").read_text(encoding="utf-8").splitlines()) == 5
+    cmd, kw = _cli(*corpus.inputs, "--out", tmp_path / "q.jsonl", "--quiet")
+    done = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+def test_score_records_frame_matches_batch_rows(corpus, reference):
+    import pandas as pd
+
+    whole = corpus.inputs[2]
+    records = [json.loads(line) for line in whole.read_text(encoding="utf-8").splitlines() if line != "{not json"]
+    frame = score_records(pd.DataFrame(records))
+    batch_rows = [r for r in _jsonl(reference[0]) if r["source"].startswith(str(whole))]
+    got = frame.to_dict("records")
+    assert len(got) == len(batch_rows) > 0
+    for g, b in zip(got, batch_rows):
+        assert g["source"] == "<frame>#" + b["source"].split("#")[1]
+        assert {k: v for k, v in g.items() if k != "source"} == {k: v for k, v in b.items() if k != "source"}
+
+
+# ---- resume --------------------------------------------------------------------------------------
+
+
+def _wait_for_progress(journal: Path, proc: subprocess.Popen, units: int, timeout: float = 60.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "the batch finished before it could be interrupted"
+        try:
+            state = json.loads(journal.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            state = None
+        if state and state["units"] >= units:
+            return state
+        time.sleep(0.005)
+    raise AssertionError("no progress")
+
+
+@pytest.fixture(scope="module")
+def big_corpus(tmp_path_factory):
+    return write_corpus(tmp_path_factory.mktemp("big"), records=300, answers=900)
+
+
+@pytest.mark.parametrize("fmt,jobs", [("jsonl", 2), ("parquet", 1)])
+def test_sigkill_then_resume_gives_exactly_the_uninterrupted_rows(big_corpus, tmp_path, fmt, jobs):
+    import psutil
+
+    reference = tmp_path / f"ref.{fmt}"
+    summary = _batch(big_corpus.inputs, reference, errors=str(tmp_path / "ref_errors.jsonl"))
+    assert summary.answers == big_corpus.answers
+    out, errors = tmp_path / f"out.{fmt}", tmp_path / "errors.jsonl"
+    args = (*big_corpus.inputs, "--out", out, "--errors", errors, "--jobs", jobs, "--chunk-docs", 2, "--quiet")
+    journal = journal_path(out)
+
+    # 1st kill: the main process only, early; its workers must notice and exit on their own
+    cmd, kw = _cli(*args)
+    proc = subprocess.Popen(cmd, **kw)
+    state = _wait_for_progress(journal, proc, units=5)
+    workers = psutil.Process(proc.pid).children(recursive=True)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert state["complete"] is False
+    gone, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive, "orphaned workers kept running"
+    # a row torn in half by the kill (written after the last commit) must not survive the resume
+    if fmt == "jsonl":
+        with open(out, "ab") as fh:
+            fh.write(b'{"row_id": "torn')
+    with open(errors, "ab") as fh:
+        fh.write(b'{"source": "torn')
+
+    # 2nd kill: the whole process group, half-way through the resumed run
+    cmd, kw = _cli(*args, "--resume")
+    proc = subprocess.Popen(cmd, start_new_session=True, **kw)
+    _wait_for_progress(journal, proc, units=state["units"] + 60)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+    cmd, kw = _cli(*args, "--resume")
+    done = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == reference.read_bytes()
+    assert errors.read_bytes() == (tmp_path / "ref_errors.jsonl").read_bytes()
+    assert not journal.exists() and not Path(str(out) + ".parts").exists()
+
+    # resuming a finished batch does nothing
+    cmd, kw = _cli(*args[:-1], "--resume")  # without --quiet
+    done = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    assert done.returncode == 0 and "nothing to resume" in done.stderr
+    assert out.read_bytes() == reference.read_bytes()
+
+
+def test_resume_refuses_other_inputs(corpus, tmp_path):
+    out = tmp_path / "o.jsonl"
+    journal = journal_path(out)
+    _batch(corpus.inputs, out)
+    # pretend the run was interrupted after 3 inputs
+    state = {"version": 1, "format": "jsonl", "inputs": [str(p.resolve()) for p in corpus.inputs],
+             "theme_files": [], "theme_names": THEMES, "errors_file": None, "split_answers": 256,
+             "units": 3, "rows": 3, "documents": 3, "answers": 10, "errors": 0,
+             "last_source": "elsewhere.txt", "model_version": None, "out": 100, "errors_bytes": 0,
+             "complete": False}
+    journal.write_text(json.dumps(state), encoding="utf-8")
+    with pytest.raises(IrtoneError, match="inputs differ from the interrupted run"):
+        _batch(corpus.inputs[:2], out, resume=True)
+    with pytest.raises(IrtoneError, match=r"input 3 is now .*r0002\.txt, was elsewhere\.txt"):
+        _batch(corpus.inputs, out, resume=True)
+    # without --resume the interrupted run is replaced
+    assert _batch(corpus.inputs, out).answers == corpus.answers
+    assert not journal.exists()
