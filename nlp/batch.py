@@ -872,3 +872,23 @@ def _cell(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def score_frame_meta(df, theme_names: Sequence[str] | None = None):
+    """The empty DataFrame ``nlp.pipeline.score_frame(df)`` returns for ``df``'s columns (its dtypes),
+    for Dask's ``meta=``. Reads only the theme definitions, not the models."""
+    import pandas as pd
+
+    if theme_names is None:
+        from nlp.themes import load_themes
+
+        theme_names = [t.name for t in load_themes()]
+    meta = df.iloc[:0].copy()
+    meta["tone"] = pd.Series(dtype="float64")
+    meta["tone_label"] = pd.Series(dtype="object")
+    meta["themes"] = pd.Series(dtype="object")
+    for name in theme_names:
+        meta[f"score_{name}"] = pd.Series(dtype="float64")
+    for col in TAIL_COLUMNS:
+        meta[col] = pd.Series(dtype="object")
+    return meta
