@@ -83,6 +83,9 @@ _QUAD_RUN = re.compile(r"(.)\1{3}")
 _FAKE_BOLD = re.compile(r"(?:(.)\1{3}[ \t]*){2,}")  # two or more characters drawn four times each
 _TIME_PREFIX = re.compile(r"^(?:上午|下午)?\d{1,2}[:：]\d{2}(?:[-—~至]\d{1,2}[:：]\d{2})?[，,、]?")  # 12:15，本次调研…
 _HEADING_SEPARATOR = re.compile(r"(?<!\d)[：:]|[：:](?!\d)|。")  # not the colon of 11:30
+_TRAILING_QUESTION = re.compile(
+    r"(?<=[。！!；;])\s*((?:\d{1,3}\s*[、.．]|[（(]\d{1,3}[)）])\s*[^。！!？?]{2,80}[？?；;]|[^。！!？?；;]{2,80}[？?])\s*$"
+)
 _NARROW = re.compile("[\x00-\u2e7f]+")
 _STUB = re.compile(r"^(?:详|请)?见(?:附件|附表|公告)|^(?:无|略|同上)$")
 
@@ -95,6 +98,7 @@ _NUMBERING = re.compile(
     r"|(?P<cn>[一二三四五六七八九十]{1,3})\s*[、.．,，](?![一二三四五六七八九十]线)"
     r"|第(?P<ord>[一二三四五六七八九十]{1,3}|\d{1,3})(?:部分|个问题|个方面)?\s*[、，,：:.．]"
     r"|(?P<ci>[①-⑳])"
+    r"|(?P<la>[a-zA-Z])\s*[、．)）](?![a-zA-Z])"
     r")\s*"
 )
 _DASH_ANSWER = re.compile(r"^(?:——|—|--|－－)\s*(?=\S)")
@@ -113,6 +117,7 @@ _PAREN_CONTENT = re.compile(r"[（(][^）)]*[)）]")
 _INLINE_QUESTION = re.compile(
     r"(?<=[。！？!?；;”\"])[ \t\u3000]*"
     r"(?=(?:\d{1,3}\s*[、.．]\s*|[（(]\d{1,3}[)）]\s*)?(?:问题\s*\d{1,3}|问|提问\s*\d{0,3}|Q\d{0,3}|Ｑ\d{0,3})\s*[:：])"
+    r"|(?<=[^\d\s])(?=\d{1,3}\s*[、.．]\s*(?:问题|问|提问)\s*[:：])"  # …上升空间2、 问：
 )
 _INLINE_ANSWER = re.compile(
     r"(?<=[。！？!?；;”\"])[ \t\u3000]*(?=(?:答|回答|回复|答复|A\d{0,3}|Ａ\d{0,3})\s*[:：])"
@@ -798,6 +803,8 @@ def _number_of(text: str) -> tuple[str | None, int | None, int]:
     if match["ord"]:
         value = match["ord"]
         return "ord", int(value) if value.isdigit() else _cn_value(value), match.end()
+    if match["la"]:
+        return "letter", ord(match["la"].lower()) - ord("a") + 1, match.end()
     return "circled", ord(match["ci"]) - ord("①") + 1, match.end()
 
 
@@ -917,11 +924,12 @@ def _segment(lines: list[str], vocab: _Vocabulary) -> list[Segment]:
     if not paras:
         return []
     _resolve_speakers(paras)
+    paras = _split_trailing_questions(paras)
     answers = [i for i, p in enumerate(paras) if p.role == "A"]
     questions = [i for i, p in enumerate(paras) if p.role == "Q"]
     first_q, pairs = 0, []
     if answers:
-        first_q, pairs = _pairs_by_answers(paras, answers)
+        first_q, pairs = _pairs_by_answers(paras, answers, vocab)
     elif questions:
         first_q, pairs = _pairs_by_questions(paras, questions)
     if not pairs:
@@ -938,7 +946,7 @@ def _segment(lines: list[str], vocab: _Vocabulary) -> list[Segment]:
     for pair in pairs:
         if pair.kind == "item":
             item_number += 1
-            title = _question_text(pair.question)
+            title = _question_text(pair.question).rstrip("。；;，,：:")
             body = _answer_text(pair.answer)
             segments.append(Segment(kind="presentation", number=item_number, question="", answer="", text=body, title=title))
             continue
@@ -948,6 +956,25 @@ def _segment(lines: list[str], vocab: _Vocabulary) -> list[Segment]:
             Segment(kind="qa", number=qa_number, question=_question_text(pair.question), answer=answer, text=answer)
         )
     return segments
+
+
+def _split_trailing_questions(paras: list[_Para]) -> list[_Para]:
+    """答：…最全的。2、公司的产品定位如何？ 答：… — a question keyed onto the end of the previous
+    answer's line: two answer markers in a row with such a tail get the question split off."""
+    out: list[_Para] = []
+    for i, para in enumerate(paras):
+        follows = i + 1 < len(paras) and paras[i + 1].role == "A"
+        match = _TRAILING_QUESTION.search(para.lines[-1]) if para.role == "A" and follows else None
+        if match is None or (len(para.lines) == 1 and match.start() <= para.body_start):
+            out.append(para)
+            continue
+        head = para.lines[-1][: match.start()].rstrip()
+        lines = para.lines[:-1] + ([head] if head else [])
+        out.append(_Para(lines, para.role, para.label, para.body_start, para.style, para.value, para.canonical_answer))
+        question = match.group(1)
+        style, value, _ = _number_of(question)
+        out.append(_Para([question], None, "", 0, style, value))
+    return out
 
 
 def _resolve_speakers(paras: list[_Para]) -> None:
@@ -971,16 +998,17 @@ def _resolve_speakers(paras: list[_Para]) -> None:
 # -- anchored on answer markers
 
 
-def _pairs_by_answers(paras: list[_Para], answers: list[int]) -> tuple[int, list[_Pair]]:
+def _pairs_by_answers(paras: list[_Para], answers: list[int], vocab: _Vocabulary) -> tuple[int, list[_Pair]]:
     pairs: list[_Pair] = []
     first_q = None
-    prev_answer = None  # index of the previous answer marker
+    prev_answer = None  # where the previous pair's answer begins
+    last_marker = None  # the latest answer marker seen
     prev_number: tuple[str, int] | None = None
     for a in answers:
-        lo = 0 if prev_answer is None else prev_answer + 1
+        lo = 0 if last_marker is None else last_marker + 1
         if lo == a:
             if pairs:  # an answer marker straight after an answer: the same answer goes on
-                prev_answer = a
+                last_marker = a
             # else: a speech before any question (董事长：欢迎…) belongs to the presentation
             continue
         qstart = _question_start(paras, lo, a, prev_number)
@@ -993,13 +1021,13 @@ def _pairs_by_answers(paras: list[_Para], answers: list[int]) -> tuple[int, list
         if numbered:
             style = numbered[0].style
             prev_number = (style, max(p.value for p in numbered if p.style == style))
-        prev_answer = a
+        prev_answer = last_marker = a
     if pairs and prev_answer is not None:
-        tail = paras[prev_answer:]
+        tail = _cut_closing(paras[prev_answer:], vocab)
         later = _later_questions(tail, prev_number)
         pairs[-1].answer = tail[: later[0]] if later else tail
         if later:
-            pairs.extend(_pairs_by_questions(tail, later)[1])
+            pairs.extend(_merge_shared_answers(_pairs_by_questions(tail, later)[1], after_answer=True))
     return (first_q or 0), pairs
 
 
@@ -1183,7 +1211,26 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
             body = [_Para([inline_answer], None, "", 0, None, None)] + body
         kind = "qa" if body else "item"
         pairs.append(_Pair([_Para([question], "Q", "", 0, head.style, head.value)], body, kind, unmarked=True))
-    return best[0], pairs
+    return best[0], _merge_shared_answers(pairs)
+
+
+def _merge_shared_answers(pairs: list[_Pair], after_answer: bool = False) -> list[_Pair]:
+    """六、…  七、…  八、… then one answer: unanswered items between answered questions were
+    asked together with the next one, so they join its question. Items before the first answered
+    question (一、签署承诺书) or after the last stay agenda lines."""
+    merged: list[_Pair] = []
+    waiting: list[_Pair] = []
+    seen_answer = after_answer
+    for pair in pairs:
+        if pair.kind == "item" and seen_answer:
+            waiting.append(pair)
+            continue
+        if pair.kind == "qa" and waiting:
+            pair = _Pair([p for w in waiting for p in w.question] + pair.question, pair.answer, "qa", unmarked=True)
+            waiting = []
+        seen_answer = seen_answer or pair.kind == "qa"
+        merged.append(pair)
+    return merged + waiting
 
 
 def _numbered_question(head: _Para, has_body: bool, vocab: _Vocabulary) -> tuple[str, str]:

@@ -346,6 +346,76 @@ def test_closing_boilerplate_is_dropped():
     assert pairs(parse_text(text, meta={"code": "002999"})) == [("行业竞争格局？", "集中度逐步提高。")]
 
 
+def test_dash_answers_and_a_skipped_number():
+    text = (
+        "1、公司库存情况？\n——库存处于正常水平。\n"
+        "2、费用率会上升吗？\n——不会显著上升。\n"
+        "四季度销售情况？\n——正常。\n"
+        "4、高新技术企业复审时间？\n——明年上半年。\n"
+    )
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("公司库存情况？", "库存处于正常水平。"),
+        ("费用率会上升吗？", "不会显著上升。"),
+        ("四季度销售情况？", "正常。"),
+        ("高新技术企业复审时间？", "明年上半年。"),
+    ]
+
+
+def test_question_keyed_onto_the_previous_answer_line_is_split_off():
+    text = "a、公司的市场占有率；\n回复：行业第一。\nb、出口情况如何；\n回复：出口最多。2、产品定位如何；\n回复：定位中高端。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("公司的市场占有率；", "行业第一。"),
+        ("出口情况如何；", "出口最多。"),
+        ("产品定位如何；", "定位中高端。"),
+    ]
+
+
+def test_numbered_question_run_into_an_answer_without_punctuation():
+    text = "1、问：毛利率能否上升？\n答：存在上升空间2、问：订单情况如何？\n答：订单良好。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("毛利率能否上升？", "存在上升空间"),
+        ("订单情况如何？", "订单良好。"),
+    ]
+
+
+def test_unanswered_topics_after_the_answers():
+    text = (
+        "一、公司的战略是什么？\n答：聚焦主业。\n"
+        "二、永磁产品的产能和价格\n三、软磁产品的产能和价格\n四、行业竞争格局\n"
+        "永磁产品稳中有升，软磁产品有所下降，竞争格局稳定。\n"
+        "五、探讨行业未来的发展。\n"
+    )
+    filing = parse_text(text, meta={"code": "002999"})
+    assert pairs(filing) == [
+        ("公司的战略是什么？", "聚焦主业。"),
+        ("永磁产品的产能和价格软磁产品的产能和价格行业竞争格局", "永磁产品稳中有升，软磁产品有所下降，竞争格局稳定。"),
+    ]
+    assert [(s.kind, s.title) for s in filing.segments][-1] == ("presentation", "探讨行业未来的发展")
+
+
+def test_agenda_and_timed_closing_lines_are_not_answers():
+    text = (
+        "第一部分：10：00-10：30，介绍公司基本情况\n"
+        "第二部分：10：30-11：30，投资者提问\n"
+        "Q1：产能利用率？\n约九成。\nQ2：新厂何时投产？\n明年投产。\n"
+        "11:30，本次调研活动结束。\n"
+    )
+    filing = parse_text(text, meta={"code": "002999"})
+    assert [(s.kind, s.title) for s in filing.segments if s.kind == "presentation"] == [
+        ("presentation", "10：00-10：30，介绍公司基本情况"),
+        ("presentation", "10：30-11：30，投资者提问"),
+    ]
+    assert pairs(filing) == [("产能利用率？", "约九成。"), ("新厂何时投产？", "明年投产。")]
+
+
+def test_trailing_agenda_item_and_commitment_lines_leave_the_last_answer():
+    text = (
+        "1、问：海外工厂进展？\n答：已投产。\n2、问：分红计划？\n答：维持三成分红。\n"
+        "3、参观公司展厅。\n上述人员已签署《承诺书》。\n"
+    )
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [("海外工厂进展？", "已投产。"), ("分红计划？", "维持三成分红。")]
+
+
 PDF_LIKE = """证券代码：002888                    证券简称：远航电气
 远航电气股份有限公司
 投资者关系活动记录表
