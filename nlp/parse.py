@@ -110,6 +110,7 @@ _BRACKET_LABEL = re.compile(r"^[【\[〖](?P<label>[^】\]〗]{1,12})[】\]〗]\
 _BARE_QUESTION = re.compile(
     r"^(?P<label>(?:问题|提问|问|Q|Ｑ)\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3}))\s*[、.．)）\s]\s*"
 )
+_COMMA_MARKER = re.compile(r"^(?P<label>问|答|回答|答复|回复)\s*[、，,]\s*")  # 答、… typed for 答：
 _LABEL_DIGITS = re.compile(r"[\d０-９一二三四五六七八九十]+$")
 _PAREN_CONTENT = re.compile(r"[（(][^）)]*[)）]")
 
@@ -831,7 +832,7 @@ def _role_of(text: str) -> tuple[str | None, str, int, bool]:
         return "S", "——", dash.end(), False  # ——answer: an answer if it follows questions
     match = _BRACKET_LABEL.match(rest)
     if match is None:
-        match = _COLON_LABEL.match(rest)
+        match = _COLON_LABEL.match(rest) or _COMMA_MARKER.match(rest)
         if match is None:
             match = _BARE_QUESTION.match(rest)
             if match is None:
@@ -924,6 +925,7 @@ def _segment(lines: list[str], vocab: _Vocabulary) -> list[Segment]:
     if not paras:
         return []
     _resolve_speakers(paras)
+    _fix_swapped_markers(paras)
     paras = _split_trailing_questions(paras)
     answers = [i for i, p in enumerate(paras) if p.role == "A"]
     questions = [i for i, p in enumerate(paras) if p.role == "Q"]
@@ -956,6 +958,15 @@ def _segment(lines: list[str], vocab: _Vocabulary) -> list[Segment]:
             Segment(kind="qa", number=qa_number, question=_question_text(pair.question), answer=answer, text=answer)
         )
     return segments
+
+
+def _fix_swapped_markers(paras: list[_Para]) -> None:
+    """答：公司工程机械板块情况？ 问：截止今年三季度… — markers typed the wrong way round."""
+    for i in range(len(paras) - 1):
+        para, nxt = paras[i], paras[i + 1]
+        if para.role == "A" and para.ends_question() and nxt.role == "Q" and not nxt.ends_question():
+            para.role, nxt.role = "Q", "A"
+            para.canonical_answer, nxt.canonical_answer = False, True
 
 
 def _split_trailing_questions(paras: list[_Para]) -> list[_Para]:
@@ -1237,7 +1248,7 @@ def _numbered_question(head: _Para, has_body: bool, vocab: _Vocabulary) -> tuple
     """(question, answer on the same line) of a numbered question paragraph."""
     text = head.numbering_stripped()
     if has_body:
-        return text, ""
+        return text, ""  # text after a ？ is more often the question's context than its answer
     question, inline_answer = _split_at_question_mark(text)
     if not inline_answer and not head.has_question_mark():
         # "1、公司战略定位。正文…": a short topic up to the first full stop

@@ -416,6 +416,15 @@ def test_trailing_agenda_item_and_commitment_lines_leave_the_last_answer():
     assert pairs(parse_text(text, meta={"code": "002999"})) == [("海外工厂进展？", "已投产。"), ("分红计划？", "维持三成分红。")]
 
 
+def test_markers_typed_the_wrong_way_round():
+    text = "问：直营店情况？\n答：已有两百家。\n答：工程机械板块情况？\n问：行业低迷，明年可能好转。\n问：分红？\n答：维持。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("直营店情况？", "已有两百家。"),
+        ("工程机械板块情况？", "行业低迷，明年可能好转。"),
+        ("分红？", "维持。"),
+    ]
+
+
 PDF_LIKE = """证券代码：002888                    证券简称：远航电气
 远航电气股份有限公司
 投资者关系活动记录表
