@@ -10,6 +10,7 @@ reported on the tokens it overlaps.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Hashable, Iterable, Sequence
@@ -55,18 +56,31 @@ class TermMatcher:
         self._max_single = max((len(w) for w in self._single), default=0)
         for cands in self._by_first.values():
             cands.sort(key=lambda c: -len(c[0]))  # longest first
+        self._firsts = frozenset(self._by_first)
+        # token -> terms found inside it: a pure function of the token, and tokens repeat a lot
+        self._inside_memo: dict[str, tuple[tuple[str, Hashable], ...]] = {}
 
     def find(self, tokens: Sequence[str]) -> list[Match]:
         """All matches, non-overlapping per key, scanning left to right, longest first; then regexes."""
         out: list[Match] = []
-        folded = [_fold(t) for t in tokens]
+        folded = [t.upper() if t.isascii() else t for t in tokens]  # _fold, inlined: the hot loop
         n = len(folded)
+        by_first = self._by_first
+        # Only tokens that start a term (or, for inside matching, long tokens) need a look; finding
+        # them with a set intersection keeps the per-token Python work to a list comprehension.
+        present = self._firsts.intersection(folded)
+        if self.inside_tokens:
+            positions = [i for i, t in enumerate(folded) if t in present or len(t) >= 3]
+        elif present:
+            positions = [i for i, t in enumerate(folded) if t in present]
+        else:
+            positions = []
         blocked: dict[Hashable, int] = {}  # key -> first token index free again
-        for i, tok in enumerate(folded):
-            cands = self._by_first.get(tok)
+        for i in positions:
+            tok = folded[i]
+            cands = by_first.get(tok)
             if not cands:
-                if self.inside_tokens and len(tok) >= 3:
-                    out.extend(self._inside(tok, i))
+                out.extend(self._inside(tok, i))
                 continue
             for seq, term, key in cands:
                 if blocked.get(key, 0) > i:
@@ -77,21 +91,28 @@ class TermMatcher:
                     blocked[key] = i + k
         if self._regexes and tokens:
             text = "".join(tokens)
-            starts, pos = [], 0
-            for t in tokens:
-                starts.append(pos)
-                pos += len(t)
+            starts = None  # token start offsets, computed only once a regex matches (rarely)
             for rx, key, entry in self._regexes:
                 for mo in rx.finditer(text):
                     if mo.end() == mo.start():
                         continue
+                    if starts is None:
+                        starts = list(itertools.accumulate(map(len, tokens), initial=0))[:-1]
                     first = bisect.bisect_right(starts, mo.start()) - 1
                     last = bisect.bisect_left(starts, mo.end())
                     out.append(Match(mo.group(0), key, first, max(last, first + 1), entry))
         return out
 
 
-    def _inside_impl(self, tok: str, i: int) -> list[Match]:
+    def _inside(self, tok: str, i: int) -> list[Match]:
+        terms = self._inside_memo.get(tok)
+        if terms is None:
+            terms = self._inside_terms(tok)
+            if len(self._inside_memo) < 200_000:  # bounded: a long batch must not grow without limit
+                self._inside_memo[tok] = terms
+        return [Match(term, key, i, i + 1, term) for term, key in terms]
+
+    def _inside_terms(self, tok: str) -> tuple[tuple[str, Hashable], ...]:
         found, j = [], 0
         while j < len(tok) - 1:
             for k in range(min(self._max_single, len(tok) - j), 1, -1):
@@ -99,13 +120,11 @@ class TermMatcher:
                     continue
                 hits = self._single.get(tok[j : j + k])
                 if hits:
-                    found.extend(Match(term, key, i, i + 1, term) for term, key in hits)
+                    found.extend(hits)
                     j += k - 1
                     break
             j += 1
-        return found
-
-    _inside = _inside_impl
+        return tuple(found)
 
 
 def _fold(token: str) -> str:

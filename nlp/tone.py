@@ -10,6 +10,8 @@ scikit-learn) maps them to a score in [-1, 1]. Every score comes with the terms 
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 from dataclasses import dataclass
 from importlib import resources
@@ -24,6 +26,7 @@ from nlp.records import IrtoneError, TermContribution, ToneResult
 
 CATEGORIES = ("pos", "neg", "negator", "degree", "hedge", "boilerplate", "courtesy", "aspiration")
 CLAUSE_BREAKS = frozenset("，,。；;！!？?：:\n、")
+SENTENCE_BREAKS = frozenset("。！!？?；;\n")  # each also a clause break
 NEGATION_WINDOW = 4  # tokens before a polar term in which a negator applies
 DEGREE_WINDOW = 2
 NEGATED_NEGATIVE_FACTOR = 0.3  # 不存在风险: reassuring, but weaker than a plain positive
@@ -114,17 +117,14 @@ class ToneFeaturizer:
         by_start: dict[int, list] = {}
         for m in matches:
             by_start.setdefault(m.first, []).append(m)
-        offsets = np.cumsum([0] + [len(t) for t in tokens])
-        clause_of, c = [], 0
-        sentence_of, s = [], 0
-        for tok in tokens:
-            clause_of.append(c)
-            sentence_of.append(s)
-            if tok in CLAUSE_BREAKS:
-                c += 1
-            if tok in ("。", "！", "!", "？", "?", "；", ";", "\n"):
-                s += 1
-        n_sent = max(1, (sentence_of[-1] + 1) if sentence_of else 1)
+        offsets = list(itertools.accumulate(map(len, tokens), initial=0))
+        # Clause and sentence numbers are needed only at matched tokens: find the break tokens
+        # once (a comprehension) and look numbers up by bisection instead of a per-token loop.
+        clause_breaks = [i for i, t in enumerate(tokens) if t in CLAUSE_BREAKS]
+        sentence_breaks = [i for i in clause_breaks if tokens[i] in SENTENCE_BREAKS]
+        clause_of = _IndexOf(clause_breaks)
+        sentence_of = _IndexOf(sentence_breaks)
+        n_sent = max(1, (sentence_of[len(tokens) - 1] + 1) if tokens else 1)
         polar = []  # (first, last, term, cat, weight)
         negators, degrees, aspirations = [], [], []
         hedge = 0.0
@@ -202,6 +202,18 @@ class ToneFeaturizer:
             math.log1p(q.negative) if q else 0.0,
             math.log1p(q.positive) if q else 0.0,
         ), dtype=float)
+
+
+class _IndexOf:
+    """``index_of[i]``: how many break tokens stand before token i (its clause or sentence number)."""
+
+    __slots__ = ("breaks",)
+
+    def __init__(self, breaks: list[int]):
+        self.breaks = breaks
+
+    def __getitem__(self, i: int) -> int:
+        return bisect.bisect_left(self.breaks, i)
 
 
 def _resolve_overlaps(polar: list) -> list:
