@@ -111,6 +111,7 @@ _BARE_QUESTION = re.compile(
     r"^(?P<label>(?:问题|提问|问|Q|Ｑ)\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3}))\s*[、.．)）\s]\s*"
 )
 _COMMA_MARKER = re.compile(r"^(?P<label>问|答|回答|答复|回复)\s*[、，,]\s*")  # 答、… typed for 答：
+_PERSON_SUFFIX = re.compile(r"人员|代表|朋友|们|[A-Za-z甲乙丙丁]")  # 机构人员 / 投资者代表 / 投资者甲
 _LABEL_DIGITS = re.compile(r"[\d０-９一二三四五六七八九十]+$")
 _PAREN_CONTENT = re.compile(r"[（(][^）)]*[)）]")
 
@@ -864,13 +865,21 @@ def _classify_label(label: str, vocab: _Vocabulary) -> tuple[str | None, bool]:
         core.endswith(("问", "提问", "询问", "问题")) or core.startswith(("问", "提问"))
     ):
         return "Q", False  # 问 / 问题一 / 提问者5 / 投资者询问 / 来宾问, not 请问公司…：
-    if core in vocab.question_speakers or any(core.endswith(s) for s in vocab.question_speakers if len(s) >= 2):
+    if core in vocab.question_speakers or any(
+        core.endswith(s) or (core.startswith(s) and _PERSON_SUFFIX.fullmatch(core[len(s) :]))
+        for s in vocab.question_speakers
+        if len(s) >= 2
+    ):
         if len(core) <= 8:
-            return "Q", False
+            return "Q", False  # 投资者 / 机构投资者 / 机构人员 / 调研员
     for title in vocab.answer_speakers:
         if len(title) < 2:
             continue
-        if core == title or (core.startswith(title) and len(core) - len(title) <= 4) or (
+        if core == title:
+            return "A", False
+        if title == "公司":
+            continue  # 公司定位： / 公司简介： title topics, not the company speaking
+        if (core.startswith(title) and len(core) - len(title) <= 4) or (
             core.endswith(title) and len(core) - len(title) <= 3
         ):
             return "A", False
@@ -887,13 +896,12 @@ def _paragraphs(lines: list[str]) -> list[_Para]:
     wrap_width = widths[min(len(widths) - 1, int(len(widths) * 0.9))] if len(widths) >= 4 else 10**6
     paras: list[_Para] = []
     for line in lines:
-        role, label, taken, canonical = _role_of(line)
         style, value, num_end = _number_of(line)
-        if role is None and style is not None:
-            # 3、问：… / （6）投资者：… : a marker after the numbering
-            role2, label2, taken2, canonical2 = _role_of(line[num_end:])
-            if role2 is not None:
-                role, label, taken, canonical = role2, label2, num_end + taken2, canonical2
+        if style is not None:  # 3、问：… / （6）投资者：… : a marker after the numbering
+            role, label, taken, canonical = _role_of(line[num_end:])
+            taken += num_end if role else 0
+        else:
+            role, label, taken, canonical = _role_of(line)
         starts_new = (
             not paras
             or role is not None
@@ -1213,6 +1221,13 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
     if not best:
         return 0, []
     pairs = []
+    first = best[0]
+    if paras[first].value == 2:
+        # 请谈谈公司发展战略？ 答… 2、… 3、…: the first question lost its number
+        lead = [i for i in range(first - 1) if paras[i].ends_question() and paras[i].style is None]
+        if lead and lead[-1] + 1 < first:
+            pairs.append(_Pair([paras[lead[-1]]], paras[lead[-1] + 1 : first], unmarked=True))
+            first = lead[-1]
     for k, qi in enumerate(best):
         end = best[k + 1] if k + 1 < len(best) else len(paras)
         head = paras[qi]
@@ -1222,7 +1237,7 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
             body = [_Para([inline_answer], None, "", 0, None, None)] + body
         kind = "qa" if body else "item"
         pairs.append(_Pair([_Para([question], "Q", "", 0, head.style, head.value)], body, kind, unmarked=True))
-    return best[0], _merge_shared_answers(pairs)
+    return first, _merge_shared_answers(pairs)
 
 
 def _merge_shared_answers(pairs: list[_Pair], after_answer: bool = False) -> list[_Pair]:
