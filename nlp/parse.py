@@ -1207,6 +1207,8 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
         run = open_runs.pop((p.style, p.value), None)
         if run is None and p.value > 2:
             run = open_runs.pop((p.style, p.value - 1), None)  # one number skipped (14、 then 16、)
+        if run is None and p.value > 1 and p.has_question_mark():
+            run = open_runs.pop((p.style, p.value + 1), None)  # one number typed twice (3、 3、)
         if run is None:
             run = []
             runs.append(run)
