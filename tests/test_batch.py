@@ -250,7 +250,8 @@ def test_sigkill_then_resume_gives_exactly_the_uninterrupted_rows(big_corpus, tm
     summary = _batch(big_corpus.inputs, reference, errors=str(tmp_path / "ref_errors.jsonl"))
     assert summary.answers == big_corpus.answers
     out, errors = tmp_path / f"out.{fmt}", tmp_path / "errors.jsonl"
-    args = (*big_corpus.inputs, "--out", out, "--errors", errors, "--jobs", jobs, "--chunk-docs", 2, "--quiet")
+    args = (*big_corpus.inputs, "--out", out, "--errors", errors, "--jobs", jobs, "--chunk-docs", 2, "--commit-every", 0,
+            "--quiet")
     journal = journal_path(out)
 
     # 1st kill: the main process only, early; its workers must notice and exit on their own

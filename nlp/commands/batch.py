@@ -31,10 +31,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary line")
     # For tests and benchmarks: smaller chunks commit (and can be interrupted) more often.
     parser.add_argument("--chunk-docs", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--commit-every", type=float, default=None, help=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace) -> int:
-    from nlp.batch import CHUNK_DOCS, BatchOptions, run_batch
+    from nlp.batch import CHUNK_DOCS, COMMIT_EVERY_S, BatchOptions, run_batch
     from nlp.records import IrtoneError
 
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
@@ -45,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
     options = BatchOptions(
         inputs=tuple(args.inputs), out=args.out, jobs=jobs, resume=args.resume, db=args.db, errors=args.errors,
         theme_files=tuple(args.themes), chunk_docs=args.chunk_docs or CHUNK_DOCS,
+        commit_every=COMMIT_EVERY_S if args.commit_every is None else args.commit_every,
     )
     show_bar = not args.quiet and sys.stderr.isatty() and sys.stdout.isatty()
     if show_bar:
@@ -73,11 +75,9 @@ def _run_with_bar(options, run_batch):
     console = Console(stderr=True)
     bar = Progress(
         SpinnerColumn(),
-        TextColumn("[bold]scoring"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("inputs · {task.fields[answers]} answers · {task.fields[errors]} errors ·"),
-        TextColumn("{task.fields[rate]} answers/s"),
+        BarColumn(bar_width=20),
+        MofNCompleteColumn(),  # input rows: disclosures, table records, answers
+        TextColumn("· {task.fields[rate]} answers/s · {task.fields[errors]} bad ·"),
         TimeElapsedColumn(),
         TextColumn("ETA"),
         TimeRemainingColumn(),

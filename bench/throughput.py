@@ -1,0 +1,234 @@
+"""Throughput and memory of irtone against the research pipeline, on real briefing answers.
+
+    python bench/throughput.py [--sample 20000] [--skip-batch] [--corpus ../shared/corpus]
+
+Prints one table, each figure beside its baseline and its goal (issue 6). Every ratio is measured
+in this one run, on the same sample, one process at a time (the machine is shared: absolute numbers
+are noisy, ratios less so). Characters are the answers' characters in every row of the table.
+
+* research pipeline: ``jieba.lcut`` (jieba's default tokenizer, as researchers call it) and set
+  lookups in the 姚加权 (2021) formal positive/negative lists → net tone. Marginal: dictionaries are
+  loaded before the clock starts, as for irtone.
+* irtone: ``Scorer.score_answers`` on the same answers (with their questions): tokens, theme
+  features, tagger, tone lexicon with negation/degree, tone model, evidence and JSON columns.
+* tokens: rjieba (irtone's hot path) against the jieba reference tokenizer (``Tokenizer("jieba")``,
+  domain dictionary included), counted per answer.
+* SnowNLP ``sentiments`` on a few hundred answers, for reference.
+* ``irtone batch`` on the whole briefing corpus with --jobs 1 and --jobs 2 (speedup; peak RSS of
+  each worker read from /proc/<pid>/status VmHWM while it runs), ``irtone --help`` wall time
+  (median of 7), and both corpora end to end with --jobs 2.
+
+Skips with a message when ../shared/corpus is absent.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+CORPUS = ROOT.parent / "shared" / "corpus"
+BRIEFINGS = "results_briefings_2016_2017.jsonl.gz"
+RECORDS = "szse_ir_records_2012_2015.csv.gz"
+
+
+def load_sample(path: Path, n: int, seed: int = 20240601) -> list[dict]:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    rows = [r for r in rows if isinstance(r.get("answer"), str) and r["answer"].strip()]
+    random.Random(seed).shuffle(rows)
+    return rows[:n]
+
+
+def research_pipeline(answers: list[str]) -> tuple[float, list[float]]:
+    """jieba.lcut + set lookups in the 姚加权 formal lists: seconds and net tones."""
+    import logging
+
+    import jieba
+
+    from nlp.baselines import load_wordlist
+
+    jieba.setLogLevel(logging.WARNING)
+    positive = load_wordlist("yao2021_formal_positive")
+    negative = load_wordlist("yao2021_formal_negative")
+    jieba.lcut("预热词典")  # loads the default dictionary outside the clock
+    start = time.perf_counter()
+    tones = []
+    for text in answers:
+        tokens = jieba.lcut(text)
+        pos = sum(1 for t in tokens if t in positive)
+        neg = sum(1 for t in tokens if t in negative)
+        tones.append((pos - neg) / (pos + neg) if pos + neg else 0.0)
+    return time.perf_counter() - start, tones
+
+
+def irtone_pipeline(rows: list[dict]) -> float:
+    import pandas as pd
+
+    from nlp.pipeline import Scorer
+
+    frame = pd.DataFrame({"question": [r.get("question") or "" for r in rows], "answer": [r["answer"] for r in rows]})
+    scorer = Scorer()
+    scorer.model_version  # noqa: B018 - load tokenizer and models outside the clock
+    scorer.score_answers(frame.head(50))  # and warm the caches a first call fills
+    start = time.perf_counter()
+    scorer.score_answers(frame)
+    return time.perf_counter() - start
+
+
+def identical_tokens(answers: list[str]) -> int:
+    from nlp.tokens import Tokenizer
+
+    fast, reference = Tokenizer("rjieba"), Tokenizer("jieba")
+    return sum(fast.cut(a) == reference.cut(a) for a in answers)
+
+
+def snownlp_rate(answers: list[str]) -> float:
+    from snownlp import SnowNLP
+
+    SnowNLP("预热").sentiments
+    start = time.perf_counter()
+    for a in answers:
+        SnowNLP(a).sentiments
+    return sum(map(len, answers)) / (time.perf_counter() - start)
+
+
+def _vm_hwm_mb(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def run_batch_cli(inputs: list[Path], out: Path, jobs: int) -> tuple[float, dict[int, float], float, str]:
+    """Wall seconds, peak RSS (MB) of each worker, of the main process, and the summary line."""
+    import psutil
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "nlp.cli", "batch", *map(str, inputs), "--out", str(out), "--jobs", str(jobs)]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    main = psutil.Process(proc.pid)
+    workers: dict[int, float] = {}
+    main_peak = 0.0
+    while proc.poll() is None:
+        try:
+            children = main.children()
+        except psutil.Error:
+            children = []
+        for child in children:
+            try:
+                if "resource_tracker" in " ".join(child.cmdline()):
+                    continue
+            except psutil.Error:
+                continue
+            peak = _vm_hwm_mb(child.pid)
+            if peak:
+                workers[child.pid] = max(workers.get(child.pid, 0.0), peak)
+        main_peak = max(main_peak, _vm_hwm_mb(proc.pid) or 0.0)
+        time.sleep(0.1)
+    seconds = time.perf_counter() - start
+    stderr = proc.stderr.read() if proc.stderr else ""
+    if proc.returncode != 0:
+        raise SystemExit(f"irtone batch failed ({proc.returncode}): {stderr}")
+    return seconds, workers, main_peak, stderr.strip().splitlines()[-1]
+
+
+def help_seconds(runs: int = 7) -> float:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "nlp.cli", "--help"], env=env, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sample", type=int, default=20000, help="answers for the per-core comparison")
+    ap.add_argument("--snownlp", type=int, default=300, help="answers for SnowNLP")
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--skip-batch", action="store_true", help="only the per-core comparison")
+    args = ap.parse_args()
+    briefings = args.corpus / BRIEFINGS
+    if not briefings.exists():
+        print(f"skipped: {briefings} not found (the shared corpus sits beside the checkout)")
+        return 0
+
+    rows = load_sample(briefings, args.sample)
+    answers = [r["answer"] for r in rows]
+    chars = sum(map(len, answers))
+    print(f"sample: {len(rows)} briefing answers, {chars:,} characters", flush=True)
+
+    table: list[tuple[str, str, str, str]] = []  # figure, value, baseline, goal
+    research_s, _ = research_pipeline(answers)
+    irtone_s = irtone_pipeline(rows)
+    research_rate, irtone_rate = chars / research_s, chars / irtone_s
+    ratio = irtone_rate / research_rate
+    table.append(("research pipeline (jieba.lcut + 姚加权 sets), chars/s/core", f"{research_rate:,.0f}", "—", "—"))
+    table.append(("irtone whole pipeline (score_answers), chars/s/core", f"{irtone_rate:,.0f}",
+                  f"{research_rate:,.0f}", f"≥ {10 * research_rate:,.0f}"))
+    table.append(("  ratio irtone / research", f"{ratio:.1f}x", "1x", "≥ 10x" + ("" if ratio >= 10 else "  ✗")))
+    print(f"research {research_rate:,.0f} chars/s, irtone {irtone_rate:,.0f} chars/s ({ratio:.1f}x)", flush=True)
+    same = identical_tokens(answers)
+    table.append(("token lists identical, rjieba vs jieba reference", f"{same}/{len(answers)}", "—",
+                  f"{len(answers)}/{len(answers)}" + ("" if same == len(answers) else "  ✗")))
+    snow = snownlp_rate(answers[: args.snownlp])
+    table.append((f"SnowNLP sentiments ({args.snownlp} answers), chars/s/core", f"{snow:,.0f}", "—", "—"))
+    help_s = help_seconds()
+    table.append(("irtone --help wall time, median of 7", f"{help_s:.2f} s", "—",
+                  "≤ 0.3 s" + ("" if help_s <= 0.3 else "  ✗")))
+
+    if not args.skip_batch:
+        with tempfile.TemporaryDirectory(prefix="irtone-bench-") as tmp:
+            tmp = Path(tmp)
+            one, _, main1, line1 = run_batch_cli([briefings], tmp / "one.parquet", 1)
+            print(f"--jobs 1: {one:.1f} s  ({line1})", flush=True)
+            two, workers, main2, line2 = run_batch_cli([briefings], tmp / "two.parquet", 2)
+            print(f"--jobs 2: {two:.1f} s  ({line2})", flush=True)
+            same_bytes = (tmp / "one.parquet").read_bytes() == (tmp / "two.parquet").read_bytes()
+            speedup = one / two
+            table.append(("irtone batch briefings (99,715 answers) --jobs 1, s", f"{one:.1f}", "—", "—"))
+            table.append(("irtone batch briefings --jobs 2, s", f"{two:.1f}", f"{one:.1f}", "—"))
+            table.append(("  speedup 2 workers / 1", f"{speedup:.2f}x", "1x",
+                          "≥ 1.8x" + ("" if speedup >= 1.8 else "  ✗")))
+            table.append(("  same output bytes, --jobs 1 and 2", "yes" if same_bytes else "NO", "—", "yes"))
+            peak = max(workers.values()) if workers else float("nan")
+            table.append(("peak RSS per worker (--jobs 2), MB", f"{peak:.0f}", "—",
+                          "≤ 250" + ("" if peak <= 250 else "  ✗")))
+            table.append(("peak RSS of the main process (--jobs 2), MB", f"{main2:.0f}", "—", "—"))
+            records = args.corpus / RECORDS
+            if records.exists():
+                both, _, _, line = run_batch_cli([records, briefings], tmp / "both.parquet", 2)
+                print(f"both corpora: {both:.1f} s  ({line})", flush=True)
+                table.append(("both corpora end to end (--jobs 2), s", f"{both:.1f}", "—",
+                              "< 60" + ("" if both < 60 else "  ✗")))
+                table.append(("  " + line.removeprefix("irtone batch: ").split(" → ")[0], "", "", ""))
+
+    width = max(len(r[0]) for r in table)
+    print()
+    print(f"| {'figure':<{width}} | value | baseline | goal |")
+    print(f"| {'-' * width} | ---: | ---: | --- |")
+    for figure, value, baseline, goal in table:
+        print(f"| {figure:<{width}} | {value} | {baseline} | {goal} |")
+    print(f"\n(python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
+          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} at the end)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
