@@ -935,6 +935,21 @@ def _segment(lines: list[str], vocab: _Vocabulary) -> list[Segment]:
     _resolve_speakers(paras)
     _fix_swapped_markers(paras)
     paras = _split_trailing_questions(paras)
+    segments = _segment_paras(paras, vocab)
+    # number each kind 1, 2, 3 … in document order
+    counters = {"qa": 0, "presentation": 0}
+    numbered = []
+    for seg in segments:
+        counters[seg.kind] += 1
+        numbered.append(Segment(seg.kind, counters[seg.kind], seg.question, seg.answer, seg.text, seg.title, seg.ref))
+    return numbered
+
+
+def _segment_paras(paras: list[_Para], vocab: _Vocabulary) -> list[Segment]:
+    """Segments of one run of paragraphs; a next top-level section (三、…) is segmented on its own."""
+    cut = _next_section(paras)
+    if cut:
+        return _segment_paras(paras[:cut], vocab) + _segment_paras(paras[cut:], vocab)
     answers = [i for i, p in enumerate(paras) if p.role == "A"]
     questions = [i for i, p in enumerate(paras) if p.role == "Q"]
     first_q, pairs = 0, []
@@ -946,7 +961,9 @@ def _segment(lines: list[str], vocab: _Vocabulary) -> list[Segment]:
         first_q, pairs = _pairs_by_numbering(paras, vocab)
     if not pairs:
         first_q, pairs = _pairs_by_question_marks(paras)
+    trailing: list[_Para] = []
     if pairs:
+        pairs[-1].answer, trailing = _split_next_section(paras[:first_q], pairs[-1].answer)
         pairs[-1].answer = _cut_closing(pairs[-1].answer, vocab)
         if pairs[-1].unmarked and not pairs[-1].answer:
             pairs[-1].kind = "item"
@@ -965,7 +982,43 @@ def _segment(lines: list[str], vocab: _Vocabulary) -> list[Segment]:
         segments.append(
             Segment(kind="qa", number=qa_number, question=_question_text(pair.question), answer=answer, text=answer)
         )
+    if trailing:
+        segments.extend(_segment_paras(trailing, vocab))
     return segments
+
+
+def _next_section(paras: list[_Para]) -> int | None:
+    """一、关于冰片项目 1、…？ … 二、关于经营 1、…？ …: where the section that paras[0] heads ends.
+
+    Only a heading numbered one more than paras[0], with no other 一、-style number in between
+    (an answer listing 一、二、三 is not a new section)."""
+    head = paras[0]
+    if head.style not in ("cn", "paren-cn") or not head.value or head.has_question_mark() or head.role:
+        return None  # 一、公司的战略是什么？ is a question, not a section heading
+    if any(p.role in ("Q", "A") for p in paras):
+        return None  # with 问/答 markers the answers anchor the pairs; see _split_next_section
+    for k in range(1, len(paras)):
+        para = paras[k]
+        if para.style == head.style:
+            if para.value != head.value + 1:
+                return None
+            inner = paras[1:k]
+            asked = sum(1 for p in inner if p.style is not None and p.style != head.style and p.has_question_mark())
+            # a section holds numbered questions of its own (1、…？ 2、…？), not just one answer
+            return k if asked >= 1 else None
+    return None
+
+
+def _split_next_section(before: list[_Para], answer: list[_Para]) -> tuple[list[_Para], list[_Para]]:
+    """二、问答 … 三、参观生产线: the heading after the Q&A's own heading ends the last answer."""
+    headings = [p for p in before if p.style in ("cn", "paren-cn") and p.value]
+    if not headings:
+        return answer, []
+    style, value = headings[-1].style, headings[-1].value
+    for k, para in enumerate(answer):
+        if k and para.style == style and para.value == value + 1:
+            return answer[:k], answer[k:]
+    return answer, []
 
 
 def _fix_swapped_markers(paras: list[_Para]) -> None:
@@ -1005,11 +1058,12 @@ def _resolve_speakers(paras: list[_Para]) -> None:
             counts[para.label] = counts.get(para.label, 0) + 1
             if i > 0 and (paras[i - 1].role == "Q" or paras[i - 1].ends_question()):
                 answering.add(para.label)
+    recurring = {label for label in answering if counts[label] >= 2}
     for i, para in enumerate(paras):
         if para.role == "S":
-            after_marked_question = i > 0 and paras[i - 1].role == "Q"
-            if after_marked_question or (para.label in answering and counts[para.label] >= 2):
-                para.role = "A"
+            after_question = i > 0 and (paras[i - 1].role == "Q" or (recurring and paras[i - 1].ends_question()))
+            if after_question or para.label in recurring:
+                para.role = "A"  # once one name answers repeatedly, a colleague answering once counts too
             else:
                 para.role, para.body_start = None, 0
 
@@ -1031,6 +1085,8 @@ def _pairs_by_answers(paras: list[_Para], answers: list[int], vocab: _Vocabulary
             # else: a speech before any question (董事长：欢迎…) belongs to the presentation
             continue
         qstart = _question_start(paras, lo, a, prev_number)
+        if not pairs and _is_speech(paras, qstart, a, vocab):
+            continue  # 一、交流内容 董事会秘书：欢迎… : an opening speech under a heading, not an answer
         if prev_answer is not None and pairs:
             pairs[-1].answer = paras[prev_answer:qstart]
         if first_q is None:
@@ -1065,6 +1121,17 @@ def _later_questions(tail: list[_Para], prev_number: tuple[str, int] | None) -> 
         elif expected and para.style == expected[0]:
             listed = True
     return starts
+
+
+def _is_speech(paras: list[_Para], qstart: int, a: int, vocab: _Vocabulary) -> bool:
+    block = paras[qstart:a]
+    return (
+        not paras[a].canonical_answer
+        and bool(block)
+        and all(p.role is None and not p.has_question_mark() for p in block)
+        and block[-1].style in ("cn", "paren-cn", "ord")
+        and not any(cue in block[-1].full() for cue in vocab.question_cues if cue not in ("情况", "介绍"))
+    )
 
 
 def _question_start(paras: list[_Para], lo: int, a: int, prev_number: tuple[str, int] | None) -> int:
@@ -1209,6 +1276,11 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
             run = open_runs.pop((p.style, p.value - 1), None)  # one number skipped (14、 then 16、)
         if run is None and p.value > 1 and p.has_question_mark():
             run = open_runs.pop((p.style, p.value + 1), None)  # one number typed twice (3、 3、)
+        if run is None and p.value > 3 and p.has_question_mark():
+            # 一、二、三、 then 4、5、: the numbering style changed, the run goes on
+            other = [key for key in open_runs if key[1] == p.value and key[0] != p.style]
+            if other:
+                run = open_runs.pop(other[-1])
         if run is None:
             run = []
             runs.append(run)

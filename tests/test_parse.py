@@ -425,6 +425,36 @@ def test_markers_typed_the_wrong_way_round():
     ]
 
 
+def test_sections_with_their_own_numbered_questions():
+    text = (
+        "一、关于新产品\n1、新产品何时上市？\n预计明年。\n2、定价如何？\n与竞品相当。\n"
+        "二、关于经营\n1、今年收入增速？\n约一成。\n2、毛利率变化？\n基本稳定。\n"
+        "三、参观生产线\n"
+    )
+    filing = parse_text(text, meta={"code": "002999"})
+    assert pairs(filing) == [
+        ("新产品何时上市？", "预计明年。"),
+        ("定价如何？", "与竞品相当。"),
+        ("今年收入增速？", "约一成。"),
+        ("毛利率变化？", "基本稳定。"),
+    ]
+    assert [(s.kind, s.title) for s in filing.segments if s.kind == "presentation"] == [
+        ("presentation", "关于新产品"),
+        ("presentation", "关于经营"),
+    ]  # 三、参观生产线 is closing agenda, dropped like 接待过程中…
+
+
+def test_numbering_style_change_and_a_speech_under_a_heading():
+    text = (
+        "一、交流内容\n董事会秘书：欢迎各位来访。\n"
+        "一、行业形势如何？\n答：仍在调整。\n二、产品结构？\n答：高端占两成。\n三、渠道库存？\n答：正常。\n"
+        "4、提价计划？\n答：暂无。\n5、分红？\n答：维持。\n"
+    )
+    filing = parse_text(text, meta={"code": "002999"})
+    assert [q for q, _ in pairs(filing)] == ["行业形势如何？", "产品结构？", "渠道库存？", "提价计划？", "分红？"]
+    assert filing.segments[0].kind == "presentation"
+
+
 PDF_LIKE = """证券代码：002888                    证券简称：远航电气
 远航电气股份有限公司
 投资者关系活动记录表
