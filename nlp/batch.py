@@ -892,12 +892,29 @@ def score_frame_meta(df, theme_names: Sequence[str] | None = None):
         from nlp.themes import load_themes
 
         theme_names = [t.name for t in load_themes()]
+    text = pd.Series(["x"]).dtype  # what pandas makes of a column of str: "str" (pandas 3) or object
     meta = df.iloc[:0].copy()
     meta["tone"] = pd.Series(dtype="float64")
-    meta["tone_label"] = pd.Series(dtype="object")
-    meta["themes"] = pd.Series(dtype="object")
+    meta["tone_label"] = pd.Series(dtype=text)
+    meta["themes"] = pd.Series(dtype="object")  # lists of theme names
     for name in theme_names:
         meta[f"score_{name}"] = pd.Series(dtype="float64")
     for col in TAIL_COLUMNS:
-        meta[col] = pd.Series(dtype="object")
+        meta[col] = pd.Series(dtype=text)
     return meta
+
+
+def score_frame_schema(df, theme_names: Sequence[str] | None = None):
+    """The pyarrow schema of ``score_frame(df)`` (``df``'s own columns, then the scores; ``df`` may
+    be the input or ``score_frame_meta(input)``), e.g. for Dask's ``to_parquet(schema=...)``, which
+    cannot infer the list column ``themes`` from ``meta``."""
+    import pyarrow as pa
+
+    if theme_names is None:
+        from nlp.themes import load_themes
+
+        theme_names = [t.name for t in load_themes()]
+    scored = output_schema(theme_names)
+    added = ["tone", "tone_label", "themes", *(f"score_{n}" for n in theme_names), *TAIL_COLUMNS]
+    given = pa.Schema.from_pandas(df.iloc[:0].drop(columns=added, errors="ignore"), preserve_index=False)
+    return pa.schema([*given, *(scored.field(c) for c in added)])

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from batch_factory import answer_rows
-from nlp.batch import BatchOptions, output_columns, run_batch, score_frame_meta
+from nlp.batch import BatchOptions, output_columns, run_batch, score_frame_meta, score_frame_schema
 
 dd = pytest.importorskip("dask.dataframe", reason="dask is not installed (pip install 'dask[dataframe]' distributed)")
 distributed = pytest.importorskip("distributed", reason="distributed is not installed")
@@ -32,9 +32,14 @@ def test_score_frame_on_a_local_dask_cluster_equals_batch_rows(tmp_path):
     meta = score_frame_meta(frame)
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster, \
             distributed.Client(cluster):
-        scored = dd.from_pandas(frame, npartitions=4).map_partitions(score_frame, meta=meta).compute()
+        lazy = dd.from_pandas(frame, npartitions=4).map_partitions(score_frame, meta=meta)
+        scored = lazy.compute()
+        lazy.to_parquet(tmp_path / "scored", schema=score_frame_schema(meta))
     assert list(scored.columns) == list(meta.columns)
     assert scored["id"].tolist() == [r["id"] for r in rows]
     for got, want in zip(scored.to_dict("records"), batch):
         assert {c: got[c] for c in SCORED} == {c: want[c] for c in SCORED}
     assert scored["tone"].dtype == "float64" and scored["score_capex"].dtype == "float64"
+    written = pd.read_parquet(tmp_path / "scored")
+    assert [list(t) for t in written["themes"]] == [r["themes"] for r in batch]
+    assert written["tone"].tolist() == [r["tone"] for r in batch]
