@@ -1272,8 +1272,9 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
         if p.style is None or p.value is None:
             continue
         run = open_runs.pop((p.style, p.value), None)
-        if run is None and p.value > 2:
-            run = open_runs.pop((p.style, p.value - 1), None)  # one number skipped (14、 then 16、)
+        for gap in (1, 2):  # one or two numbers skipped (14、 then 16、)
+            if run is None and p.value > gap + 1 and (gap == 1 or p.has_question_mark()):
+                run = open_runs.pop((p.style, p.value - gap), None)
         if run is None and p.value > 1 and p.has_question_mark():
             run = open_runs.pop((p.style, p.value + 1), None)  # one number typed twice (3、 3、)
         if run is None and p.value > 3 and p.has_question_mark():
@@ -1296,12 +1297,20 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
         return 0, []
     pairs = []
     first = best[0]
-    if paras[first].value == 2:
-        # 请谈谈公司发展战略？ 答… 2、… 3、…: the first question lost its number
-        lead = [i for i in range(first - 1) if paras[i].ends_question() and paras[i].style is None]
-        if lead and lead[-1] + 1 < first:
-            pairs.append(_Pair([paras[lead[-1]]], paras[lead[-1] + 1 : first], unmarked=True))
-            first = lead[-1]
+    missing = (paras[first].value or 1) - 1
+    if 0 < missing <= 3:
+        # 公司对未来有何规划？ … 公司面临哪些挑战？ … （3）… （4）…: the first questions lost their numbers
+        lead = [i for i in range(first - 1) if paras[i].ends_question() and paras[i].style is None][-missing:]
+        bounds = lead + [first]
+        if lead and all(bounds[k] + 1 < bounds[k + 1] for k in range(len(lead))):
+            start = lead[0]
+            before = paras[start - 1].lines[-1].rstrip() if start > 0 else ""
+            if before and paras[start - 1].style is None and re.match(rf"[{_CJK}A-Za-z]", before[-1]):
+                start -= 1  # 公司收购洛卡后，股权将被进一步 / 稀释，您如何看待？ : a question wrapped in two
+            starts = [start] + lead[1:]
+            for k, i in enumerate(lead):
+                pairs.append(_Pair(paras[starts[k] : i + 1], paras[i + 1 : bounds[k + 1]], unmarked=True))
+            first = start
     for k, qi in enumerate(best):
         end = best[k + 1] if k + 1 < len(best) else len(paras)
         head = paras[qi]
@@ -1310,8 +1319,27 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
         if inline_answer:
             body = [_Para([inline_answer], None, "", 0, None, None)] + body
         kind = "qa" if body else "item"
+        body, extra = _split_unnumbered_questions(body)
         pairs.append(_Pair([_Para([question], "Q", "", 0, head.style, head.value)], body, kind, unmarked=True))
+        pairs.extend(extra)
     return first, _merge_shared_answers(pairs)
+
+
+def _split_unnumbered_questions(body: list[_Para]) -> tuple[list[_Para], list[_Pair]]:
+    """1、…？ answer 询问养殖业务情况？ answer 3、…: a question whose number was left out."""
+    cuts = [
+        k
+        for k in range(1, len(body) - 1)
+        if body[k].style is None and body[k].ends_question() and len(_compact(body[k].full())) <= 80
+        and not body[k + 1].ends_question()
+    ]
+    if not cuts:
+        return body, []
+    extra = []
+    for n, k in enumerate(cuts):
+        end = cuts[n + 1] if n + 1 < len(cuts) else len(body)
+        extra.append(_Pair([body[k]], body[k + 1 : end], unmarked=True))
+    return body[: cuts[0]], extra
 
 
 def _merge_shared_answers(pairs: list[_Pair], after_answer: bool = False) -> list[_Pair]:

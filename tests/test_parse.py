@@ -455,6 +455,20 @@ def test_numbering_style_change_and_a_speech_under_a_heading():
     assert filing.segments[0].kind == "presentation"
 
 
+def test_numbered_questions_with_some_numbers_left_out():
+    text = (
+        "公司对未来有什么规划？\n聚焦主业。\n公司面临哪些挑战？\n需求偏弱。\n"
+        "（3）募投项目何时达产？\n明年下半年。\n询问海外业务情况？\n出口增长较快。\n（5）增发进展？\n已获受理。\n"
+    )
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("公司对未来有什么规划？", "聚焦主业。"),
+        ("公司面临哪些挑战？", "需求偏弱。"),
+        ("募投项目何时达产？", "明年下半年。"),
+        ("询问海外业务情况？", "出口增长较快。"),
+        ("增发进展？", "已获受理。"),
+    ]
+
+
 PDF_LIKE = """证券代码：002888                    证券简称：远航电气
 远航电气股份有限公司
 投资者关系活动记录表
