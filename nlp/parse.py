@@ -23,9 +23,17 @@ extraction wrapped them, and each paragraph gets a role from its leading marker:
 一、 ①) is noted separately. Pairs are then anchored on the answer markers (a question runs from
 the first question marker — or the numbered line that continues the question numbering, or the
 paragraph just before the answer — to the answer marker; several questions before one answer
-become one pair); without answer markers, on question markers; without either, on a run of
-numbered question-like lines (question = the line up to its last ？, answer = what follows).
-Whatever precedes the first question is split into presentation sections at 一、/（一） headings.
+become one pair; questions without an answer marker of their own become pairs with the text
+that follows them); without answer markers, on question markers; without either, on a run of
+consecutive numbers (1、2、3 …, tolerating a skipped, repeated or restyled number) whose lines
+ask questions (a ？ or a short topic such as 公司毛利率情况) — the numbered line is the question
+and the text up to the next number its answer; last, on paragraphs ending in ？. Whatever
+precedes the first question is split into presentation sections at 一、/（一） headings; a speech
+before the first question (董事长：欢迎…) is presentation; a later top-level heading (三、参观…)
+ends the Q&A, and a section with numbered questions of its own is segmented on its own. Closing
+boilerplate (接待过程中…未泄露未公开重大信息, 参观…, 签署《承诺书》) is dropped. Speaker names
+(潘一德：) become answer markers once they answer a question; 问/答 typed the wrong way round are
+swapped; a question typed onto the end of the previous answer's line is split off.
 
 Text of every segment is normalized the way the labelled data is: line breaks removed and
 whitespace dropped except a single space between two Latin letters ("A100 GPU" → "A100GPU",
@@ -65,7 +73,6 @@ _MARKERS_PATH = Path(__file__).resolve().parent / "data" / "parse_markers.json"
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TERMINAL = "。！？!?；;：:…"
 _CLOSERS = "”’\"'）)】」』"
-_CN_DIGITS = "一二三四五六七八九十"
 
 _LETTER_GAP = re.compile(r"(?<=[A-Za-z])[ \t\u3000\xa0]+(?=[A-Za-z])")
 _ANY_WS = re.compile(r"\s+")
@@ -86,6 +93,7 @@ _HEADING_SEPARATOR = re.compile(r"(?<!\d)[：:]|[：:](?!\d)|。")  # not the co
 _TRAILING_QUESTION = re.compile(
     r"(?<=[。！!；;])\s*((?:\d{1,3}\s*[、.．]|[（(]\d{1,3}[)）])\s*[^。！!？?]{2,80}[？?；;]|[^。！!？?；;]{2,80}[？?])\s*$"
 )
+_INTRO_BEFORE_QUESTION = re.compile(r"^[^？?]{6,120}?如下[：:]")
 _NARROW = re.compile("[\x00-\u2e7f]+")
 _STUB = re.compile(r"^(?:详|请)?见(?:附件|附表|公告)|^(?:无|略|同上)$")
 
@@ -141,7 +149,6 @@ _ITEM_SEPARATORS = re.compile(r"[，,、;；\s]+")
 _LIST_SEPARATORS = re.compile(r"[;；]+")
 _STAFF_NUMBER = re.compile(r"^(?:\d{1,3}\s*[、.．,，)）]|[（(]\s*\d{1,3}\s*[)）]|[①-⑳])\s*")
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
-_QA_LABEL_HINT = re.compile(r"问|答|Q|A|提问|回复")
 
 
 # ---- vocabulary (nlp/data/parse_markers.json) -------------------------------------------------------
@@ -1452,7 +1459,10 @@ def _question_text(q_paras: list[_Para]) -> str:
     parts = []
     for para in q_paras:
         parts.append(para.body() if para.role == "Q" else para.numbering_stripped())
-    return normalize_segment_text("\n".join(parts))
+    text = normalize_segment_text("\n".join(parts))
+    # 双方就…进行了交流，主要问题如下：石膏板的应用领域？ — the introduction is not the question
+    intro = _INTRO_BEFORE_QUESTION.search(text)
+    return text[intro.end() :] if intro and intro.end() < len(text) else text
 
 
 def _answer_text(a_paras: list[_Para]) -> str:
