@@ -32,7 +32,7 @@ DEGREE_WINDOW = 2
 NEGATED_NEGATIVE_FACTOR = 0.3  # 不存在风险: reassuring, but weaker than a plain positive
 NEGATED_POSITIVE_FACTOR = 0.8  # 没有增长: nearly as negative as 下降
 ASPIRATION_FACTOR = 0.35  # 公司将继续提升竞争力: a promise weighs about a third of a result (rest of the sentence)
-POSITIVE_LABEL_AT = 0.25  # score >= this is "positive"; <= -this is "negative"
+POSITIVE_LABEL_AT = 0.2  # score >= this is "positive", <= -this "negative"; chosen on dev CV predictions (3-class macro-F1 0.70 vs 0.64 at 0.25)
 
 
 @dataclass(frozen=True)
