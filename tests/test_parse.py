@@ -531,6 +531,36 @@ def test_fake_bold_doubling_is_undone():
     assert pairs(parse_text(text, meta={"code": "002999"})) == [("公司产能？", "满产。")]
 
 
+def test_docx_record_through_the_reader(tmp_path):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("证券代码：300999        证券简称：青石科技")
+    document.add_paragraph("青石科技股份有限公司投资者关系活动记录表")
+    table = document.add_table(rows=0, cols=2)
+    rows = [
+        ("投资者关系活动类别", "☑特定对象调研 □分析师会议 □业绩说明会"),
+        ("参与单位名称及人员姓名", "远山基金 李明\n北辰证券 王芳"),
+        ("时间", "2024年3月5日"),
+        ("地点", "公司会议室"),
+        ("上市公司接待人员姓名", "董事会秘书 赵一"),
+        ("投资者关系活动主要内容介绍", "问：今年订单如何？\n答：同比增长两成。\n问：海外进展？\n答：东南亚工厂已投产。"),
+        ("附件清单（如有）", "无"),
+        ("日期", "2024年3月6日"),
+    ]
+    for label, value in rows:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = label, value
+    path = tmp_path / "record.docx"
+    document.save(path)
+    filing = parse_file(path)
+    assert (filing.code, filing.name, filing.company) == ("300999", "青石科技", "青石科技股份有限公司")
+    assert filing.activity_types == ("特定对象调研",)
+    assert filing.participants == ("远山基金 李明", "北辰证券 王芳")
+    assert (filing.event_dates, filing.date, filing.location) == (("2024-03-05",), "2024-03-06", "公司会议室")
+    assert filing.staff == ("董事会秘书 赵一",)
+    assert pairs(filing) == [("今年订单如何？", "同比增长两成。"), ("海外进展？", "东南亚工厂已投产。")]
+
+
 # ---- metadata from table columns, stubs, errors ----------------------------------------------------
 
 
