@@ -36,10 +36,12 @@ go through ``nlp.pipeline.score_frame``.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
+import signal
 import threading
 import time
 from collections import deque
@@ -270,6 +272,7 @@ def _init_worker(config: _WorkerConfig) -> None:
         os._exit(1)
 
     threading.Thread(target=watch_parent, daemon=True, name="irtone-parent-watch").start()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle, not each worker's
     _worker_scorer(config.theme_files, config.engine)
 
 
@@ -601,6 +604,9 @@ def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> B
     errors_path = Path(options.errors) if options.errors else None
     if errors_path is not None and errors_path.resolve() == out.resolve():
         raise IrtoneError(errors_path, "the errors file must not be the output file")
+    for written in (out, errors_path):
+        if written is not None:
+            _check_not_an_input(written, options.inputs)
     theme_names = tuple(t.name for t in load_themes(options.theme_files))
     identity = {
         "version": JOURNAL_VERSION,
@@ -633,13 +639,20 @@ def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> B
         model_version = journal.get("model_version")
     resumed_units = counts.units
 
-    if fmt == "parquet":
-        writer: Any = _PartFiles(out, journal["out"] if journal else None, theme_names)
-    else:
-        header = csv_header(theme_names) if fmt == "csv" else b""
-        writer = _AppendFile(out, journal["out"] if journal else None, header)
-    error_log = _ErrorLog(errors_path, journal["errors_bytes"] if journal else None)
+    writer: Any = None
+    try:
+        if fmt == "parquet":
+            writer = _PartFiles(out, journal["out"] if journal else None, theme_names)
+        else:
+            header = csv_header(theme_names) if fmt == "csv" else b""
+            writer = _AppendFile(out, journal["out"] if journal else None, header)
+        error_log = _ErrorLog(errors_path, journal["errors_bytes"] if journal else None)
+    except OSError as err:
+        if writer is not None:
+            writer.close()
+        raise IrtoneError(err.filename or out, f"cannot write ({err.strerror or err})") from None
     store = None
+    stack = contextlib.ExitStack()
     try:
         if options.db:
             store = _open_store(options.db)
@@ -666,7 +679,9 @@ def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> B
         config = _WorkerConfig(tuple(options.theme_files), fmt, store is not None, options.engine)
         sliced: dict[int, list[ScoredAnswer]] = {}
         last_commit = time.monotonic()
-        for chunk, result in _map_ordered(config, chunks, options.jobs):
+        scored_chunks = _map_ordered(config, chunks, options.jobs)
+        stack.callback(scored_chunks.close)  # stop the workers now, also when the loop raises
+        for chunk, result in scored_chunks:
             if model_version is None:
                 model_version = result.model_version
             elif result.model_version != model_version:
@@ -682,9 +697,10 @@ def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> B
                 for unit, answers in result.slices:
                     sliced.setdefault(unit, []).extend(answers)
                 for piece in chunk:
-                    if piece.part is not None and piece.last and piece.unit in sliced:
-                        store.put(aggregate(whole.pop(piece.unit), sliced.pop(piece.unit), theme_names,
-                                            model_version))
+                    if piece.part is not None and piece.last:
+                        filing, answers = whole.pop(piece.unit), sliced.pop(piece.unit, [])
+                        if len(answers) == len(filing.qa):  # a slice that failed is in the errors
+                            store.put(aggregate(filing, answers, theme_names, model_version))
             counts.rows += sum(p.rows for p in chunk)
             counts.documents += result.documents
             counts.answers += result.rows
@@ -705,6 +721,7 @@ def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> B
         writer = None
         jpath.unlink()
     finally:
+        stack.close()
         if writer is not None:
             writer.close()
         error_log.close()
@@ -712,6 +729,16 @@ def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> B
             store.close()
     return BatchSummary(counts.documents, counts.answers, counts.errors, time.perf_counter() - started, str(out),
                         resumed_units, tuple(counts.first_errors))
+
+
+def _check_not_an_input(written: Path, inputs: Sequence[str]) -> None:
+    """An output inside an input folder would be read back as input (a batch eating its own rows)."""
+    target = written.resolve()
+    for given in inputs:
+        path = Path(given).resolve()
+        if target == path or (path.is_dir() and path in target.parents):
+            raise IrtoneError(written, f"is inside the input {given}: it would be read as input; "
+                                       "write it elsewhere")
 
 
 def _open_store(path: str):

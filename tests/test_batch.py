@@ -187,6 +187,10 @@ def test_bad_output_names_are_clear_errors(corpus, tmp_path):
         _batch(corpus.inputs, tmp_path / "out.xlsx")
     with pytest.raises(IrtoneError, match="output folder does not exist"):
         _batch(corpus.inputs, tmp_path / "nowhere" / "out.jsonl")
+    with pytest.raises(IrtoneError, match="is inside the input .*: it would be read as input"):
+        _batch(corpus.inputs, corpus.inputs[0] / "scores.jsonl")
+    with pytest.raises(IrtoneError, match="is inside the input"):
+        _batch(corpus.inputs, tmp_path / "o.jsonl", errors=str(corpus.inputs[1]))
     cmd, kw = _cli(corpus.inputs[1], "--out", tmp_path / "x.txt")
     done = subprocess.run(cmd, capture_output=True, text=True, **kw)
     assert done.returncode == 2
