@@ -2,8 +2,8 @@
 
 The public API is imported lazily so that ``import nlp`` (and ``irtone --help``) stays fast:
 
-    nlp.read_file(path) -> RawDocument
-    nlp.parse_file(path) -> Filing
+    nlp.read_file(path) -> RawDocument; nlp.read_documents(path), nlp.iter_inputs(paths) for many
+    nlp.parse_file(path) -> Filing; nlp.parse_document(doc), nlp.parse_text(text)
     nlp.score_filing(filing) -> FilingScore
     nlp.score_answers(df) -> DataFrame
     nlp.score_frame(df) -> DataFrame       (pure; for Dask map_partitions / Spark mapInPandas)
@@ -16,8 +16,11 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "read_file": "nlp.read",
+    "read_documents": "nlp.read",
+    "iter_inputs": "nlp.read",
     "parse_file": "nlp.parse",
     "parse_document": "nlp.parse",
+    "parse_text": "nlp.parse",
     "score_filing": "nlp.pipeline",
     "score_answers": "nlp.pipeline",
     "score_frame": "nlp.pipeline",
