@@ -346,6 +346,26 @@ def highlight_answer(answer: ScoredAnswer, limit: int = ANSWER_CHARS) -> Text:
     return clipped
 
 
+def why_line(answer: ScoredAnswer, labels: Labels | None = None, max_terms: int = 6) -> Text:
+    """Why the tags and the tone: each tagged theme's evidence terms, then the terms that moved the
+    tone most, signed (a negated term is marked ¬). Plain text, so it survives piping and TXT export."""
+    out = Text(style="dim")
+    for theme in answer.themes:
+        if theme.tagged and theme.evidence is not None and theme.evidence.terms:
+            out.append("why " if not out.plain else " · ")
+            out.append(_label(labels, theme.theme), style="cyan")
+            out.append(f" {theme.score:.2f}: " + " ".join(theme.evidence.terms[:max_terms]))
+    terms = sorted(answer.tone.terms, key=lambda t: -abs(t.weight))[:max_terms]
+    if terms:
+        out.append(" · " if out.plain else "why ")
+        out.append("tone: ")
+        for i, t in enumerate(terms):
+            if i:
+                out.append(" ")
+            out.append(("¬" if t.negated else "") + t.term + f"{t.weight:+.1f}", style="green" if t.weight > 0 else "red")
+    return out
+
+
 class KeyAnswers:
     """The answers that moved most (with history) or the most telling ones (without), with evidence."""
 
@@ -385,6 +405,9 @@ class KeyAnswers:
                     if theme in new:
                         meta.append(" new", style="bold magenta")
             yield meta
+            why = why_line(answer, self.labels)
+            if why.plain:
+                yield Padding(why, (0, 0, 0, 2))
             yield Padding(highlight_answer(answer), (0, 0, 1, 2))
 
 

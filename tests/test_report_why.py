@@ -1,0 +1,16 @@
+"""The report says why: evidence terms of each tagged theme and the signed tone terms, in plain text."""
+from nlp.pipeline import Scorer
+from nlp.report import why_line
+
+
+def test_why_line_names_evidence_and_signed_tone_terms():
+    scorer = Scorer()
+    answer = scorer.score_answer("算力业务怎么样？", "公司新建了智算中心，GPU服务器满产，但目前不存在重大风险，利润没有增长。")
+    line = why_line(answer, scorer.theme_labels).plain
+    assert line.startswith("why AI 算力")
+    assert "智算中心" in line and "GPU" in line
+    assert "满产+" in line and "¬增长-" in line and "¬风险+" in line
+
+
+def test_why_line_empty_for_courtesy():
+    assert why_line(Scorer().score_answer("", "谢谢！")).plain == ""
