@@ -611,7 +611,8 @@ def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> B
     identity = {
         "version": JOURNAL_VERSION,
         "format": fmt,
-        "inputs": [str(Path(p).resolve()) for p in options.inputs],
+        "inputs": [str(p) for p in options.inputs],  # as given: they are the rows' `source`
+        "inputs_resolved": [str(Path(p).resolve()) for p in options.inputs],
         "theme_files": [str(Path(p).resolve()) for p in options.theme_files],
         "theme_names": list(theme_names),
         "errors_file": str(errors_path.resolve()) if errors_path else None,
@@ -624,7 +625,7 @@ def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> B
         return BatchSummary(0, 0, 0, time.perf_counter() - started, str(out),
                             note="nothing to resume: the output is complete (no progress file)")
     if journal is not None:
-        changed = [k for k, v in identity.items() if journal.get(k) != v]
+        changed = list(dict.fromkeys(k.removesuffix("_resolved") for k, v in identity.items() if journal.get(k) != v))
         if changed:
             raise IrtoneError(jpath, f"cannot resume: {', '.join(changed)} differ from the interrupted run; "
                                      "rerun without --resume")

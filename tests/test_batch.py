@@ -301,7 +301,8 @@ def test_resume_refuses_other_inputs(corpus, tmp_path):
     journal = journal_path(out)
     _batch(corpus.inputs, out)
     # pretend the run was interrupted after 3 inputs
-    state = {"version": 1, "format": "jsonl", "inputs": [str(p.resolve()) for p in corpus.inputs],
+    state = {"version": 1, "format": "jsonl", "inputs": [str(p) for p in corpus.inputs],
+             "inputs_resolved": [str(p.resolve()) for p in corpus.inputs],
              "theme_files": [], "theme_names": THEMES, "errors_file": None, "split_answers": 256,
              "units": 3, "rows": 3, "documents": 3, "answers": 10, "errors": 0,
              "last_source": "elsewhere.txt", "model_version": None, "out": 100, "errors_bytes": 0,
