@@ -97,18 +97,21 @@ _INTRO_BEFORE_QUESTION = re.compile(r"^[^？?]{6,120}?如下[：:]")
 _NARROW = re.compile("[\x00-\u2e7f]+")
 _STUB = re.compile(r"^(?:详|请)?见(?:附件|附表|公告)|^(?:无|略|同上)$")
 
-# numbering at the start of a line: (1) 1、 1. 1． 一、 （一） 第一、 ①
+# numbering at the start of a line: (1) 1、 1. 1． 1：公司… 一、 （一） 第一、 ①
 _NUMBERING = re.compile(
     r"^(?:"
     r"[（(]\s*(?P<pa>\d{1,3})\s*[)）]"
     r"|[（(]\s*(?P<pc>[一二三四五六七八九十]{1,3})\s*[)）]"
-    r"|(?P<ar>\d{1,3})\s*(?P<asep>、|[.．,，](?![\d.．])|[)）])"
+    rf"|(?P<ar>\d{{1,3}})\s*(?P<asep>、|[.．,，](?![\d.．])|[)）]|[：:](?=\s*[{_CJK}]))"
     r"|(?P<cn>[一二三四五六七八九十]{1,3})\s*[、.．,，](?![一二三四五六七八九十]线)"
     r"|第(?P<ord>[一二三四五六七八九十]{1,3}|\d{1,3})(?:部分|个问题|个方面)?\s*[、，,：:.．]"
     r"|(?P<ci>[①-⑳])"
     r"|(?P<la>[a-zA-Z])\s*[、．)）](?![a-zA-Z])"
     r")\s*"
 )
+# "1 公司目前产能情况？": a number and a space, only where a question or the next number starts a
+# paragraph (a PDF wraps "50 多个国家" and "32 寸产品" onto a line of their own too)
+_SPACE_NUMBER = re.compile(rf"^(?P<n>\d{{1,2}})[ \t\u3000]+(?=[{_CJK}])")
 _DASH_ANSWER = re.compile(r"^(?:——|—|--|－－)\s*(?=\S)")
 _BULLET = re.compile(r"^[*＊●•·◆◇■□☆★>＞－\-—]+\s*")
 # a speaker label: short text ending in a colon, or a bracketed 【问】 / [答]
@@ -169,6 +172,8 @@ class _Vocabulary:
     section_words: tuple[str, ...]
     closing_prefixes: tuple[str, ...]
     closing_phrases: tuple[str, ...]
+    closing_visit_openers: tuple[str, ...]
+    closing_visit_words: tuple[str, ...]
     intro_suffixes: tuple[str, ...]
     ir_keywords: tuple[str, ...]
     question_cues: tuple[str, ...]
@@ -193,6 +198,8 @@ def _vocabulary() -> _Vocabulary:
         section_words=tuple(data["section_words"]),
         closing_prefixes=tuple(data["closing_prefixes"]),
         closing_phrases=tuple(data["closing_phrases"]),
+        closing_visit_openers=tuple(data["closing_visit_openers"]),
+        closing_visit_words=tuple(data["closing_visit_words"]),
         intro_suffixes=tuple(data["intro_suffixes"]),
         ir_keywords=tuple(data["ir_keywords"]),
         question_cues=tuple(data["question_cues"]),
@@ -773,7 +780,7 @@ class _Para:
         return "\n".join(self.lines)
 
     def numbering_stripped(self) -> str:
-        match = _NUMBERING.match(self.lines[0])
+        match = (_SPACE_NUMBER if self.style == "space" else _NUMBERING).match(self.lines[0])
         first = self.lines[0][match.end() :] if match else self.lines[0]
         return "\n".join([first] + self.lines[1:])
 
@@ -805,7 +812,7 @@ def _number_of(text: str) -> tuple[str | None, int | None, int]:
         return "paren-cn", _cn_value(match["pc"]), match.end()
     if match["ar"]:
         sep = match["asep"]
-        style = "dot" if sep in ".．" else ("paren-close" if sep in ")）" else "comma")
+        style = "dot" if sep in ".．" else ("paren-close" if sep in ")）" else ("colon" if sep in "：:" else "comma"))
         return style, int(match["ar"]), match.end()
     if match["cn"]:
         return "cn", _cn_value(match["cn"]), match.end()
@@ -815,6 +822,9 @@ def _number_of(text: str) -> tuple[str | None, int | None, int]:
     if match["la"]:
         return "letter", ord(match["la"].lower()) - ord("a") + 1, match.end()
     return "circled", ord(match["ci"]) - ord("①") + 1, match.end()
+
+
+_ARABIC_STYLES = frozenset({"comma", "dot", "paren-close", "paren", "colon", "space"})
 
 
 def _cn_value(text: str) -> int:
@@ -902,8 +912,15 @@ def _paragraphs(lines: list[str]) -> list[_Para]:
     widths = sorted(_width(line) for line in lines)
     wrap_width = widths[min(len(widths) - 1, int(len(widths) * 0.9))] if len(widths) >= 4 else 10**6
     paras: list[_Para] = []
+    last_arabic = 0  # value of the latest 1、/1./（1） number: what a bare "2 " would continue
     for line in lines:
         style, value, num_end = _number_of(line)
+        if style is None and (not paras or _ends_terminal(paras[-1].lines[-1])):
+            spaced = _SPACE_NUMBER.match(line)
+            if spaced and ("？" in line or "?" in line or int(spaced["n"]) == last_arabic + 1 > 1):
+                style, value, num_end = "space", int(spaced["n"]), spaced.end()
+        if style in _ARABIC_STYLES:
+            last_arabic = value or 0
         if style is not None:  # 3、问：… / （6）投资者：… : a marker after the numbering
             role, label, taken, canonical = _role_of(line[num_end:])
             taken += num_end if role else 0
@@ -1018,13 +1035,15 @@ def _next_section(paras: list[_Para]) -> int | None:
 
 def _split_next_section(before: list[_Para], answer: list[_Para]) -> tuple[list[_Para], list[_Para]]:
     """二、问答 … 三、参观生产线: the heading after the Q&A's own heading ends the last answer."""
-    headings = [p for p in before if p.style in ("cn", "paren-cn") and p.value]
-    if not headings:
-        return answer, []
-    style, value = headings[-1].style, headings[-1].value
+    current = {p.style: p.value for p in before if p.style in ("cn", "paren-cn") and p.value}  # latest per style
+    listed: set[tuple[str | None, int | None]] = set()
     for k, para in enumerate(answer):
-        if k and para.style == style and para.value == value + 1:
+        value = current.get(para.style or "")
+        # 一、座谈会 （一）介绍 （二）…？答：… 二、参观: the next heading of any level ends the answer,
+        # unless the answer numbers its own points in that style (一、… 二、…)
+        if k and value and para.value == value + 1 and (para.style, value) not in listed:
             return answer[:k], answer[k:]
+        listed.add((para.style, para.value))
     return answer, []
 
 
@@ -1279,6 +1298,11 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
         if p.style is None or p.value is None:
             continue
         run = open_runs.pop((p.style, p.value), None)
+        if run is None and p.style in _ARABIC_STYLES:
+            # "1 订单…？" then "2、…": a number typed with a bare space continues any arabic run
+            spaced = [key for key in open_runs if key[1] == p.value and "space" in (key[0], p.style) and key[0] in _ARABIC_STYLES]
+            if spaced:
+                run = open_runs.pop(spaced[-1])
         for gap in (1, 2):  # one or two numbers skipped (14、 then 16、)
             if run is None and p.value > gap + 1 and (gap == 1 or p.has_question_mark()):
                 run = open_runs.pop((p.style, p.value - gap), None)
@@ -1318,6 +1342,12 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
             for k, i in enumerate(lead):
                 pairs.append(_Pair(paras[starts[k] : i + 1], paras[i + 1 : bounds[k + 1]], unmarked=True))
             first = start
+    elif missing > 3:
+        # eleven questions ending in ？ with their answers, then 十二、…: numbering began part-way
+        lead_first, lead_pairs = _pairs_by_question_marks(paras[:first])
+        if 2 * len(lead_pairs) >= missing and len(lead_pairs) <= missing + 1:
+            pairs.extend(lead_pairs)
+            first = lead_first
     for k, qi in enumerate(best):
         end = best[k + 1] if k + 1 < len(best) else len(paras)
         head = paras[qi]
@@ -1444,7 +1474,18 @@ def _cut_closing(paras: list[_Para], vocab: _Vocabulary) -> list[_Para]:
         text = _TIME_PREFIX.sub("", _compact(para.numbering_stripped()))
         if text.startswith(vocab.closing_prefixes) or (i > 0 and any(p in text for p in vocab.closing_phrases)):
             return paras[:i]
+        if i > 0 and _is_closing_visit(text, vocab):
+            return paras[:i]
     return paras
+
+
+def _is_closing_visit(text: str, vocab: _Vocabulary) -> bool:
+    """最后陪同调研人员参观了产业园。: a short line sending the visitors round the plant."""
+    return (
+        len(text) <= 80
+        and text.startswith(vocab.closing_visit_openers)
+        and any(word in text for word in vocab.closing_visit_words)
+    )
 
 
 def _strip_closing(paras: list[_Para], vocab: _Vocabulary) -> list[_Para]:

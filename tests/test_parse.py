@@ -469,6 +469,70 @@ def test_numbered_questions_with_some_numbers_left_out():
     ]
 
 
+def test_closing_visit_line_leaves_the_last_answer():
+    text = "1、新工厂何时投产？\n答：预计明年。\n2、分红政策？\n答：保持稳定。\n最后陪同调研人员参观了生产车间。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [("新工厂何时投产？", "预计明年。"), ("分红政策？", "保持稳定。")]
+
+
+def test_number_followed_by_a_space_is_numbering():
+    text = (
+        "1 订单是否有季节性？\n没有明显季节性。\n2 公司发展背景\n公司成立于2004年。\n"
+        "3、客户主要是哪些？\n内河港口码头。\n"
+    )
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("订单是否有季节性？", "没有明显季节性。"),
+        ("公司发展背景", "公司成立于2004年。"),
+        ("客户主要是哪些？", "内河港口码头。"),
+    ]
+    text = "1 公司目前产能如何？\n答：约一万吨。\n2、原料价格走势？\n答：基本平稳。\n"
+    assert [q for q, _ in pairs(parse_text(text, meta={"code": "002999"}))] == ["公司目前产能如何？", "原料价格走势？"]
+
+
+def test_a_number_wrapped_onto_its_own_line_is_not_numbering():
+    text = "问：海外布局？\n答：公司在全球\n50 多个国家设有网点，覆盖主要市场。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [("海外布局？", "公司在全球50多个国家设有网点，覆盖主要市场。")]
+
+
+def test_number_and_colon_numbering():
+    text = "会谈：\n1：公司主要竞争对手有哪些？\n国内两家同行。\n2：毛利率为何提高？\n原料降价。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("公司主要竞争对手有哪些？", "国内两家同行。"),
+        ("毛利率为何提高？", "原料降价。"),
+    ]
+
+
+def test_next_top_level_heading_ends_the_answers_under_a_sub_heading():
+    text = (
+        "一、座谈会\n（一）董秘介绍了公司基本情况。\n"
+        "（二）公司利润为何下降？\n答：原材料涨价。\n（三）明年展望？\n答：稳中有升。\n"
+        "二、董秘带投资者参观了展室。\n"
+    )
+    filing = parse_text(text, meta={"code": "002999"})
+    assert pairs(filing) == [("公司利润为何下降？", "原材料涨价。"), ("明年展望？", "稳中有升。")]
+    assert filing.segments[-1].kind == "presentation"
+    # an answer that numbers its own points 一、 二、 is not cut at its 二、
+    text = "一、交流情况\n1、产能规划？\n答：分两步：\n一、现有产能一万吨；\n二、新产能明年投产。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("产能规划？", "分两步：一、现有产能一万吨；二、新产能明年投产。")
+    ]
+
+
+def test_unnumbered_questions_before_a_numbering_that_starts_late():
+    text = (
+        "索道何时提价？\n仍在等待审批。\n客流统计口径为何不同？\n我们按售票统计。\n"
+        "经济下滑有影响吗？\n有一定影响。\n酒店二期何时开业？\n预计明年一季度。\n"
+        "五、餐饮中心何时营业？\n预计明年五月。\n六、未来战略方向？\n立足本地，辐射周边。\n"
+    )
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("索道何时提价？", "仍在等待审批。"),
+        ("客流统计口径为何不同？", "我们按售票统计。"),
+        ("经济下滑有影响吗？", "有一定影响。"),
+        ("酒店二期何时开业？", "预计明年一季度。"),
+        ("餐饮中心何时营业？", "预计明年五月。"),
+        ("未来战略方向？", "立足本地，辐射周边。"),
+    ]
+
+
 PDF_LIKE = """证券代码：002888                    证券简称：远航电气
 远航电气股份有限公司
 投资者关系活动记录表
