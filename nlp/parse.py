@@ -35,6 +35,16 @@ boilerplate (接待过程中…未泄露未公开重大信息, 参观…, 签署
 (潘一德：) become answer markers once they answer a question; 问/答 typed the wrong way round are
 swapped; a question typed onto the end of the previous answer's line is split off.
 
+Answers tables (results briefings: ``meta["pairs"]`` from ``nlp.read``) become a Filing of
+kind "answers" with one qa segment per pair, ``activity_types=("业绩说明会",)`` unless the table
+has a category column, ``name`` the table's short company name (万科Ａ) when it has no name
+column, and ``date`` the table's date column, else a full date in the conference title, else None.
+The ``year`` of a briefing table is NOT turned into a date or an event date: "2016年度业绩说明会"
+has year 2016 but is held in spring 2017, on a day the data does not give, and ``Filing.date`` /
+``event_dates`` are ISO days of the event (``nlp.store`` accepts only YYYY-MM-DD as a valid date
+and orders undated filings by ingestion). Ordering briefings by year would need a field of its own
+for the reporting period (e.g. ``period="2016"``) that the store sorts on.
+
 Text of every segment is normalized the way the labelled data is: line breaks removed and
 whitespace dropped except a single space between two Latin letters ("A100 GPU" → "A100GPU",
 "Model as a Service" stays).
@@ -146,6 +156,7 @@ _ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
 _CODE = re.compile(r"(?:证券|股票|公司)代码\s*[:：]?\s*(?P<code>\d{6})")
 _NAME = re.compile(r"(?:证券|股票|公司)简称\s*[:：]?\s*(?P<name>[^\s:：;；,，]{2,12}?)(?=\s|$|[;；,，]|编号|公告|证券代码|股票代码)")
 _COMPANY = re.compile(rf"^(?P<company>[{_CJK}A-Za-z0-9（）()·]{{2,40}}?(?:股份有限公司|有限责任公司|有限公司|集团公司))")
+_COMPANY_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团公司|公司)$")
 _PAGE_HEADER = re.compile(r"^[^，。：:？]{2,30}(?:股份有限公司|有限公司)$|^编号[:：]")
 _TITLE_LINE = re.compile(r"投资者关系活动记录表|投资者关系活动记录|调研活动记录表|投资者关系管理档案")
 _ITEM_SEPARATORS = re.compile(r"[，,、;；\s]+")
@@ -162,6 +173,7 @@ class _Vocabulary:
     header_fields: tuple[tuple[str, str], ...]  # (compact label, field), longest label first
     label_initials: frozenset[str]  # first characters of the labels: a fast "no label here"
     activity_types: tuple[str, ...]
+    answers_activity: str  # the activity of an answers table without a category (results briefings)
     other_placeholder: tuple[str, ...]
     checked: frozenset[str]
     unchecked: frozenset[str]
@@ -188,6 +200,7 @@ def _vocabulary() -> _Vocabulary:
         header_fields=tuple(fields),
         label_initials=frozenset(label[0] for label, _ in fields),
         activity_types=tuple(sorted(data["activity_types"], key=len, reverse=True)),
+        answers_activity=data["answers_activity"],
         other_placeholder=tuple(data["other_placeholder"]),
         checked=frozenset(data["checked_glyphs"]),
         unchecked=frozenset(data["unchecked_glyphs"]),
@@ -256,14 +269,20 @@ def _parse_answers(source: str, meta: dict[str, Any]) -> Filing:
         )
         hashed.append(f"{question}\x1e{answer}")
     code = _clean_code(meta.get("code"))
-    date = _meta_date(meta.get("date"))
+    # a conference title rarely carries a full date (2024年5月10日业绩说明会); "2016年度" is the
+    # fiscal year reported on, not the day of the briefing, so it gives no date (see module docstring)
+    date = _meta_date(meta.get("date")) or _first_date(str(meta.get("conference") or ""))
+    company = _clean_str(meta.get("company"))
+    name = _clean_str(meta.get("name"))
+    if name is None and company and not _COMPANY_FORM.search(company):
+        name = company  # briefing tables name the company by its short name (万科Ａ)
     return Filing(
         filing_id=_filing_id("\x1d".join(hashed), code, date),
         source=source,
         code=code,
-        name=_clean_str(meta.get("name")),
-        company=_clean_str(meta.get("company")),
-        activity_types=_split_activity_text(meta.get("category")),
+        name=name,
+        company=company,
+        activity_types=_split_activity_text(meta.get("category")) or (_vocabulary().answers_activity,),
         date=date,
         segments=tuple(segments),
         kind="answers",

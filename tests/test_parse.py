@@ -696,13 +696,28 @@ def test_answers_table_document():
     }
     filing = parse_document(RawDocument("b.jsonl#7-8", "", "jsonl", meta=meta))
     assert filing.kind == "answers"
-    assert filing.company == "万 科Ａ"
+    assert (filing.company, filing.name) == ("万 科Ａ", "万 科Ａ")
+    assert filing.activity_types == ("业绩说明会",)
+    assert (filing.date, filing.event_dates) == (None, ())  # a year is not a day
     assert [(s.kind, s.number, s.ref, s.question, s.answer, s.text) for s in filing.segments] == [
         ("qa", 1, "r7", "分红多少？", "每股1元。", "每股1元。"),
         ("qa", 2, "r8", "负债率？", "约80%。", "约80%。"),
     ]
     again = parse_document(RawDocument("other-name", "", "jsonl", meta=meta))
     assert again.filing_id == filing.filing_id and len(filing.filing_id) == 16
+
+
+def test_answers_table_dates_and_category():
+    pair = [{"id": "1", "number": 1, "question": "分红？", "answer": "每股1元。"}]
+    dated = parse_document(RawDocument("b.csv#1", "", "csv", meta={"code": "2999", "date": "2024/5/10", "pairs": pair}))
+    assert (dated.code, dated.date, dated.activity_types) == ("002999", "2024-05-10", ("业绩说明会",))
+    titled = {"company": "远航电气", "conference": "远航电气2024年5月10日业绩说明会", "year": "2023", "pairs": pair}
+    assert parse_document(RawDocument("b.csv#1", "", "csv", meta=titled)).date == "2024-05-10"
+    fiscal = {"company": "远航电气股份有限公司", "conference": "远航电气2023年度业绩说明会", "year": "2023", "pairs": pair}
+    filing = parse_document(RawDocument("b.csv#1", "", "csv", meta=fiscal))
+    assert (filing.date, filing.name, filing.company) == (None, None, "远航电气股份有限公司")
+    other = parse_document(RawDocument("b.csv#1", "", "csv", meta={"category": "路演活动", "pairs": pair}))
+    assert other.activity_types == ("路演活动",)
 
 
 def test_normalize_segment_text_keeps_spaces_between_latin_words_only():
