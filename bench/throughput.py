@@ -85,6 +85,43 @@ def irtone_pipeline(rows: list[dict]) -> float:
     return time.perf_counter() - start
 
 
+def stage_seconds(rows: list[dict]) -> dict[str, float]:
+    """Where irtone's time goes, stage by stage (through Scorer internals; empty if they changed)."""
+    import pandas as pd
+
+    from nlp.pipeline import Scorer
+
+    scorer = Scorer()
+    try:
+        state = scorer._load()
+        tok, themes, tone = state["tokenizer"], state["theme_features"], state["tone_features"]
+    except (AttributeError, KeyError, TypeError):
+        return {}
+    questions = [r.get("question") or "" for r in rows]
+    answers = [r["answer"] for r in rows]
+    out: dict[str, float] = {}
+
+    def timed(name, work):
+        start = time.perf_counter()
+        result = work()
+        out[name] = time.perf_counter() - start
+        return result
+
+    q_tokens = timed("tokenize (rjieba, questions and answers)", lambda: [tok.cut(q) for q in questions])
+    a_tokens = timed("tokenize (rjieba, questions and answers)#", lambda: [tok.cut(a) for a in answers])
+    out["tokenize (rjieba, questions and answers)"] += out.pop("tokenize (rjieba, questions and answers)#")
+    matches = timed("theme term matching", lambda: [themes.matches(q, a) for q, a in zip(q_tokens, a_tokens)])
+    timed("theme features", lambda: [themes.features(m, a) for m, a in zip(matches, a_tokens)])
+    timed("tone lexicon analysis (answers and questions)",
+          lambda: [(tone.analyze(a), tone.analyze(q)) for q, a in zip(q_tokens, a_tokens)])
+    frame = pd.DataFrame({"question": questions, "answer": answers})
+    timed("total", lambda: scorer.score_answers(frame))
+    total = out["total"]
+    out["models, evidence, records, output columns (the rest)"] = total - sum(
+        v for k, v in out.items() if k != "total")
+    return out
+
+
 def identical_tokens(answers: list[str]) -> int:
     from nlp.tokens import Tokenizer
 
@@ -184,6 +221,7 @@ def main() -> int:
                   f"{research_rate:,.0f}", f"≥ {10 * research_rate:,.0f}"))
     table.append(("  ratio irtone / research", f"{ratio:.1f}x", "1x", "≥ 10x" + ("" if ratio >= 10 else "  ✗")))
     print(f"research {research_rate:,.0f} chars/s, irtone {irtone_rate:,.0f} chars/s ({ratio:.1f}x)", flush=True)
+    stages = stage_seconds(rows)
     same = identical_tokens(answers)
     table.append(("token lists identical, rjieba vs jieba reference", f"{same}/{len(answers)}", "—",
                   f"{len(answers)}/{len(answers)}" + ("" if same == len(answers) else "  ✗")))
@@ -219,6 +257,12 @@ def main() -> int:
                               "< 60" + ("" if both < 60 else "  ✗")))
                 table.append(("  " + line.removeprefix("irtone batch: ").split(" → ")[0], "", "", ""))
 
+    if stages:
+        print("\nwhere irtone's time goes (same sample, one core):")
+        total = stages.pop("total")
+        for name, seconds in stages.items():
+            print(f"  {name:<55} {seconds:6.2f} s  {100 * seconds / total:4.0f} %  {chars / seconds:>12,.0f} chars/s")
+        print(f"  {'total (score_answers)':<55} {total:6.2f} s  100 %  {chars / total:>12,.0f} chars/s")
     width = max(len(r[0]) for r in table)
     print()
     print(f"| {'figure':<{width}} | value | baseline | goal |")
