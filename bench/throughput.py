@@ -150,12 +150,16 @@ def _vm_hwm_mb(pid: int) -> float | None:
     return None
 
 
-def run_batch_cli(inputs: list[Path], out: Path, jobs: int) -> tuple[float, dict[int, float], float, str]:
-    """Wall seconds, peak RSS (MB) of each worker, of the main process, and the summary line."""
+def run_batch_cli(inputs: list[Path], out: Path, jobs: int) -> tuple[float, float, dict[int, float], float, str]:
+    """Wall seconds, CPU seconds (all processes), peak RSS (MB) of each worker and of the main process,
+    and the summary line."""
     import psutil
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "nlp.cli", "batch", *map(str, inputs), "--out", str(out), "--jobs", str(jobs)]
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     main = psutil.Process(proc.pid)
@@ -178,10 +182,12 @@ def run_batch_cli(inputs: list[Path], out: Path, jobs: int) -> tuple[float, dict
         main_peak = max(main_peak, _vm_hwm_mb(proc.pid) or 0.0)
         time.sleep(0.1)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the batch and its (reaped) workers
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     stderr = proc.stderr.read() if proc.stderr else ""
     if proc.returncode != 0:
         raise SystemExit(f"irtone batch failed ({proc.returncode}): {stderr}")
-    return seconds, workers, main_peak, stderr.strip().splitlines()[-1]
+    return seconds, cpu, workers, main_peak, stderr.strip().splitlines()[-1]
 
 
 def help_seconds(runs: int = 7) -> float:
@@ -234,16 +240,21 @@ def main() -> int:
     if not args.skip_batch:
         with tempfile.TemporaryDirectory(prefix="irtone-bench-") as tmp:
             tmp = Path(tmp)
-            one, _, main1, line1 = run_batch_cli([briefings], tmp / "one.parquet", 1)
-            print(f"--jobs 1: {one:.1f} s  ({line1})", flush=True)
-            two, workers, main2, line2 = run_batch_cli([briefings], tmp / "two.parquet", 2)
-            print(f"--jobs 2: {two:.1f} s  ({line2})", flush=True)
+            one, cpu1, _, main1, line1 = run_batch_cli([briefings], tmp / "one.parquet", 1)
+            print(f"--jobs 1: {one:.1f} s, {cpu1:.1f} CPU s  ({line1})", flush=True)
+            load = os.getloadavg()[0]
+            two, cpu2, workers, main2, line2 = run_batch_cli([briefings], tmp / "two.parquet", 2)
+            load = max(load, os.getloadavg()[0])
+            print(f"--jobs 2: {two:.1f} s, {cpu2:.1f} CPU s  ({line2})", flush=True)
             same_bytes = (tmp / "one.parquet").read_bytes() == (tmp / "two.parquet").read_bytes()
             speedup = one / two
             table.append(("irtone batch briefings (99,715 answers) --jobs 1, s", f"{one:.1f}", "—", "—"))
             table.append(("irtone batch briefings --jobs 2, s", f"{two:.1f}", f"{one:.1f}", "—"))
             table.append(("  speedup 2 workers / 1", f"{speedup:.2f}x", "1x",
                           "≥ 1.8x" + ("" if speedup >= 1.8 else "  ✗")))
+            table.append(("  CPU seconds --jobs 1 / --jobs 2 (parallel overhead)", f"{cpu1:.1f} / {cpu2:.1f}", "—", "—"))
+            table.append(("  speedup an idle 2-core machine allows: 2·CPU1/CPU2", f"{2 * cpu1 / cpu2:.2f}x", "—",
+                          f"(1-min load average, ours included: {load:.1f})"))
             table.append(("  same output bytes, --jobs 1 and 2", "yes" if same_bytes else "NO", "—", "yes"))
             peak = max(workers.values()) if workers else float("nan")
             table.append(("peak RSS per worker (--jobs 2), MB", f"{peak:.0f}", "—",
@@ -251,7 +262,7 @@ def main() -> int:
             table.append(("peak RSS of the main process (--jobs 2), MB", f"{main2:.0f}", "—", "—"))
             records = args.corpus / RECORDS
             if records.exists():
-                both, _, _, line = run_batch_cli([records, briefings], tmp / "both.parquet", 2)
+                both, _, _, _, line = run_batch_cli([records, briefings], tmp / "both.parquet", 2)
                 print(f"both corpora: {both:.1f} s  ({line})", flush=True)
                 table.append(("both corpora end to end (--jobs 2), s", f"{both:.1f}", "—",
                               "< 60" + ("" if both < 60 else "  ✗")))
