@@ -19,21 +19,26 @@ The content is cleaned (page numbers, repeated page headers and fake-bold doubli
 inline ``？答：`` split onto their own lines), lines are joined into paragraphs where PDF
 extraction wrapped them, and each paragraph gets a role from its leading marker: question
 (问：, Q1:, 问题1：, 提问：, 投资者：, 1、问：, 【问】 …), answer (答：, A：, 回答：, 回复：,
-董秘答：, or a recurring speaker name that answers a question), or none; numbering (1、 1. （1）
-一、 ①) is noted separately. Pairs are then anchored on the answer markers (a question runs from
+董秘答：, or a recurring speaker name that answers a question), or none; numbering (1、 1. 1：
+（1） 一、 ①, and "1 " with a bare space where a question or the next number starts a paragraph)
+is noted separately. Pairs are then anchored on the answer markers (a question runs from
 the first question marker — or the numbered line that continues the question numbering, or the
 paragraph just before the answer — to the answer marker; several questions before one answer
 become one pair; questions without an answer marker of their own become pairs with the text
 that follows them); without answer markers, on question markers; without either, on a run of
 consecutive numbers (1、2、3 …, tolerating a skipped, repeated or restyled number) whose lines
 ask questions (a ？ or a short topic such as 公司毛利率情况) — the numbered line is the question
-and the text up to the next number its answer; last, on paragraphs ending in ？. Whatever
-precedes the first question is split into presentation sections at 一、/（一） headings; a speech
-before the first question (董事长：欢迎…) is presentation; a later top-level heading (三、参观…)
-ends the Q&A, and a section with numbered questions of its own is segmented on its own. Closing
-boilerplate (接待过程中…未泄露未公开重大信息, 参观…, 签署《承诺书》) is dropped. Speaker names
+and the text up to the next number its answer (sections that number their questions from 1
+again each count; questions ending in ？ before a numbering that starts late, 十二、, are pairs
+too); last, on paragraphs ending in ？. Whatever precedes the first question is split into
+presentation sections at 一、/（一） headings (a heading such as 二、互动交流 just before an
+unnumbered question stays a heading); a speech before the first question (董事长：欢迎…) is
+presentation; a later heading of any level (三、参观…, or 二、 after 一、座谈会 （二）…？) ends the
+Q&A, and a section with numbered questions of its own is segmented on its own. Closing boilerplate (接待过程中…未泄露未公开重大信息, 参观…,
+签署《承诺书》, 最后陪同…参观…, 最后，…来访者…) is dropped. Speaker names
 (潘一德：) become answer markers once they answer a question; 问/答 typed the wrong way round are
-swapped; a question typed onto the end of the previous answer's line is split off.
+swapped; a question typed onto the end of the previous answer's line (or, numbered, onto an
+unmarked line just before an answer marker) is split off; a question typed twice is asked once.
 
 Answers tables (results briefings: ``meta["pairs"]`` from ``nlp.read``) become a Filing of
 kind "answers" with one qa segment per pair, ``activity_types=("业绩说明会",)`` unless the table
@@ -117,7 +122,7 @@ _NUMBERING = re.compile(
     r"|第(?P<ord>[一二三四五六七八九十]{1,3}|\d{1,3})(?:部分|个问题|个方面)?\s*[、，,：:.．]"
     r"|(?P<ci>[①-⑳])"
     r"|(?P<la>[a-zA-Z])\s*[、．)）](?![a-zA-Z])"
-    r")\s*"
+    r")(?:\s*、)*\s*"  # 2、、问： typed with the separator twice
 )
 # "1 公司目前产能情况？": a number and a space, only where a question or the next number starts a
 # paragraph (a PDF wraps "50 多个国家" and "32 寸产品" onto a line of their own too)
@@ -186,6 +191,7 @@ class _Vocabulary:
     closing_phrases: tuple[str, ...]
     closing_visit_openers: tuple[str, ...]
     closing_visit_words: tuple[str, ...]
+    closing_visitors: tuple[str, ...]
     intro_suffixes: tuple[str, ...]
     ir_keywords: tuple[str, ...]
     question_cues: tuple[str, ...]
@@ -213,6 +219,7 @@ def _vocabulary() -> _Vocabulary:
         closing_phrases=tuple(data["closing_phrases"]),
         closing_visit_openers=tuple(data["closing_visit_openers"]),
         closing_visit_words=tuple(data["closing_visit_words"]),
+        closing_visitors=tuple(data["closing_visitors"]),
         intro_suffixes=tuple(data["intro_suffixes"]),
         ir_keywords=tuple(data["ir_keywords"]),
         question_cues=tuple(data["question_cues"]),
@@ -967,7 +974,7 @@ def _paragraphs(lines: list[str]) -> list[_Para]:
 class _Pair:
     question: list[_Para]
     answer: list[_Para]
-    kind: str = "qa"  # "qa", or "item": a numbered agenda line with no answer (presentation)
+    kind: str = "qa"  # "qa"; "item": a numbered agenda line with no answer, "heading": a section's title (presentation)
     unmarked: bool = False  # found without any Q/A marker: an empty answer makes it an item
 
 
@@ -1014,17 +1021,18 @@ def _segment_paras(paras: list[_Para], vocab: _Vocabulary) -> list[Segment]:
     qa_number = 0
     item_number = len(segments)
     for pair in pairs:
-        if pair.kind == "item":
+        if pair.kind in ("item", "heading"):
             item_number += 1
             title = _question_text(pair.question).rstrip("。；;，,：:")
             body = _answer_text(pair.answer)
             segments.append(Segment(kind="presentation", number=item_number, question="", answer="", text=body, title=title))
             continue
         qa_number += 1
+        question = _question_text(pair.question)
+        if len(pair.answer) > 1 and pair.answer[0].role is None and normalize_segment_text(pair.answer[0].full()) == question:
+            pair.answer = pair.answer[1:]  # the question typed twice: its copy does not answer it
         answer = _answer_text(pair.answer)
-        segments.append(
-            Segment(kind="qa", number=qa_number, question=_question_text(pair.question), answer=answer, text=answer)
-        )
+        segments.append(Segment(kind="qa", number=qa_number, question=question, answer=answer, text=answer))
     if trailing:
         segments.extend(_segment_paras(trailing, vocab))
     return segments
@@ -1077,11 +1085,17 @@ def _fix_swapped_markers(paras: list[_Para]) -> None:
 
 def _split_trailing_questions(paras: list[_Para]) -> list[_Para]:
     """答：…最全的。2、公司的产品定位如何？ 答：… — a question keyed onto the end of the previous
-    answer's line: two answer markers in a row with such a tail get the question split off."""
+    answer's line: two answer markers in a row with such a tail get the question split off. So is
+    a numbered one on an unmarked line before an answer marker (…场景应用广泛。4. 为何…？ 答：),
+    unless that line asks a question itself (1、A如何？B；2、C？ is one question)."""
     out: list[_Para] = []
     for i, para in enumerate(paras):
         follows = i + 1 < len(paras) and paras[i + 1].role == "A"
-        match = _TRAILING_QUESTION.search(para.lines[-1]) if para.role == "A" and follows else None
+        match = _TRAILING_QUESTION.search(para.lines[-1]) if para.role in ("A", None) and follows else None
+        if match is not None and para.role is None:
+            before = "".join(para.lines[:-1]) + para.lines[-1][: match.start()]
+            if _number_of(match.group(1))[0] is None or "？" in before or "?" in before:
+                match = None
         if match is None or (len(para.lines) == 1 and match.start() <= para.body_start):
             out.append(para)
             continue
@@ -1202,6 +1216,8 @@ def _question_start(paras: list[_Para], lo: int, a: int, prev_number: tuple[str,
         last = numbered[-1]
         if a - last <= 4:
             start = last
+            if last + 1 < a and _is_section_heading(paras[last], _vocabulary()):
+                return last + 1  # 二、互动交流摘要 then 公司军工产品的订单情况？ 答：…
             # 1、…？ 2、…？ 答：… : earlier consecutive numbered questions share the answer
             while True:
                 earlier = [
@@ -1218,6 +1234,17 @@ def _question_start(paras: list[_Para], lo: int, a: int, prev_number: tuple[str,
                 start = earlier[-1]
             return start
     return _last_paragraph_question(paras, lo, a)
+
+
+def _is_section_heading(para: _Para, vocab: _Vocabulary) -> bool:
+    """二、互动交流摘要 / （二）问答环节: a short top-level heading naming a part of the meeting."""
+    text = _compact(para.numbering_stripped()).rstrip("：:")
+    return (
+        para.style in ("cn", "paren-cn", "ord")
+        and not para.has_question_mark()
+        and len(text) <= 20
+        and any(word in text for word in vocab.section_words)
+    )
 
 
 def _last_paragraph_question(paras: list[_Para], lo: int, a: int) -> int:
@@ -1312,39 +1339,76 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
     answer (1、签署承诺书；) are agenda lines: presentation segments in their place.
     """
     runs: list[list[int]] = []
-    open_runs: dict[tuple[str, int], list[int]] = {}  # (style, expected value) -> run
+    # (style, expected value) -> the runs waiting for it, latest last: an answer's own 1、2、 list
+    # waits for 3、 as well as the questions 1、2、 before it
+    open_runs: dict[tuple[str, int], list[list[int]]] = {}
+
+    shadowed: set[int] = set()  # runs a later run took the expected number from (by id)
+
+    def take(key: tuple[str, int], asking: bool = False) -> list[int] | None:
+        """The latest run waiting for ``key``; for a question, the latest run of questions even
+        if a later run (an answer's list) took over the number it waits for."""
+        waiting = open_runs.get(key)
+        if not waiting:
+            return None
+        pick = None if id(waiting[-1]) in shadowed else len(waiting) - 1
+        if asking:  # 3、…？ continues the run of questions, not the list inside the last answer
+            pick = next((k for k in range(len(waiting) - 1, -1, -1) if _asks(paras, waiting[k], vocab)), pick)
+        if pick is None:
+            return None
+        run = waiting.pop(pick)
+        shadowed.discard(id(run))
+        if not waiting:
+            del open_runs[key]
+        return run
+
     for i, p in enumerate(paras):
         if p.style is None or p.value is None:
             continue
-        run = open_runs.pop((p.style, p.value), None)
+        asking = p.has_question_mark()
+        run = take((p.style, p.value), asking)
         if run is None and p.style in _ARABIC_STYLES:
             # "1 订单…？" then "2、…": a number typed with a bare space continues any arabic run
             spaced = [key for key in open_runs if key[1] == p.value and "space" in (key[0], p.style) and key[0] in _ARABIC_STYLES]
             if spaced:
-                run = open_runs.pop(spaced[-1])
+                run = take(spaced[-1])
         for gap in (1, 2):  # one or two numbers skipped (14、 then 16、)
-            if run is None and p.value > gap + 1 and (gap == 1 or p.has_question_mark()):
-                run = open_runs.pop((p.style, p.value - gap), None)
-        if run is None and p.value > 1 and p.has_question_mark():
-            run = open_runs.pop((p.style, p.value + 1), None)  # one number typed twice (3、 3、)
-        if run is None and p.value > 3 and p.has_question_mark():
-            # 一、二、三、 then 4、5、: the numbering style changed, the run goes on
+            if run is None and p.value > gap + 1 and (gap == 1 or asking):
+                run = take((p.style, p.value - gap))
+        if run is None and p.value > 1 and asking:
+            run = take((p.style, p.value + 1))  # one number typed twice (3、 3、)
+        if run is None and p.value > 3 and (asking or _is_topic(_first_sentence(p), vocab)):
+            # 一、二、三、 then 4、5、 (or 11. then 12、公司出口情况。): the numbering style changed, the run goes on
             other = [key for key in open_runs if key[1] == p.value and key[0] != p.style]
+            if other and not asking:
+                # a topic continues only a run of topics and questions, not an answer's (1)(2)(3)
+                other = [key for key in other if _asks(paras, open_runs[key][-1], vocab)]
             if other:
-                run = open_runs.pop(other[-1])
+                run = take(other[-1])
         if run is None:
             run = []
             runs.append(run)
         run.append(i)
-        open_runs[(p.style, p.value + 1)] = run
+        waiting = open_runs.setdefault((p.style, p.value + 1), [])
+        shadowed.update(id(other) for other in waiting)
+        waiting.append(run)
     best: list[int] = []
     best_score = 0.0
-    for run in runs:
-        score = _question_run_score(paras, run, vocab)
+    scores = [_question_run_score(paras, run, vocab) for run in runs]
+    for run, score in zip(runs, scores):
         if score > best_score:
             best, best_score = run, score
     if not best:
         return 0, []
+    # 介绍TD情况 1.…？ 2.…？ … 公司业务问答： 1.…？ 2.…？: sections that number their questions from 1 again
+    sections = [best]
+    for run, score in sorted(zip(runs, scores), key=lambda item: -item[1]):
+        if score >= 2 and len(run) >= 2 and paras[run[0]].value == 1 and not any(
+            run[0] <= other[-1] and other[0] <= run[-1] for other in sections
+        ):
+            sections.append(run)
+    starts = {run[0] for run in sections}
+    best = sorted(i for run in sections for i in run)
     pairs = []
     first = best[0]
     missing = (paras[first].value or 1) - 1
@@ -1371,6 +1435,9 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
         end = best[k + 1] if k + 1 < len(best) else len(paras)
         head = paras[qi]
         body = list(paras[qi + 1 : end])
+        section_title = None
+        if end in starts and len(body) >= 2 and _is_section_title(body[-1]):
+            section_title = body.pop()  # 公司业务问答： heads the next section, it does not answer
         question, inline_answer = _numbered_question(head, bool(body), vocab)
         if inline_answer:
             body = [_Para([inline_answer], None, "", 0, None, None)] + body
@@ -1378,7 +1445,15 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
         body, extra = _split_unnumbered_questions(body)
         pairs.append(_Pair([_Para([question], "Q", "", 0, head.style, head.value)], body, kind, unmarked=True))
         pairs.extend(extra)
+        if section_title is not None:
+            pairs.append(_Pair([section_title], [], "heading", unmarked=True))
     return first, _merge_shared_answers(pairs)
+
+
+def _is_section_title(para: _Para) -> bool:
+    """公司业务问答： — a short unnumbered line introducing what follows."""
+    text = _compact(para.full())
+    return para.style is None and para.role is None and len(text) <= 30 and text.endswith(("：", ":"))
 
 
 def _split_unnumbered_questions(body: list[_Para]) -> tuple[list[_Para], list[_Pair]]:
@@ -1429,6 +1504,17 @@ def _numbered_question(head: _Para, has_body: bool, vocab: _Vocabulary) -> tuple
         if sep and rest.strip() and _is_topic(first, vocab):
             question, inline_answer = first + sep, rest.strip()
     return question, inline_answer
+
+
+def _asks(paras: list[_Para], run: list[int], vocab: _Vocabulary) -> bool:
+    """At least half of the run's numbered lines ask a question or name a topic."""
+    asking = sum(1 for i in run if paras[i].has_question_mark() or _is_topic(_first_sentence(paras[i]), vocab))
+    return 2 * asking >= len(run)
+
+
+def _first_sentence(para: _Para) -> str:
+    """The numbered line's text up to its first full stop (公司今年的出口情况。)."""
+    return para.numbering_stripped().split("。", 1)[0]
 
 
 def _is_topic(text: str, vocab: _Vocabulary) -> bool:
@@ -1499,11 +1585,12 @@ def _cut_closing(paras: list[_Para], vocab: _Vocabulary) -> list[_Para]:
 
 
 def _is_closing_visit(text: str, vocab: _Vocabulary) -> bool:
-    """最后陪同调研人员参观了产业园。: a short line sending the visitors round the plant."""
-    return (
-        len(text) <= 80
-        and text.startswith(vocab.closing_visit_openers)
-        and any(word in text for word in vocab.closing_visit_words)
+    """最后陪同调研人员参观了产业园。/ 最后，结合…，来访者对公司发展提出了建议。: a short closing
+    line sending the visitors round the plant or giving their parting words."""
+    if len(text) > 120 or not text.startswith(vocab.closing_visit_openers):
+        return False
+    return any(word in text for word in vocab.closing_visit_words) or any(
+        word in text[:40] for word in vocab.closing_visitors
     )
 
 
@@ -1516,10 +1603,12 @@ def _strip_closing(paras: list[_Para], vocab: _Vocabulary) -> list[_Para]:
 
 
 def _question_text(q_paras: list[_Para]) -> str:
-    parts = []
+    parts: list[str] = []
     for para in q_paras:
-        parts.append(para.body() if para.role == "Q" else para.numbering_stripped())
-    text = normalize_segment_text("\n".join(parts))
+        part = normalize_segment_text(para.body() if para.role == "Q" else para.numbering_stripped())
+        if not parts or part != parts[-1]:  # a question typed twice is asked once
+            parts.append(part)
+    text = "".join(parts)
     # 双方就…进行了交流，主要问题如下：石膏板的应用领域？ — the introduction is not the question
     intro = _INTRO_BEFORE_QUESTION.search(text)
     return text[intro.end() :] if intro and intro.end() < len(text) else text

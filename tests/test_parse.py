@@ -533,6 +533,73 @@ def test_unnumbered_questions_before_a_numbering_that_starts_late():
     ]
 
 
+def test_question_typed_twice_and_a_doubled_separator():
+    text = (
+        "1、问：公司产能多少？\n答：约一万吨。\n2、、问：高管会减持吗？\n高管会减持吗？\n答：暂无减持计划。\n"
+        "3、分红比例？\n分红比例？\n维持三成。\n"
+    )
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("公司产能多少？", "约一万吨。"),
+        ("高管会减持吗？", "暂无减持计划。"),
+        ("分红比例？", "维持三成。"),
+    ]
+
+
+def test_parting_words_of_the_visitors_leave_the_last_answer():
+    text = "问：海外订单？\n答：同比增长两成。\n最后，结合同行经验，来访者对公司发展提出了一些建议。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [("海外订单？", "同比增长两成。")]
+
+
+def test_two_sections_each_numbering_its_questions_from_one():
+    text = (
+        "行业情况交流：\n1.行业何时复苏？\n预计明年。\n2.竞争格局如何？\n集中度提高。\n"
+        "公司业务问答：\n1.手机业务定位？\n战略产品。\n2.财务费用情况？\n利息减少。\n3.出货量多少？\n四千万台。\n"
+    )
+    filing = parse_text(text, meta={"code": "002999"})
+    assert [q for q, _ in pairs(filing)] == ["行业何时复苏？", "竞争格局如何？", "手机业务定位？", "财务费用情况？", "出货量多少？"]
+    assert pairs(filing)[1] == ("竞争格局如何？", "集中度提高。")
+    assert [(s.kind, s.title) for s in filing.segments if s.kind == "presentation"][-1] == ("presentation", "公司业务问答")
+
+
+def test_numbered_question_run_onto_the_last_line_of_an_unmarked_answer_part():
+    text = (
+        "1. 公司有哪些优势？\n答：1）渠道优势：覆盖全国。\n2）技术优势：研发领先。2. 为何进入农村金融？\n"
+        "答：政策支持，需求大。\n"
+    )
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("公司有哪些优势？", "1）渠道优势：覆盖全国。2）技术优势：研发领先。"),
+        ("为何进入农村金融？", "政策支持，需求大。"),
+    ]
+
+
+def test_numbering_style_switch_on_a_topic_and_an_answer_list_before_the_next_question():
+    text = (
+        "1.行业看法。\n增速放缓。\n2.西南市场情况。\n发展较快。\n3.毛利率为何下降？\n"
+        "1、原料涨价。\n2、折旧增加。\n4.未来增长点在哪里？\n华东华南。\n5、公司今年的出口情况。\n与去年持平。\n"
+    )
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("行业看法。", "增速放缓。"),
+        ("西南市场情况。", "发展较快。"),
+        ("毛利率为何下降？", "1、原料涨价。2、折旧增加。"),
+        ("未来增长点在哪里？", "华东华南。"),
+        ("公司今年的出口情况。", "与去年持平。"),
+    ]
+
+
+def test_section_heading_before_an_unnumbered_question_is_not_the_question():
+    text = (
+        "一、参观生产车间，介绍了熔铸、挤压和深加工车间的主要设备与工艺流程。\n二、互动交流摘要\n"
+        "公司军品订单情况？\n答：订单饱满，主要以提供材料为主，希望以后能继续加深合作。\n"
+        "公司有收购计划吗？\n答：暂无。\n"
+    )
+    filing = parse_text(text, meta={"code": "002999"})
+    assert pairs(filing) == [
+        ("公司军品订单情况？", "订单饱满，主要以提供材料为主，希望以后能继续加深合作。"),
+        ("公司有收购计划吗？", "暂无。"),
+    ]
+    assert [s.title for s in filing.segments if s.kind == "presentation"][-1] == "互动交流摘要"
+
+
 PDF_LIKE = """证券代码：002888                    证券简称：远航电气
 远航电气股份有限公司
 投资者关系活动记录表
