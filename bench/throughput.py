@@ -14,8 +14,8 @@ are noisy, ratios less so). Characters are the answers' characters in every row 
 * tokens: rjieba (irtone's hot path) against the jieba reference tokenizer (``Tokenizer("jieba")``,
   domain dictionary included), counted per answer.
 * SnowNLP ``sentiments`` on a few hundred answers, for reference.
-* ``irtone batch`` on the whole briefing corpus with --jobs 1 and --jobs 2 (speedup; peak RSS of
-  each worker read from /proc/<pid>/status VmHWM while it runs), ``irtone --help`` wall time
+* ``irtone batch`` on the whole briefing corpus with --jobs 1 and --jobs 2 (speedup; CPU seconds;
+  peak RSS of each worker read from /proc/<pid>/status VmHWM while it runs; Linux), ``irtone --help`` wall time
   (median of 7), and both corpora end to end with --jobs 2.
 
 Skips with a message when ../shared/corpus is absent.
@@ -150,35 +150,44 @@ def _vm_hwm_mb(pid: int) -> float | None:
     return None
 
 
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return out
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
 def run_batch_cli(inputs: list[Path], out: Path, jobs: int) -> tuple[float, float, dict[int, float], float, str]:
     """Wall seconds, CPU seconds (all processes), peak RSS (MB) of each worker and of the main process,
     and the summary line."""
-    import psutil
+    import resource
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "nlp.cli", "batch", *map(str, inputs), "--out", str(out), "--jobs", str(jobs)]
-    import resource
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    main = psutil.Process(proc.pid)
     workers: dict[int, float] = {}
     main_peak = 0.0
     while proc.poll() is None:
-        try:
-            children = main.children()
-        except psutil.Error:
-            children = []
-        for child in children:
-            try:
-                if "resource_tracker" in " ".join(child.cmdline()):
-                    continue
-            except psutil.Error:
+        for child in _children(proc.pid):
+            if "resource_tracker" in _cmdline(child):
                 continue
-            peak = _vm_hwm_mb(child.pid)
+            peak = _vm_hwm_mb(child)
             if peak:
-                workers[child.pid] = max(workers.get(child.pid, 0.0), peak)
+                workers[child] = max(workers.get(child, 0.0), peak)
         main_peak = max(main_peak, _vm_hwm_mb(proc.pid) or 0.0)
         time.sleep(0.1)
     seconds = time.perf_counter() - start

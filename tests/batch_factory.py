@@ -129,3 +129,25 @@ def write_corpus(root: Path, records: int = 30, answers: int = 60, seed: int = 3
             errors.append(f"{whole}#{len(lines)}")
     whole.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return Corpus([folder, answers_csv, whole], expected_answers, documents, errors)
+
+
+def child_pids(pid: int) -> list[int]:
+    """Live child processes of ``pid`` (Linux /proc; empty elsewhere)."""
+    children = []
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = entry.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            children.append(int(entry.parent.name))
+    return children
+
+
+def running(pid: int) -> bool:
+    """The process exists and is not a zombie."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
