@@ -20,10 +20,11 @@ inline ``？答：`` split onto their own lines), lines are joined into paragrap
 extraction wrapped them, and each paragraph gets a role from its leading marker: question
 (问：, Q1:, 问题1：, 提问：, 投资者：, 1、问：, 【问】 …), answer (答：, A：, 回答：, 回复：,
 董秘答：, or a recurring speaker name that answers a question), or none; numbering (1、 1. 1：
-（1） 一、 ①, and "1 " with a bare space where a question or the next number starts a paragraph)
-is noted separately. Pairs are then anchored on the answer markers (a question runs from
+（1） 一、 ①, "1 " with a bare space where a question or the next number starts a paragraph, and
+"5关于…？" with none where it continues the numbering) is noted separately. Pairs are then anchored on the answer markers (a question runs from
 the first question marker — or the numbered line that continues the question numbering, or the
-paragraph just before the answer — to the answer marker; several questions before one answer
+paragraph just before the answer, or the topic line just before it rather than an earlier
+presentation point （3）节能服务… — to the answer marker; several questions before one answer
 become one pair; questions without an answer marker of their own become pairs with the text
 that follows them); without answer markers, on question markers; without either, on a run of
 consecutive numbers (1、2、3 …, tolerating a skipped, repeated or restyled number) whose lines
@@ -35,7 +36,7 @@ presentation sections at 一、/（一） headings (a heading such as 二、互�
 unnumbered question stays a heading); a speech before the first question (董事长：欢迎…) is
 presentation; a later heading of any level (三、参观…, or 二、 after 一、座谈会 （二）…？) ends the
 Q&A, and a section with numbered questions of its own is segmented on its own. Closing boilerplate (接待过程中…未泄露未公开重大信息, 参观…,
-签署《承诺书》, 最后陪同…参观…, 最后，…来访者…) is dropped. Speaker names
+签署《承诺书》, 最后陪同…参观…, 最后，…来访者…, a last line 谢谢大家！) is dropped. Speaker names
 (潘一德：) become answer markers once they answer a question; 问/答 typed the wrong way round are
 swapped; a question typed onto the end of the previous answer's line (or, numbered, onto an
 unmarked line just before an answer marker) is split off; a question typed twice is asked once.
@@ -127,6 +128,8 @@ _NUMBERING = re.compile(
 # "1 公司目前产能情况？": a number and a space, only where a question or the next number starts a
 # paragraph (a PDF wraps "50 多个国家" and "32 寸产品" onto a line of their own too)
 _SPACE_NUMBER = re.compile(rf"^(?P<n>\d{{1,2}})[ \t\u3000]+(?=[{_CJK}])")
+# "5关于二次消费？": the next number typed with no separator at all (not 3月份, 2家, 5亿元)
+_BARE_NUMBER = re.compile(rf"^(?P<n>\d{{1,2}})(?=[{_CJK}])(?![年月日号个家种季亿万千百元倍成名位次期层人台吨米条所项只])")
 _DASH_ANSWER = re.compile(r"^(?:——|—|--|－－)\s*(?=\S)")
 _BULLET = re.compile(r"^[*＊●•·◆◇■□☆★>＞－\-—]+\s*")
 # a speaker label: short text ending in a colon, or a bracketed 【问】 / [答]
@@ -192,6 +195,7 @@ class _Vocabulary:
     closing_visit_openers: tuple[str, ...]
     closing_visit_words: tuple[str, ...]
     closing_visitors: tuple[str, ...]
+    closing_thanks: tuple[str, ...]
     intro_suffixes: tuple[str, ...]
     ir_keywords: tuple[str, ...]
     question_cues: tuple[str, ...]
@@ -220,6 +224,7 @@ def _vocabulary() -> _Vocabulary:
         closing_visit_openers=tuple(data["closing_visit_openers"]),
         closing_visit_words=tuple(data["closing_visit_words"]),
         closing_visitors=tuple(data["closing_visitors"]),
+        closing_thanks=tuple(data["closing_thanks"]),
         intro_suffixes=tuple(data["intro_suffixes"]),
         ir_keywords=tuple(data["ir_keywords"]),
         question_cues=tuple(data["question_cues"]),
@@ -806,8 +811,12 @@ class _Para:
         return "\n".join(self.lines)
 
     def numbering_stripped(self) -> str:
-        match = (_SPACE_NUMBER if self.style == "space" else _NUMBERING).match(self.lines[0])
-        first = self.lines[0][match.end() :] if match else self.lines[0]
+        line = self.lines[0]
+        if self.style == "space":
+            match = _SPACE_NUMBER.match(line) or _BARE_NUMBER.match(line)
+        else:
+            match = _NUMBERING.match(line)
+        first = line[match.end() :] if match else line
         return "\n".join([first] + self.lines[1:])
 
     def ends_question(self) -> bool:
@@ -943,8 +952,11 @@ def _paragraphs(lines: list[str]) -> list[_Para]:
         style, value, num_end = _number_of(line)
         if style is None and (not paras or _ends_terminal(paras[-1].lines[-1])):
             spaced = _SPACE_NUMBER.match(line)
-            if spaced and ("？" in line or "?" in line or int(spaced["n"]) == last_arabic + 1 > 1):
+            asks = "？" in line or "?" in line
+            if spaced and (asks or int(spaced["n"]) == last_arabic + 1 > 1):
                 style, value, num_end = "space", int(spaced["n"]), spaced.end()
+            elif asks and (bare := _BARE_NUMBER.match(line)) and int(bare["n"]) == last_arabic + 1 > 1:
+                style, value, num_end = "space", int(bare["n"]), bare.end()  # 4、…？ then 5关于…？
         if style in _ARABIC_STYLES:
             last_arabic = value or 0
         if style is not None:  # 3、问：… / （6）投资者：… : a marker after the numbering
@@ -1216,8 +1228,11 @@ def _question_start(paras: list[_Para], lo: int, a: int, prev_number: tuple[str,
         last = numbered[-1]
         if a - last <= 4:
             start = last
-            if last + 1 < a and _is_section_heading(paras[last], _vocabulary()):
+            vocab = _vocabulary()
+            if last + 1 < a and _is_section_heading(paras[last], vocab):
                 return last + 1  # 二、互动交流摘要 then 公司军工产品的订单情况？ 答：…
+            if prev_number is None and last + 1 < a and _asks_after_list_item(paras, last, a, vocab):
+                return _last_paragraph_question(paras, last + 1, a)
             # 1、…？ 2、…？ 答：… : earlier consecutive numbered questions share the answer
             while True:
                 earlier = [
@@ -1234,6 +1249,19 @@ def _question_start(paras: list[_Para], lo: int, a: int, prev_number: tuple[str,
                 start = earlier[-1]
             return start
     return _last_paragraph_question(paras, lo, a)
+
+
+def _asks_after_list_item(paras: list[_Para], item: int, a: int, vocab: _Vocabulary) -> bool:
+    """（3）节能服务：正文… 公司订单及毛利率变动情况 答：… — the numbered line is a point of the
+    presentation; the unnumbered topic or question just before the answer is what was asked."""
+    head, tail = paras[item], paras[a - 1]
+    return (
+        not head.has_question_mark()
+        and not _is_topic(_first_sentence(head), vocab)
+        and tail.role is None
+        and tail.style is None
+        and (tail.ends_question() or _is_topic(_compact(tail.full()), vocab))
+    )
 
 
 def _is_section_heading(para: _Para, vocab: _Vocabulary) -> bool:
@@ -1581,6 +1609,8 @@ def _cut_closing(paras: list[_Para], vocab: _Vocabulary) -> list[_Para]:
             return paras[:i]
         if i > 0 and _is_closing_visit(text, vocab):
             return paras[:i]
+        if i > 0 and i == len(paras) - 1 and len(text) <= 12 and text.startswith(vocab.closing_thanks):
+            return paras[:i]  # 谢谢大家！ on its own line closes the meeting (谢谢！ thanks the asker: kept)
     return paras
 
 

@@ -600,6 +600,31 @@ def test_section_heading_before_an_unnumbered_question_is_not_the_question():
     assert [s.title for s in filing.segments if s.kind == "presentation"][-1] == "互动交流摘要"
 
 
+def test_topic_line_before_an_answer_marker_beats_an_earlier_list_item():
+    text = (
+        "募投项目的商业模式\n（1）配用电监测服务\n本项目在用户处安装监控设备，监控主站集中建设在公司，提供配用电监测。\n"
+        "（2）运维服务\n利用平台监测用户用电状态，发现异常即派人现场检修，收取运维服务费。\n"
+        "公司订单及毛利率变动情况\n答：订单正常，毛利率基本稳定。\n公司员工持股计划\n答：暂无。\n"
+    )
+    filing = parse_text(text, meta={"code": "002999"})
+    assert pairs(filing) == [("公司订单及毛利率变动情况", "订单正常，毛利率基本稳定。"), ("公司员工持股计划", "暂无。")]
+
+
+def test_the_meetings_closing_thanks_leave_the_last_answer_an_askers_thanks_stay():
+    text = "问：明年展望？\n答：稳中有升。\n谢谢大家！\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [("明年展望？", "稳中有升。")]
+    text = "问：明年展望？\n答：稳中有升。\n感谢您的关注！\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [("明年展望？", "稳中有升。感谢您的关注！")]
+
+
+def test_next_number_typed_without_a_separator():
+    text = "1.欢乐谷开设的标准？\n人口一千万以上。\n2.二次消费情况？\n餐饮全部自营。\n3游客构成？\n本地占七成。\n"
+    assert [q for q, _ in pairs(parse_text(text, meta={"code": "002999"}))] == ["欢乐谷开设的标准？", "二次消费情况？", "游客构成？"]
+    # a line opening with 3月份 after item 2 is text, not item 3
+    text = "1.销售情况？\n稳定。\n2.订单情况？\n订单饱满，\n3月份以来增长较快。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"}))[1] == ("订单情况？", "订单饱满，3月份以来增长较快。")
+
+
 PDF_LIKE = """证券代码：002888                    证券简称：远航电气
 远航电气股份有限公司
 投资者关系活动记录表
