@@ -215,7 +215,11 @@ def _pieces(items: Iterable[RawDocument | IrtoneError], skip: int, split_answers
         try:
             filing = parse_document(item)
         except IrtoneError as err:
-            yield _Piece(unit, len(pairs), chars, item.source, error=f"{err.reason}")
+            yield _Piece(unit, len(pairs), chars, item.source, error=err.reason)
+            continue
+        except Exception as err:  # as in the workers: one bad input must not end the batch
+            yield _Piece(unit, len(pairs), chars, item.source,
+                         error=f"unexpected {type(err).__name__} while parsing: {_one_line(err)}")
             continue
         if whole is not None:
             whole[unit] = filing
