@@ -26,17 +26,19 @@ the first question marker — or the numbered line that continues the question n
 paragraph just before the answer, or the topic line just before it rather than an earlier
 presentation point （3）节能服务… — to the answer marker; several questions before one answer
 become one pair; questions without an answer marker of their own become pairs with the text
-that follows them); without answer markers, on question markers; without either, on a run of
+that follows them, and so do numbered questions 一、…？ before the first answer marker when
+the answered question continues their numbering); without answer markers, on question markers; without either, on a run of
 consecutive numbers (1、2、3 …, tolerating a skipped, repeated or restyled number) whose lines
 ask questions (a ？ or a short topic such as 公司毛利率情况) — the numbered line is the question
 and the text up to the next number its answer (sections that number their questions from 1
-again each count; questions ending in ？ before a numbering that starts late, 十二、, are pairs
-too); last, on paragraphs ending in ？. Whatever precedes the first question is split into
+again each count; questions ending in ？, or short topics, before a numbering that starts late,
+3、 or 十二、, are pairs too); last, on paragraphs ending in ？. Whatever precedes the first question is split into
 presentation sections at 一、/（一） headings (a heading such as 二、互动交流 just before an
 unnumbered question stays a heading); a speech before the first question (董事长：欢迎…) is
 presentation; a later heading of any level (三、参观…, or 二、 after 一、座谈会 （二）…？) ends the
 Q&A, and a section with numbered questions of its own is segmented on its own. Closing boilerplate (接待过程中…未泄露未公开重大信息, 参观…,
-签署《承诺书》, 最后陪同…参观…, 最后，…来访者…, a last line 谢谢大家！) is dropped. Speaker names
+签署《承诺书》, 最后陪同…参观…, 最后，…来访者…, a last line 谢谢大家！, （结束） or 公司展厅参观)
+is dropped. Speaker names
 (潘一德：) become answer markers once they answer a question; 问/答 typed the wrong way round are
 swapped; a question typed onto the end of the previous answer's line (or, numbered, onto an
 unmarked line just before an answer marker) is split off; a question typed twice is asked once.
@@ -196,6 +198,7 @@ class _Vocabulary:
     closing_visit_words: tuple[str, ...]
     closing_visitors: tuple[str, ...]
     closing_thanks: tuple[str, ...]
+    closing_marks: frozenset[str]
     intro_suffixes: tuple[str, ...]
     ir_keywords: tuple[str, ...]
     question_cues: tuple[str, ...]
@@ -225,6 +228,7 @@ def _vocabulary() -> _Vocabulary:
         closing_visit_words=tuple(data["closing_visit_words"]),
         closing_visitors=tuple(data["closing_visitors"]),
         closing_thanks=tuple(data["closing_thanks"]),
+        closing_marks=frozenset(data["closing_marks"]),
         intro_suffixes=tuple(data["intro_suffixes"]),
         ir_keywords=tuple(data["ir_keywords"]),
         question_cues=tuple(data["question_cues"]),
@@ -1017,6 +1021,8 @@ def _segment_paras(paras: list[_Para], vocab: _Vocabulary) -> list[Segment]:
     first_q, pairs = 0, []
     if answers:
         first_q, pairs = _pairs_by_answers(paras, answers, vocab)
+        if pairs and sum(1 for p in paras[:first_q] if p.style is not None and p.has_question_mark()) >= 2:
+            first_q, pairs = _numbered_questions_before(paras, first_q, pairs, vocab)
     elif questions:
         first_q, pairs = _pairs_by_questions(paras, questions)
     if not pairs:
@@ -1048,6 +1054,27 @@ def _segment_paras(paras: list[_Para], vocab: _Vocabulary) -> list[Segment]:
     if trailing:
         segments.extend(_segment_paras(trailing, vocab))
     return segments
+
+
+def _numbered_questions_before(
+    paras: list[_Para], first_q: int, pairs: list[_Pair], vocab: _Vocabulary
+) -> tuple[int, list[_Pair]]:
+    """一、…？ answer 二、…？ answer … 十、…？ 答：… — only the last question has an answer marker:
+    the numbered questions before it, whose numbering it continues, are pairs too."""
+    lead_first, lead = _pairs_by_numbering(paras[:first_q], vocab)
+    answered = [pair for pair in lead if pair.kind == "qa"]
+    # questions, not agenda points (1、参观产品陈列室。 2、介绍公司情况。 3、…？ 答：…)
+    asking = sum(1 for pair in answered if "？" in pair.question[-1].full() or "?" in pair.question[-1].full())
+    head, last = paras[first_q], answered[-1].question[-1] if answered else None
+    if (
+        asking >= 2
+        and 2 * asking >= len(answered)
+        and head.style is not None
+        and last.style == head.style
+        and last.value == (head.value or 0) - 1
+    ):
+        return lead_first, lead + pairs
+    return first_q, pairs
 
 
 def _next_section(paras: list[_Para]) -> int | None:
@@ -1442,12 +1469,13 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
     missing = (paras[first].value or 1) - 1
     if 0 < missing <= 3:
         # 公司对未来有何规划？ … 公司面临哪些挑战？ … （3）… （4）…: the first questions lost their numbers
-        lead = [i for i in range(first - 1) if paras[i].ends_question() and paras[i].style is None][-missing:]
+        lead = [i for i in range(first - 1) if paras[i].style is None and _asks_unnumbered(paras[i], vocab)][-missing:]
         bounds = lead + [first]
         if lead and all(bounds[k] + 1 < bounds[k + 1] for k in range(len(lead))):
             start = lead[0]
             before = paras[start - 1].lines[-1].rstrip() if start > 0 else ""
-            if before and paras[start - 1].style is None and re.match(rf"[{_CJK}A-Za-z]", before[-1]):
+            heading = "问答" in before or any(word in before for word in vocab.section_words)  # 互动问答
+            if before and not heading and paras[start - 1].style is None and re.match(rf"[{_CJK}A-Za-z]", before[-1]):
                 start -= 1  # 公司收购洛卡后，股权将被进一步 / 稀释，您如何看待？ : a question wrapped in two
             starts = [start] + lead[1:]
             for k, i in enumerate(lead):
@@ -1482,6 +1510,14 @@ def _is_section_title(para: _Para) -> bool:
     """公司业务问答： — a short unnumbered line introducing what follows."""
     text = _compact(para.full())
     return para.style is None and para.role is None and len(text) <= 30 and text.endswith(("：", ":"))
+
+
+def _asks_unnumbered(para: _Para, vocab: _Vocabulary) -> bool:
+    """公司面临哪些挑战？ or the short topic 公司何时更名: an unnumbered line that asks."""
+    if para.ends_question():
+        return True
+    text = _compact(para.full())
+    return para.role is None and len(text) <= 30 and not _ends_terminal(text) and _is_topic(text, vocab)
 
 
 def _split_unnumbered_questions(body: list[_Para]) -> tuple[list[_Para], list[_Pair]]:
@@ -1609,9 +1645,19 @@ def _cut_closing(paras: list[_Para], vocab: _Vocabulary) -> list[_Para]:
             return paras[:i]
         if i > 0 and _is_closing_visit(text, vocab):
             return paras[:i]
-        if i > 0 and i == len(paras) - 1 and len(text) <= 12 and text.startswith(vocab.closing_thanks):
-            return paras[:i]  # 谢谢大家！ on its own line closes the meeting (谢谢！ thanks the asker: kept)
+        if i > 0 and i == len(paras) - 1 and _is_last_closing_line(text, vocab):
+            return paras[:i]
     return paras
+
+
+def _is_last_closing_line(text: str, vocab: _Vocabulary) -> bool:
+    """The record's last line closing the meeting: 谢谢大家！ (谢谢！ thanks the asker: kept), an
+    end mark （结束）, or an agenda line 公司展示室参观."""
+    if len(text) <= 12 and text.startswith(vocab.closing_thanks):
+        return True
+    if text in vocab.closing_marks:
+        return True
+    return len(text) <= 20 and not re.search("[。，,；;：:]", text) and any(w in text for w in vocab.closing_visit_words)
 
 
 def _is_closing_visit(text: str, vocab: _Vocabulary) -> bool:
@@ -1638,7 +1684,7 @@ def _question_text(q_paras: list[_Para]) -> str:
         part = normalize_segment_text(para.body() if para.role == "Q" else para.numbering_stripped())
         if not parts or part != parts[-1]:  # a question typed twice is asked once
             parts.append(part)
-    text = "".join(parts)
+    text = "".join(parts).lstrip("、，,.．")  # "1\n、公司基本情况": the number went to another line
     # 双方就…进行了交流，主要问题如下：石膏板的应用领域？ — the introduction is not the question
     intro = _INTRO_BEFORE_QUESTION.search(text)
     return text[intro.end() :] if intro and intro.end() < len(text) else text

@@ -625,6 +625,40 @@ def test_next_number_typed_without_a_separator():
     assert pairs(parse_text(text, meta={"code": "002999"}))[1] == ("订单情况？", "订单饱满，3月份以来增长较快。")
 
 
+def test_numbered_questions_before_the_only_answer_marker():
+    text = (
+        "一、公司产量为何增加？\n技改项目完成。\n二、行业有无企业退出？\n每年都有小企业退出。\n"
+        "三、出口增长的原因？\n产品品质提升。\n四、钛白粉用于哪些涂料？\n答：各色涂料都用。\n"
+    )
+    assert [q for q, _ in pairs(parse_text(text, meta={"code": "002999"}))] == [
+        "公司产量为何增加？", "行业有无企业退出？", "出口增长的原因？", "钛白粉用于哪些涂料？",
+    ]
+    # agenda points before the questions stay presentation
+    text = (
+        "1、参观公司的产品陈列室。\n介绍了主要产品。\n2、介绍公司情况。\n公司专业从事五金工具生产。\n"
+        "3、汇率影响如何？\n答：影响有限。\n4、竞争优势有哪些？\n答：渠道和品牌。\n"
+    )
+    filing = parse_text(text, meta={"code": "002999"})
+    assert [q for q, _ in pairs(filing)] == ["汇率影响如何？", "竞争优势有哪些？"]
+    assert [s.kind for s in filing.segments] == ["presentation", "qa", "qa"]
+
+
+def test_unnumbered_topics_before_a_numbering_starting_at_three():
+    text = (
+        "现场参观\n互动问答\n公司何时更名\n更名材料已报审批。\n海外项目基本情况\n"
+        "拟合作开发房地产项目。\n3、风电项目进展如何？\n已完成测风。\n4、机器人技术优势？\n力控精度高。\n"
+    )
+    assert [q for q, _ in pairs(parse_text(text, meta={"code": "002999"}))] == [
+        "公司何时更名", "海外项目基本情况", "风电项目进展如何？", "机器人技术优势？",
+    ]
+
+
+def test_end_mark_and_agenda_line_at_the_end_leave_the_last_answer():
+    for tail in ("（结束）", "公司展示室参观"):
+        text = f"问：明年展望？\n答：稳中有升。\n{tail}\n"
+        assert pairs(parse_text(text, meta={"code": "002999"})) == [("明年展望？", "稳中有升。")]
+
+
 PDF_LIKE = """证券代码：002888                    证券简称：远航电气
 远航电气股份有限公司
 投资者关系活动记录表
