@@ -197,7 +197,9 @@ class Scorer:
         scored = [self.score_answer(_text(q), _text(a)) for q, a in zip(questions, df["answer"])]
         out = df.copy()
         for col, values in answer_columns(scored, self.theme_names, self.model_version).items():
-            out[col] = values
+            # explicit dtypes, so that an empty frame (an empty Dask partition) has the same types
+            dtype = "float64" if col == "tone" or col.startswith("score_") else "object"
+            out[col] = pd.Series(values, index=df.index, dtype=dtype)
         return out
 
 

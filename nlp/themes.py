@@ -181,13 +181,14 @@ class ThemeFeaturizer:
         return np.asarray(rows, dtype=float)
 
     @staticmethod
-    def evidence(matches: ThemeMatches, a_tokens: Sequence[str]) -> Evidence | None:
+    def evidence(matches: ThemeMatches, a_tokens: Sequence[str], sent_of: Sequence[int] | None = None) -> Evidence | None:
         """The sentence with the most core (then related) terms, and the terms found in the answer."""
         hits = [(w, i, 2.0) for w, i, _ in matches.core] + [(w, i, 1.0) for w, i, _ in matches.related]
         hits = [h for h in hits if 0 <= h[1] < len(a_tokens)]
         if not hits:
             return None
-        sent_of = _sentence_index(a_tokens)
+        if sent_of is None:
+            sent_of = _sentence_index(a_tokens)
         weight: dict[int, float] = {}
         for _, i, w in hits:
             weight[sent_of[i]] = weight.get(sent_of[i], 0.0) + w
@@ -255,8 +256,14 @@ class ThemeTagger(StandardizedLinear):
 
 def theme_results(themes, probs, matches, a_tokens, threshold) -> tuple[ThemeResult, ...]:
     out = []
+    sent_of = None
     for t, p in zip(themes, probs):
         tagged = bool(p >= threshold)
-        ev = ThemeFeaturizer.evidence(matches[t.name], a_tokens)
+        m = matches[t.name]
+        ev = None
+        if m.core or m.related:
+            if sent_of is None:
+                sent_of = _sentence_index(a_tokens)
+            ev = ThemeFeaturizer.evidence(m, a_tokens, sent_of)
         out.append(ThemeResult(theme=t.name, score=round(float(p), 4), tagged=tagged, evidence=ev))
     return tuple(out)

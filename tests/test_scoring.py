@@ -133,3 +133,12 @@ def test_fit_learns_from_labels_and_records_what_it_saw():
     scorer = Scorer().fit(labels)
     assert scorer.score_answer("", "销售额增长。").tone.score < scorer.score_answer("", "销售额下降。").tone.score
     assert len(scorer.trained_on) == 6 and scorer.model_version != Scorer().model_version
+
+
+def test_empty_frame_keeps_column_types():
+    empty = score_frame(pd.DataFrame({"question": pd.Series([], dtype=object), "answer": pd.Series([], dtype=object)}))
+    full = score_frame(pd.DataFrame({"question": ["融资？"], "answer": ["公司拟发行可转债。"]}))
+    assert len(empty) == 0
+    ours = [c for c in full.columns if c not in ("question", "answer")]
+    assert dict(empty[ours].dtypes) == dict(full[ours].dtypes)
+    assert empty["tone"].dtype == "float64" and empty["tone_label"].dtype == object
