@@ -74,3 +74,10 @@ def test_identical_on_corpus_sample(engines):
     ref, fast = engines
     texts = [json.loads(l)["answer"] for l in sample]
     assert sum(ref.cut(t) == fast.cut(t) for t in texts) == len(texts)
+
+
+def test_environment_chooses_the_reference_engine(monkeypatch):
+    monkeypatch.setenv("IRTONE_TOKENIZER", "jieba")
+    assert Tokenizer().engine_name == "jieba"
+    monkeypatch.setenv("IRTONE_TOKENIZER", "rjieba")
+    assert Tokenizer().engine_name == "rjieba"
