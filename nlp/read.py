@@ -663,6 +663,8 @@ def _answer_groups(source: str, fmt: str, rows: _Rows, encoding: str | None) -> 
 
 def _cell_str(value: Any) -> str:
     """A table cell as text: None/NaN → "", integral floats without ".0", the rest ``str``."""
+    if type(value) is str:  # the common case, first: this runs once per cell of every table
+        return value
     if value is None:
         return ""
     if isinstance(value, float):
@@ -790,6 +792,8 @@ def _jsonl_rows(source: str, compressed: bool) -> _Table:
 
 
 def _json_str(value: Any) -> str:
+    if type(value) is str:
+        return value
     if isinstance(value, (dict, list)):
         import json
 
