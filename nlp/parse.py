@@ -20,8 +20,9 @@ inline ``？答：`` split onto their own lines), lines are joined into paragrap
 extraction wrapped them, and each paragraph gets a role from its leading marker: question
 (问：, Q1:, 问题1：, 提问：, 投资者：, 1、问：, 【问】 …), answer (答：, A：, 回答：, 回复：,
 董秘答：, or a recurring speaker name that answers a question), or none; numbering (1、 1. 1：
-（1） 一、 ①, "1 " with a bare space where a question or the next number starts a paragraph, and
-"5关于…？" with none where it continues the numbering) is noted separately. Pairs are then anchored on the answer markers (a question runs from
+（1） 一、 ①, "1 " with a bare space where a question or the next number starts a paragraph,
+"5关于…？" with none where it continues the numbering, 1.2014年…, and 2.1 for a question asked
+under the topic 2、关于…：) is noted separately. Pairs are then anchored on the answer markers (a question runs from
 the first question marker — or the numbered line that continues the question numbering, or the
 paragraph just before the answer, or the topic line just before it rather than an earlier
 presentation point （3）节能服务… — to the answer marker; several questions before one answer
@@ -37,7 +38,7 @@ presentation sections at 一、/（一） headings (a heading such as 二、互�
 unnumbered question stays a heading); a speech before the first question (董事长：欢迎…) is
 presentation; a later heading of any level (三、参观…, or 二、 after 一、座谈会 （二）…？) ends the
 Q&A, and a section with numbered questions of its own is segmented on its own. Closing boilerplate (接待过程中…未泄露未公开重大信息, 参观…,
-签署《承诺书》, 最后陪同…参观…, 最后，…来访者…, a last line 谢谢大家！, （结束） or 公司展厅参观)
+签署《承诺书》, 最后陪同…参观…, …陪同…参观…, 最后，…来访者…, a last line 谢谢大家！, （结束） or 公司展厅参观)
 is dropped. Speaker names
 (潘一德：) become answer markers once they answer a question; 问/答 typed the wrong way round are
 swapped; a question typed onto the end of the previous answer's line (or, numbered, onto an
@@ -115,16 +116,17 @@ _INTRO_BEFORE_QUESTION = re.compile(r"^[^？?]{6,120}?如下[：:]")
 _NARROW = re.compile("[\x00-\u2e7f]+")
 _STUB = re.compile(r"^(?:详|请)?见(?:附件|附表|公告)|^(?:无|略|同上)$")
 
-# numbering at the start of a line: (1) 1、 1. 1． 1：公司… 一、 （一） 第一、 ①
+# numbering at the start of a line: (1) 1、 1. 1． 1.2014年… 1：公司… 一、 （一） 第一、 ① 2.1
 _NUMBERING = re.compile(
     r"^(?:"
     r"[（(]\s*(?P<pa>\d{1,3})\s*[)）]"
     r"|[（(]\s*(?P<pc>[一二三四五六七八九十]{1,3})\s*[)）]"
-    rf"|(?P<ar>\d{{1,3}})\s*(?P<asep>、|[.．,，](?![\d.．])|[)）]|[：:](?=\s*[{_CJK}]))"
+    rf"|(?P<ar>\d{{1,3}})\s*(?P<asep>、|[.．,，](?![\d.．])|[.．](?=(?:19|20)\d\d年)|[)）]|[：:](?=\s*[{_CJK}]))"
     r"|(?P<cn>[一二三四五六七八九十]{1,3})\s*[、.．,，](?![一二三四五六七八九十]线)"
     r"|第(?P<ord>[一二三四五六七八九十]{1,3}|\d{1,3})(?:部分|个问题|个方面)?\s*[、，,：:.．]"
     r"|(?P<ci>[①-⑳])"
     r"|(?P<la>[a-zA-Z])\s*[、．)）](?![a-zA-Z])"
+    r"|(?P<sub>\d{1,2}[.．]\d{1,2})(?=[ \t\u3000\xa0]+\S)"  # 2.1  … : a point under 2、
     r")(?:\s*、)*\s*"  # 2、、问： typed with the separator twice
 )
 # "1 公司目前产能情况？": a number and a space, only where a question or the next number starts a
@@ -197,6 +199,7 @@ class _Vocabulary:
     closing_visit_openers: tuple[str, ...]
     closing_visit_words: tuple[str, ...]
     closing_visitors: tuple[str, ...]
+    closing_escorts: tuple[str, ...]
     closing_thanks: tuple[str, ...]
     closing_marks: frozenset[str]
     intro_suffixes: tuple[str, ...]
@@ -227,6 +230,7 @@ def _vocabulary() -> _Vocabulary:
         closing_visit_openers=tuple(data["closing_visit_openers"]),
         closing_visit_words=tuple(data["closing_visit_words"]),
         closing_visitors=tuple(data["closing_visitors"]),
+        closing_escorts=tuple(data["closing_escorts"]),
         closing_thanks=tuple(data["closing_thanks"]),
         closing_marks=frozenset(data["closing_marks"]),
         intro_suffixes=tuple(data["intro_suffixes"]),
@@ -860,6 +864,8 @@ def _number_of(text: str) -> tuple[str | None, int | None, int]:
         return "ord", int(value) if value.isdigit() else _cn_value(value), match.end()
     if match["la"]:
         return "letter", ord(match["la"].lower()) - ord("a") + 1, match.end()
+    if match["sub"]:
+        return "sub", int(re.split("[.．]", match["sub"])[1]), match.end()
     return "circled", ord(match["ci"]) - ord("①") + 1, match.end()
 
 
@@ -954,6 +960,8 @@ def _paragraphs(lines: list[str]) -> list[_Para]:
     last_arabic = 0  # value of the latest 1、/1./（1） number: what a bare "2 " would continue
     for line in lines:
         style, value, num_end = _number_of(line)
+        if style == "sub" and "？" not in line and "?" not in line:
+            style, value, num_end = None, None, 0  # 2.5 亿元 wrapped onto a line, not a question 2.5
         if style is None and (not paras or _ends_terminal(paras[-1].lines[-1])):
             spaced = _SPACE_NUMBER.match(line)
             asks = "？" in line or "?" in line
@@ -1239,7 +1247,7 @@ def _question_start(paras: list[_Para], lo: int, a: int, prev_number: tuple[str,
     questions = [i for i in range(lo, a) if paras[i].role == "Q"]
     if questions:
         return questions[0]
-    numbered = [i for i in range(lo, a) if paras[i].style is not None]
+    numbered = [i for i in range(lo, a) if paras[i].style not in (None, "sub")]
     if numbered:
         if prev_number is not None:
             style, value = prev_number
@@ -1282,8 +1290,14 @@ def _asks_after_list_item(paras: list[_Para], item: int, a: int, vocab: _Vocabul
     """（3）节能服务：正文… 公司订单及毛利率变动情况 答：… — the numbered line is a point of the
     presentation; the unnumbered topic or question just before the answer is what was asked."""
     head, tail = paras[item], paras[a - 1]
+    # 1.2012年GDP增速下滑至7.4%。 那么…？ 答：… 2.…？: the first number of the questions' own
+    # numbering opens the first question, it is not a presentation point
+    numbers_questions = head.value == 1 and any(
+        p.style == head.style and p.value == 2 and p.has_question_mark() for p in paras[a:]
+    )
     return (
-        not head.has_question_mark()
+        not numbers_questions
+        and not head.has_question_mark()
         and not _is_topic(_first_sentence(head), vocab)
         and tail.role is None
         and tail.style is None
@@ -1418,8 +1432,8 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
         return run
 
     for i, p in enumerate(paras):
-        if p.style is None or p.value is None:
-            continue
+        if p.style in (None, "sub") or p.value is None:
+            continue  # 2.1 2.2 are asked under 2、 and split off its body
         asking = p.has_question_mark()
         run = take((p.style, p.value), asking)
         if run is None and p.style in _ARABIC_STYLES:
@@ -1497,8 +1511,8 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
         question, inline_answer = _numbered_question(head, bool(body), vocab)
         if inline_answer:
             body = [_Para([inline_answer], None, "", 0, None, None)] + body
-        kind = "qa" if body else "item"
         body, extra = _split_unnumbered_questions(body)
+        kind = "qa" if body else ("heading" if extra else "item")  # 2、关于模具业务： 2.1…？ 2.2…？
         pairs.append(_Pair([_Para([question], "Q", "", 0, head.style, head.value)], body, kind, unmarked=True))
         pairs.extend(extra)
         if section_title is not None:
@@ -1521,11 +1535,15 @@ def _asks_unnumbered(para: _Para, vocab: _Vocabulary) -> bool:
 
 
 def _split_unnumbered_questions(body: list[_Para]) -> tuple[list[_Para], list[_Pair]]:
-    """1、…？ answer 询问养殖业务情况？ answer 3、…: a question whose number was left out."""
+    """1、…？ answer 询问养殖业务情况？ answer 3、…: a question whose number was left out; and
+    2、关于模具业务： 2.1 …？ answer 2.2 …？ answer: the points asked under a topic."""
     cuts = [
         k
-        for k in range(1, len(body) - 1)
-        if body[k].style is None and body[k].ends_question() and len(_compact(body[k].full())) <= 80
+        for k in range(len(body) - 1)
+        if (
+            (body[k].style == "sub" and body[k].has_question_mark())
+            or (k and body[k].style is None and body[k].ends_question() and len(_compact(body[k].full())) <= 80)
+        )
         and not body[k + 1].ends_question()
     ]
     if not cuts:
@@ -1663,11 +1681,14 @@ def _is_last_closing_line(text: str, vocab: _Vocabulary) -> bool:
 def _is_closing_visit(text: str, vocab: _Vocabulary) -> bool:
     """最后陪同调研人员参观了产业园。/ 最后，结合…，来访者对公司发展提出了建议。: a short closing
     line sending the visitors round the plant or giving their parting words."""
-    if len(text) > 120 or not text.startswith(vocab.closing_visit_openers):
+    if len(text) > 120:
         return False
-    return any(word in text for word in vocab.closing_visit_words) or any(
-        word in text[:40] for word in vocab.closing_visitors
-    )
+    visit = any(word in text for word in vocab.closing_visit_words)
+    if visit and any(word in text for word in vocab.closing_escorts):
+        return True  # 其他：公司董秘陪同研究员参观生产车间
+    if not text.startswith(vocab.closing_visit_openers):
+        return False
+    return visit or any(word in text[:40] for word in vocab.closing_visitors)
 
 
 def _strip_closing(paras: list[_Para], vocab: _Vocabulary) -> list[_Para]:

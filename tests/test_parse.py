@@ -659,6 +659,36 @@ def test_end_mark_and_agenda_line_at_the_end_leave_the_last_answer():
         assert pairs(parse_text(text, meta={"code": "002999"})) == [("明年展望？", "稳中有升。")]
 
 
+def test_points_asked_under_a_numbered_topic():
+    text = (
+        "1、关于模具业务：\n2.1  汽车销量下滑对模具订单有影响吗？\n影响有限。\n2.2  合资品牌占比多少？\n占比较大。\n"
+        "2、公司未来战略？\n稳步发展。\n"
+    )
+    filing = parse_text(text, meta={"code": "002999"})
+    assert pairs(filing) == [
+        ("汽车销量下滑对模具订单有影响吗？", "影响有限。"),
+        ("合资品牌占比多少？", "占比较大。"),
+        ("公司未来战略？", "稳步发展。"),
+    ]
+    assert [(s.kind, s.title) for s in filing.segments][0] == ("presentation", "关于模具业务")
+
+
+def test_number_dot_then_a_year_and_context_before_the_first_question():
+    text = (
+        "1.2012年GDP增速下滑至7.4%。\n那么，明年经济走势的焦点是什么？\n答：在投资。\n"
+        "2.2013年货币政策如何？\n答：以公开市场操作为主。\n"
+    )
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("2012年GDP增速下滑至7.4%。那么，明年经济走势的焦点是什么？", "在投资。"),
+        ("2013年货币政策如何？", "以公开市场操作为主。"),
+    ]
+
+
+def test_a_visit_with_an_escort_ends_the_last_answer():
+    text = "问：募投进展？\n答：按计划推进。\n其他：公司董秘陪同研究员参观了生产车间。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [("募投进展？", "按计划推进。")]
+
+
 PDF_LIKE = """证券代码：002888                    证券简称：远航电气
 远航电气股份有限公司
 投资者关系活动记录表
