@@ -448,6 +448,14 @@ def default_scorer_factory():
     return Scorer
 
 
+def _is_pipeline_scorer(make_scorer) -> bool:
+    try:
+        from nlp.pipeline import Scorer
+    except ModuleNotFoundError:
+        return False
+    return make_scorer is Scorer
+
+
 def _irtone_predictions(labels, make_scorer, cv: int | None, random_state: int):
     """(predictions, mode, notes, theme_names) for irtone on the labels, honestly."""
     notes = []
@@ -480,12 +488,16 @@ def evaluate_labels(
     n_boot: int = 1000,
     random_state: int = 0,
     tokenizer=None,
+    snownlp_signal: bool = True,
 ) -> EvalReport:
     """irtone, the baselines and the annotators' agreement on a labels DataFrame (``load_labels``).
 
     ``make_scorer``: a callable returning a scorer (default ``nlp.pipeline.Scorer``; None skips
     irtone). irtone is cross-validated when ``cv`` is given or the labels overlap the shipped
     model's training data (``trained_on``); otherwise the shipped model scores the labels directly.
+    ``snownlp_signal`` (with baselines and the default scorer): one more row, irtone with SnowNLP's
+    sentiment as an extra tone feature, always cross-validated (that model is never shipped), to show
+    what SnowNLP adds.
     """
     notes: list[str] = []
     if make_scorer == "default":
@@ -502,6 +514,12 @@ def evaluate_labels(
         predictions, mode, irtone_notes, theme_order = _irtone_predictions(labels, make_scorer, cv, random_state)
         notes.extend(irtone_notes)
         irtone_rows.append((predictions["tone"].astype(float).tolist(), [list(t) for t in predictions["themes"]]))
+    snownlp_rows = []
+    if baselines and snownlp_signal and make_scorer is not None and _is_pipeline_scorer(make_scorer):
+        folds = cv or 5
+        with_snownlp = cross_validated_predictions(
+            labels, lambda: make_scorer(snownlp_signal=True), n_splits=folds, random_state=random_state)
+        snownlp_rows.append((f"irtone + SnowNLP signal ({folds}-fold CV)", with_snownlp["tone"].astype(float).tolist()))
     themes = evaluated_themes(labels, theme_order or _baseline_theme_order())
     absent = [t for t in theme_order if t not in themes]
     if absent:
@@ -513,6 +531,8 @@ def evaluate_labels(
         systems.append(
             score_system(name, "irtone", true_tone, pred_tone, true_themes, pred_themes, themes, n_boot, random_state)
         )
+    for name, pred_tone in snownlp_rows:
+        systems.append(score_system(name, "irtone", true_tone, pred_tone, n_boot=n_boot, random_state=random_state))
     if baselines:
         from nlp.baselines import score_baselines
 

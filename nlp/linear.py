@@ -11,6 +11,11 @@ import numpy as np
 
 class StandardizedLinear:
     FEATURE_NAMES: tuple[str, ...] = ()
+    extra_features: tuple[str, ...] = ()  # optional signals appended after FEATURE_NAMES
+
+    @property
+    def expected_features(self) -> tuple[str, ...]:
+        return tuple(self.FEATURE_NAMES) + tuple(self.extra_features)
 
     def get_params(self) -> dict:
         raise NotImplementedError
@@ -20,7 +25,9 @@ class StandardizedLinear:
         self.mean_ = X.mean(axis=0)
         std = X.std(axis=0)
         self.scale_ = np.where(std > 0, std, 1.0)
-        self.feature_names_ = self.FEATURE_NAMES
+        if X.shape[1] != len(self.expected_features):
+            raise ValueError(f"{type(self).__name__} expects {len(self.expected_features)} features, got {X.shape[1]}")
+        self.feature_names_ = self.expected_features
         return (X - self.mean_) / self.scale_
 
     def _linear(self, X) -> np.ndarray:
@@ -38,10 +45,13 @@ class StandardizedLinear:
 
     @classmethod
     def from_dict(cls, d: dict):
-        self = cls(**d["params"])
-        if tuple(d["feature_names"]) != cls.FEATURE_NAMES:
+        params = dict(d["params"])
+        if "extra_features" in params:
+            params["extra_features"] = tuple(params["extra_features"])
+        self = cls(**params)
+        if tuple(d["feature_names"]) != self.expected_features:
             raise ValueError(f"{cls.__name__} was trained on other features; rebuild it with bench/train_models.py")
-        self.feature_names_ = cls.FEATURE_NAMES
+        self.feature_names_ = self.expected_features
         self.coef_ = np.asarray(d["coef"], dtype=float)
         self.intercept_ = float(d["intercept"])
         self.mean_ = np.asarray(d["mean"], dtype=float)

@@ -40,15 +40,20 @@ class Scorer:
     user_dicts : extra tokenizer dictionaries.
     model_file : a model JSON replacing ``nlp/data/model.json``.
     engine : tokenizer engine ("auto", "rjieba", "jieba").
+    snownlp_signal : add SnowNLP's sentiment as one more tone feature. Off by default: on the labelled
+        answers it did not improve the cross-validated tone, and it runs ~100x slower than the rest;
+        ``irtone eval`` reports it as "irtone + SnowNLP signal". A scorer with it must be ``fit`` first.
     """
 
     def __init__(self, theme_files: Iterable[str | Path] = (), tone_lexicon: str | Path | None = None,
-                 user_dicts: Iterable[str | Path] = (), model_file: str | Path | None = None, engine: str = "auto"):
+                 user_dicts: Iterable[str | Path] = (), model_file: str | Path | None = None, engine: str = "auto",
+                 snownlp_signal: bool = False):
         self.theme_files = tuple(theme_files)
         self.tone_lexicon = tone_lexicon
         self.user_dicts = tuple(user_dicts)
         self.model_file = model_file
         self.engine = engine
+        self.snownlp_signal = snownlp_signal
         self._state = None
 
     # ------------------------------------------------------------------ loading
@@ -120,6 +125,10 @@ class Scorer:
         a_tone = tf.analyze(a_tokens)
         q_tone = tf.analyze(q_tokens) if question else None
         tone_x = tf.features(a_tone, q_tone)
+        if self.snownlp_signal:
+            from nlp.baselines import snownlp_tone
+
+            tone_x = np.append(tone_x, snownlp_tone(answer or ""))
         return a_tokens, matches, theme_x, a_tone, tone_x
 
     # ------------------------------------------------------------------ fitting
@@ -146,6 +155,7 @@ class Scorer:
         tx, ty = np.asarray(tx), np.asarray(ty, dtype=int)
         theme_params = s["theme_model"].get_params()
         tone_params = s["tone_model"].get_params()
+        tone_params["extra_features"] = ("snownlp",) if self.snownlp_signal else ()
         if len(np.unique(ty)) == 2:  # labels with no theme at all cannot teach the tagger: keep the current one
             s["theme_model"] = ThemeTagger(**theme_params).fit(tx.reshape(-1, tx.shape[-1]), ty.reshape(-1))
         s["tone_model"] = ToneModel(**tone_params).fit(np.asarray(ox), df["tone"].to_numpy(dtype=float) / 2.0)
@@ -170,6 +180,8 @@ class Scorer:
         from nlp.tone import tone_result
 
         s = self._load()
+        if len(s["tone_model"].feature_names_) != len(s["tone_model"].FEATURE_NAMES) + self.snownlp_signal:
+            raise IrtoneError("model", "the tone model was not fitted with the SnowNLP signal: call fit() first")
         a_tokens, matches, theme_x, a_tone, tone_x = self._features(question, answer)
         probs = s["theme_model"].predict_proba(theme_x)
         themes = theme_results(s["themes"], probs, matches, a_tokens, s["theme_model"].threshold)

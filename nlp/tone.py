@@ -233,16 +233,21 @@ def _resolve_overlaps(polar: list) -> list:
 class ToneModel(StandardizedLinear):
     """Ridge regression from tone features to the labelled tone (scaled to [-1, 1]).
 
-    Parameters: ``alpha`` (ridge penalty). Learned: ``coef_``, ``intercept_``, ``mean_``, ``scale_``.
+    Parameters: ``alpha`` (ridge penalty), ``extra_features`` (names of signals appended after the
+    lexicon features, e.g. ("snownlp",)). Learned: ``coef_``, ``intercept_``, ``mean_``, ``scale_``.
     """
 
     FEATURE_NAMES = FEATURE_NAMES
 
-    def __init__(self, alpha: float = 30.0):
+    def __init__(self, alpha: float = 30.0, extra_features: tuple[str, ...] = ()):
         self.alpha = alpha
+        self.extra_features = tuple(extra_features)
 
     def get_params(self) -> dict:
-        return {"alpha": self.alpha}
+        params = {"alpha": self.alpha}
+        if self.extra_features:
+            params["extra_features"] = list(self.extra_features)
+        return params
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> "ToneModel":
         from sklearn.linear_model import Ridge

@@ -142,3 +142,13 @@ def test_empty_frame_keeps_column_types():
     ours = [c for c in full.columns if c not in ("question", "answer")]
     assert dict(empty[ours].dtypes) == dict(full[ours].dtypes)
     assert empty["tone"].dtype == "float64" and empty["tone_label"].dtype == object
+
+
+def test_snownlp_signal_needs_a_fit_and_then_scores():
+    scorer = Scorer(snownlp_signal=True)
+    with pytest.raises(IrtoneError, match="fit"):
+        scorer.score_answer("", "公司业绩增长。")
+    labels = pd.DataFrame({"question": [""] * 4, "answer": ["收入增长。", "订单饱满。", "收入下降。", "出现亏损。"],
+                           "themes": [[]] * 4, "tone": [1, 2, -1, -2]})
+    scorer.fit(labels)
+    assert scorer.score_answer("", "利润增长。").tone.score > scorer.score_answer("", "利润下降。").tone.score
