@@ -262,7 +262,7 @@ def test_evaluate_labels_uses_cv_when_labels_overlap_training(tmp_path):
 
 def _install_fake_pipeline(monkeypatch, trained_on=frozenset()):
     module = types.ModuleType("nlp.pipeline")
-    module.Scorer = lambda: FakeScorer(trained_on)
+    module.Scorer = lambda **options: FakeScorer(trained_on)
     monkeypatch.setitem(sys.modules, "nlp.pipeline", module)
 
 
