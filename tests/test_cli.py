@@ -45,3 +45,14 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys):
     assert main(["analyze", str(empty), "--no-store"]) == 2
     err = capsys.readouterr().err.strip()
     assert "empty.txt" in err and len(err.splitlines()) == 1
+
+
+def test_truncated_record_warns(tmp_path, capsys):
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "seeds" / "000_ece50293e7075997.txt").read_text(encoding="utf-8")
+    cut = tmp_path / "cut.txt"
+    cut.write_text(text[: text.index("主要内容介绍")], encoding="utf-8")
+    assert main(["analyze", str(cut), "--no-store"]) == 0
+    err = capsys.readouterr().err
+    assert "cut.txt" in err and "no question-answer pairs" in err

@@ -27,6 +27,11 @@ def run(args: argparse.Namespace) -> int:
     from nlp.store import Store
 
     filing = parse_file(args.file)
+    if not filing.qa:
+        import sys
+
+        print(f"irtone analyze: warning: {args.file}: no question-answer pairs found "
+              "(a truncated file, or a stub such as 见附件?); themes and tone are empty", file=sys.stderr)
     scorer = Scorer(theme_files=args.themes, user_dicts=args.user_dict)
     score = scorer.score_filing(filing)
     labels = dict(scorer.theme_labels)
