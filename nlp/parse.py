@@ -17,7 +17,8 @@ columns arrive in ``doc.meta`` and fill the fields the text lacks.
 
 The content is cleaned (page numbers, repeated page headers and fake-bold doubling dropped,
 inline ``？答：`` split onto their own lines), lines are joined into paragraphs where PDF
-extraction wrapped them, and each paragraph gets a role from its leading marker: question
+extraction wrapped them (a numbered topic such as 2.请说明应收款情况 ends its line even when it
+fills it), and each paragraph gets a role from its leading marker: question
 (问：, Q1:, 问题1：, 提问：, 投资者：, 1、问：, 【问】 …), answer (答：, A：, 回答：, 回复：,
 董秘答：, or a recurring speaker name that answers a question), or none; numbering (1、 1. 1：
 （1） 一、 ①, "1 " with a bare space where a question or the next number starts a paragraph,
@@ -36,8 +37,8 @@ again each count; questions ending in ？, or short topics, before a numbering t
 3、 or 十二、, are pairs too); last, on paragraphs ending in ？. Whatever precedes the first question is split into
 presentation sections at 一、/（一） headings (a heading such as 二、互动交流 just before an
 unnumbered question stays a heading); a speech before the first question (董事长：欢迎…) is
-presentation; a later heading of any level (三、参观…, or 二、 after 一、座谈会 （二）…？) ends the
-Q&A, and a section with numbered questions of its own is segmented on its own. Closing boilerplate (接待过程中…未泄露未公开重大信息, 参观…,
+presentation; a later heading of any level (三、参观…, 二、 after 一、座谈会 （二）…？, 第三部分：,
+PART II) ends the Q&A, and a section with numbered questions of its own is segmented on its own. Closing boilerplate (接待过程中…未泄露未公开重大信息, 参观…,
 签署《承诺书》, 最后陪同…参观…, …陪同…参观…, 最后，…来访者…, a last line 谢谢大家！, （结束） or 公司展厅参观)
 is dropped. Speaker names
 (潘一德：) become answer markers once they answer a question; 问/答 typed the wrong way round are
@@ -127,6 +128,7 @@ _NUMBERING = re.compile(
     r"|(?P<ci>[①-⑳])"
     r"|(?P<la>[a-zA-Z])\s*[、．)）](?![a-zA-Z])"
     r"|(?P<sub>\d{1,2}[.．]\d{1,2})(?=[ \t\u3000\xa0]+\S)"  # 2.1  … : a point under 2、
+    r"|PART\s*(?P<part>[IVX]{1,4})(?![A-Za-z])[\s:：.．、]*"  # PART II 参观…
     r")(?:\s*、)*\s*"  # 2、、问： typed with the separator twice
 )
 # "1 公司目前产能情况？": a number and a space, only where a question or the next number starts a
@@ -205,6 +207,7 @@ class _Vocabulary:
     intro_suffixes: tuple[str, ...]
     ir_keywords: tuple[str, ...]
     question_cues: tuple[str, ...]
+    topic_endings: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -236,6 +239,7 @@ def _vocabulary() -> _Vocabulary:
         intro_suffixes=tuple(data["intro_suffixes"]),
         ir_keywords=tuple(data["ir_keywords"]),
         question_cues=tuple(data["question_cues"]),
+        topic_endings=tuple(data["topic_endings"]),
     )
 
 
@@ -835,6 +839,22 @@ class _Para:
         return any("？" in line or "?" in line for line in self.lines)
 
 
+_QUESTION_GOES_ON = ("如何", "怎样", "怎么", "是否", "有何", "有哪些", "有多大", "多少", "吗", "呢", "？", "?")
+
+
+def _is_topic_line(para: _Para, next_line: str, vocab: _Vocabulary) -> bool:
+    """2. 浙江疏浚的应收款数额较大，请说明一下情况 — a numbered topic ending in 情况/问题/…: the
+    next line starts its answer even when the topic fills the line (unless it ends the question:
+    …的经营情况 / 如何？)."""
+    if para.style is None or len(para.lines) > 1:
+        return False
+    text = _compact(para.numbering_stripped())
+    tail = _compact(next_line)
+    if "？" in text or "?" in text or tail.startswith(_QUESTION_GOES_ON) or (len(tail) <= 20 and tail.endswith(("？", "?"))):
+        return False  # 三、LED产品的成本构成如何？原材料上涨对公司的影响 / 如何？…
+    return len(text) <= 40 and text.endswith(vocab.topic_endings)
+
+
 def _width(line: str) -> int:
     """Display width: CJK and full-width characters count two columns."""
     return len(line) + len(_NARROW.sub("", line))
@@ -864,6 +884,8 @@ def _number_of(text: str) -> tuple[str | None, int | None, int]:
         return "ord", int(value) if value.isdigit() else _cn_value(value), match.end()
     if match["la"]:
         return "letter", ord(match["la"].lower()) - ord("a") + 1, match.end()
+    if match["part"]:
+        return "part", {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6}.get(match["part"], 0), match.end()
     if match["sub"]:
         return "sub", int(re.split("[.．]", match["sub"])[1]), match.end()
     return "circled", ord(match["ci"]) - ord("①") + 1, match.end()
@@ -954,6 +976,7 @@ def _paragraphs(lines: list[str]) -> list[_Para]:
     """Join lines that PDF extraction wrapped; every marker or numbered line starts a paragraph."""
     if not lines:
         return []
+    vocab = _vocabulary()
     widths = sorted(_width(line) for line in lines)
     wrap_width = widths[min(len(widths) - 1, int(len(widths) * 0.9))] if len(widths) >= 4 else 10**6
     paras: list[_Para] = []
@@ -983,6 +1006,7 @@ def _paragraphs(lines: list[str]) -> list[_Para]:
             or _BULLET.match(line) is not None
             or _ends_terminal(paras[-1].lines[-1])
             or _width(paras[-1].lines[-1]) < 0.8 * wrap_width
+            or _is_topic_line(paras[-1], line, vocab)
         )
         if starts_new:
             paras.append(_Para([line], role, label, taken if role else 0, style, value, canonical))
@@ -1109,7 +1133,7 @@ def _next_section(paras: list[_Para]) -> int | None:
 
 def _split_next_section(before: list[_Para], answer: list[_Para]) -> tuple[list[_Para], list[_Para]]:
     """二、问答 … 三、参观生产线: the heading after the Q&A's own heading ends the last answer."""
-    current = {p.style: p.value for p in before if p.style in ("cn", "paren-cn") and p.value}  # latest per style
+    current = {p.style: p.value for p in before if p.style in ("cn", "paren-cn", "ord", "part") and p.value}  # latest per style
     listed: set[tuple[str | None, int | None]] = set()
     for k, para in enumerate(answer):
         value = current.get(para.style or "")

@@ -689,6 +689,27 @@ def test_a_visit_with_an_escort_ends_the_last_answer():
     assert pairs(parse_text(text, meta={"code": "002999"})) == [("募投进展？", "按计划推进。")]
 
 
+def test_a_numbered_topic_filling_the_line_is_not_joined_with_its_answer():
+    wide = "浙江疏浚的应收账款净额为两亿元，占期末流动资产的比"  # lines of ~24 characters
+    text = (
+        f"1.  浙江疏浚的应收款数额较大，请说明一下情况\n{wide}\n例较高。\n"
+        "2.  原材料价格上涨对公司毛利率和业绩的影响\n如何？灯珠占成本多少？目前价格是否稳定？\n灯珠占一成，价格稳定。\n"
+    )
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("浙江疏浚的应收款数额较大，请说明一下情况", wide + "例较高。"),
+        ("原材料价格上涨对公司毛利率和业绩的影响如何？灯珠占成本多少？目前价格是否稳定？", "灯珠占一成，价格稳定。"),
+    ]
+
+
+def test_part_and_ord_headings_after_the_qa_end_the_last_answer():
+    text = "PART I 投资者问答\n问题一：盈利模式？\n回答：广告和增值业务。\nPART II参观公司的智能终端产品。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [("盈利模式？", "广告和增值业务。")]
+    text = "第二部分：\n问：海外增速？\n答：超过六成。\n第三部分：\n公司介绍了研究院的五个方向。\n"
+    filing = parse_text(text, meta={"code": "002999"})
+    assert pairs(filing) == [("海外增速？", "超过六成。")]
+    assert filing.segments[-1].kind == "presentation"
+
+
 PDF_LIKE = """证券代码：002888                    证券简称：远航电气
 远航电气股份有限公司
 投资者关系活动记录表
