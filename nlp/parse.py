@@ -20,7 +20,7 @@ inline ``？答：`` split onto their own lines), lines are joined into paragrap
 extraction wrapped them (a numbered topic such as 2.请说明应收款情况 ends its line even when it
 fills it), and each paragraph gets a role from its leading marker: question
 (问：, Q1:, 问题1：, 提问：, 投资者：, 1、问：, 【问】 …), answer (答：, A：, 回答：, 回复：,
-董秘答：, or a recurring speaker name that answers a question), or none; numbering (1、 1. 1：
+董秘答：, or a recurring speaker name that answers a question), or none; numbering (1、 1. 5.. 1：
 （1） 一、 ①, "1 " with a bare space where a question or the next number starts a paragraph,
 "5关于…？" with none where it continues the numbering, 1.2014年…, and 2.1 for a question asked
 under the topic 2、关于…：) is noted separately. Pairs are then anchored on the answer markers (a question runs from
@@ -28,7 +28,8 @@ the first question marker — or the numbered line that continues the question n
 paragraph just before the answer, or the topic line just before it rather than an earlier
 presentation point （3）节能服务… — to the answer marker; several questions before one answer
 become one pair; questions without an answer marker of their own become pairs with the text
-that follows them, and so do numbered questions 一、…？ before the first answer marker when
+that follows them (after the last answer, a numbered line continuing the numbering, or — when the
+questions were bare topics such as 主要产品的销售情况 — another bare topic line), and so do numbered questions 一、…？ before the first answer marker when
 the answered question continues their numbering); without answer markers, on question markers; without either, on a run of
 consecutive numbers (1、2、3 …, tolerating a skipped, repeated or restyled number) whose lines
 ask questions (a ？ or a short topic such as 公司毛利率情况) — the numbered line is the question
@@ -42,7 +43,7 @@ PART II) ends the Q&A, and a section with numbered questions of its own is segme
 签署《承诺书》, 最后陪同…参观…, …陪同…参观…, 最后，…来访者…, a last line 谢谢大家！, （结束） or 公司展厅参观)
 is dropped. Speaker names
 (潘一德：) become answer markers once they answer a question; 问/答 typed the wrong way round are
-swapped; a question typed onto the end of the previous answer's line (or, numbered, onto an
+swapped; a question typed onto the end of the previous answer's line (6、来宾问：… included; or, numbered, onto an
 unmarked line just before an answer marker) is split off; a question typed twice is asked once.
 
 Answers tables (results briefings: ``meta["pairs"]`` from ``nlp.read``) become a Filing of
@@ -122,7 +123,7 @@ _NUMBERING = re.compile(
     r"^(?:"
     r"[（(]\s*(?P<pa>\d{1,3})\s*[)）]"
     r"|[（(]\s*(?P<pc>[一二三四五六七八九十]{1,3})\s*[)）]"
-    rf"|(?P<ar>\d{{1,3}})\s*(?P<asep>、|[.．,，](?![\d.．])|[.．](?=(?:19|20)\d\d年)|[)）]|[：:](?=\s*[{_CJK}]))"
+    rf"|(?P<ar>\d{{1,3}})\s*(?P<asep>、|[.．,，](?![\d.．])|[.．]{{2}}(?![\d.．])|[.．](?=(?:19|20)\d\d年)|[)）]|[：:](?=\s*[{_CJK}]))"
     r"|(?P<cn>[一二三四五六七八九十]{1,3})\s*[、.．,，](?![一二三四五六七八九十]线)"
     r"|第(?P<ord>[一二三四五六七八九十]{1,3}|\d{1,3})(?:部分|个问题|个方面)?\s*[、，,：:.．]"
     r"|(?P<ci>[①-⑳])"
@@ -875,7 +876,7 @@ def _number_of(text: str) -> tuple[str | None, int | None, int]:
         return "paren-cn", _cn_value(match["pc"]), match.end()
     if match["ar"]:
         sep = match["asep"]
-        style = "dot" if sep in ".．" else ("paren-close" if sep in ")）" else ("colon" if sep in "：:" else "comma"))
+        style = "dot" if sep[0] in ".．" else ("paren-close" if sep in ")）" else ("colon" if sep in "：:" else "comma"))
         return style, int(match["ar"]), match.end()
     if match["cn"]:
         return "cn", _cn_value(match["cn"]), match.end()
@@ -1174,8 +1175,12 @@ def _split_trailing_questions(paras: list[_Para]) -> list[_Para]:
         lines = para.lines[:-1] + ([head] if head else [])
         out.append(_Para(lines, para.role, para.label, para.body_start, para.style, para.value, para.canonical_answer))
         question = match.group(1)
-        style, value, _ = _number_of(question)
-        out.append(_Para([question], None, "", 0, style, value))
+        style, value, num_end = _number_of(question)
+        role, label, taken, _ = _role_of(question[num_end:])  # 6、来宾问：…？
+        if role == "Q":
+            out.append(_Para([question], "Q", label, num_end + taken, style, value))
+        else:
+            out.append(_Para([question], None, "", 0, style, value))
     return out
 
 
@@ -1207,6 +1212,7 @@ def _pairs_by_answers(paras: list[_Para], answers: list[int], vocab: _Vocabulary
     prev_answer = None  # where the previous pair's answer begins
     last_marker = None  # the latest answer marker seen
     prev_number: tuple[str, int] | None = None
+    topic_asked = False  # the latest question was a bare topic line (主要产品的情况)
     for a in answers:
         lo = 0 if last_marker is None else last_marker + 1
         if lo == a:
@@ -1222,6 +1228,7 @@ def _pairs_by_answers(paras: list[_Para], answers: list[int], vocab: _Vocabulary
         if first_q is None:
             first_q = qstart
         pairs.extend(_split_question_block(paras[qstart:a]))
+        topic_asked = a - qstart == 1 and _is_bare_topic(paras[qstart], vocab)
         numbered = [p for p in paras[qstart:a] if p.style is not None and p.value is not None]
         if numbered:
             style = numbered[0].style
@@ -1229,15 +1236,18 @@ def _pairs_by_answers(paras: list[_Para], answers: list[int], vocab: _Vocabulary
         prev_answer = last_marker = a
     if pairs and prev_answer is not None:
         tail = _cut_closing(paras[prev_answer:], vocab)
-        later = _later_questions(tail, prev_number)
+        later = _later_questions(tail, prev_number, topic_asked, vocab)
         pairs[-1].answer = tail[: later[0]] if later else tail
         if later:
             pairs.extend(_merge_shared_answers(_pairs_by_questions(tail, later)[1], after_answer=True))
     return (first_q or 0), pairs
 
 
-def _later_questions(tail: list[_Para], prev_number: tuple[str, int] | None) -> list[int]:
-    """Questions after the last answer marker that have no answer marker of their own."""
+def _later_questions(
+    tail: list[_Para], prev_number: tuple[str, int] | None, topic_asked: bool = False, vocab: _Vocabulary | None = None
+) -> list[int]:
+    """Questions after the last answer marker that have no answer marker of their own; when the
+    questions were bare topic lines (就…问题 答：…), a later bare topic line after a full stop too."""
     starts = []
     expected = None if prev_number is None else (prev_number[0], prev_number[1] + 1)
     listed = False  # the answer numbers its own points in the questions' style (1、成本 2、渠道)
@@ -1250,7 +1260,21 @@ def _later_questions(tail: list[_Para], prev_number: tuple[str, int] | None) -> 
             expected = (expected[0], expected[1] + 1)
         elif expected and para.style == expected[0]:
             listed = True
+        elif topic_asked and vocab and _is_bare_topic(para, vocab) and _ends_terminal(tail[k - 1].lines[-1]):
+            starts.append(k)
     return starts
+
+
+def _is_bare_topic(para: _Para, vocab: _Vocabulary) -> bool:
+    """主要产品的情况: a short unmarked, unnumbered line naming a topic, with no punctuation."""
+    text = _compact(para.full())
+    return (
+        para.role is None
+        and para.style is None
+        and len(text) <= 24
+        and not re.search("[，,。；;：:？?！!、]", text)
+        and text.endswith(vocab.topic_endings)
+    )
 
 
 def _is_speech(paras: list[_Para], qstart: int, a: int, vocab: _Vocabulary) -> bool:

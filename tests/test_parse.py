@@ -710,6 +710,35 @@ def test_part_and_ord_headings_after_the_qa_end_the_last_answer():
     assert filing.segments[-1].kind == "presentation"
 
 
+def test_doubled_dot_after_a_question_number():
+    text = "5..产能利用率如何？\n答：接近满产。\n6..明年资本开支？\n答：约三亿元。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("产能利用率如何？", "接近满产。"),
+        ("明年资本开支？", "约三亿元。"),
+    ]
+
+
+def test_trailing_question_with_its_own_role_marker_loses_the_marker():
+    text = "1、来宾问：订单情况？\n答：饱满。6、来宾问：海外市场拓展如何？\n答：进展顺利。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("订单情况？", "饱满。"),
+        ("海外市场拓展如何？", "进展顺利。"),
+    ]
+
+
+def test_unmarked_topic_after_the_last_answer_when_questions_are_topics():
+    text = (
+        "主要产品的销售情况\n答：销量同比增长两成。\n"
+        "原材料采购的情况\n答：以长协为主。\n"
+        "未来三年的规划\n公司将扩建二期产线。\n"
+    )
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("主要产品的销售情况", "销量同比增长两成。"),
+        ("原材料采购的情况", "以长协为主。"),
+        ("未来三年的规划", "公司将扩建二期产线。"),
+    ]
+
+
 PDF_LIKE = """证券代码：002888                    证券简称：远航电气
 远航电气股份有限公司
 投资者关系活动记录表
