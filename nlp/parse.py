@@ -30,7 +30,9 @@ presentation point （3）节能服务… — to the answer marker; several ques
 become one pair; questions without an answer marker of their own become pairs with the text
 that follows them (after the last answer, a numbered line continuing the numbering, or — when the
 questions were bare topics such as 主要产品的销售情况 — another bare topic line), and so do numbered questions 一、…？ before the first answer marker when
-the answered question continues their numbering); without answer markers, on question markers; without either, on a run of
+the answered question continues their numbering (two or more asking with ？, or every one answered
+by text of its own and asking or naming a topic — not a programme point such as 1、参观… or
+1、王先生介绍…)); without answer markers, on question markers; without either, on a run of
 consecutive numbers (1、2、3 …, tolerating a skipped, repeated or restyled number) whose lines
 ask questions (a ？ or a short topic such as 公司毛利率情况) — the numbered line is the question
 and the text up to the next number its answer (sections that number their questions from 1
@@ -40,7 +42,7 @@ presentation sections at 一、/（一） headings (a heading such as 二、互�
 unnumbered question stays a heading); a speech before the first question (董事长：欢迎…) is
 presentation; a later heading of any level (三、参观…, 二、 after 一、座谈会 （二）…？, 第三部分：,
 PART II) ends the Q&A, and a section with numbered questions of its own is segmented on its own. Closing boilerplate (接待过程中…未泄露未公开重大信息, 参观…,
-签署《承诺书》, 最后陪同…参观…, …陪同…参观…, 最后，…来访者…, a last line 谢谢大家！, （结束） or 公司展厅参观)
+签署《承诺书》, 最后陪同…参观…, …陪同…参观…, 沟通结束后…参观…, 最后，…来访者…, a last line 谢谢大家！, （结束） or 公司展厅参观)
 is dropped. Speaker names
 (潘一德：) become answer markers once they answer a question; 问/答 typed the wrong way round are
 swapped; a question typed onto the end of the previous answer's line (6、来宾问：… included; or, numbered, onto an
@@ -203,6 +205,7 @@ class _Vocabulary:
     closing_visit_words: tuple[str, ...]
     closing_visitors: tuple[str, ...]
     closing_escorts: tuple[str, ...]
+    presenters: tuple[str, ...]
     closing_thanks: tuple[str, ...]
     closing_marks: frozenset[str]
     intro_suffixes: tuple[str, ...]
@@ -235,6 +238,7 @@ def _vocabulary() -> _Vocabulary:
         closing_visit_words=tuple(data["closing_visit_words"]),
         closing_visitors=tuple(data["closing_visitors"]),
         closing_escorts=tuple(data["closing_escorts"]),
+        presenters=tuple(data["presenters"]),
         closing_thanks=tuple(data["closing_thanks"]),
         closing_marks=frozenset(data["closing_marks"]),
         intro_suffixes=tuple(data["intro_suffixes"]),
@@ -1054,7 +1058,7 @@ def _segment_paras(paras: list[_Para], vocab: _Vocabulary) -> list[Segment]:
     first_q, pairs = 0, []
     if answers:
         first_q, pairs = _pairs_by_answers(paras, answers, vocab)
-        if pairs and sum(1 for p in paras[:first_q] if p.style is not None and p.has_question_mark()) >= 2:
+        if pairs and any(p.style is not None for p in paras[:first_q]):
             first_q, pairs = _numbered_questions_before(paras, first_q, pairs, vocab)
     elif questions:
         first_q, pairs = _pairs_by_questions(paras, questions)
@@ -1098,16 +1102,32 @@ def _numbered_questions_before(
     answered = [pair for pair in lead if pair.kind == "qa"]
     # questions, not agenda points (1、参观产品陈列室。 2、介绍公司情况。 3、…？ 答：…)
     asking = sum(1 for pair in answered if "？" in pair.question[-1].full() or "?" in pair.question[-1].full())
+    # or every one answered by text of its own, and asking or naming a topic (1、介绍公司业绩情况。 正文…)
+    answering = (
+        bool(answered)
+        and len(answered) == len(lead)
+        and all(pair.answer for pair in answered)
+        and not any(_is_agenda_point(pair.question[-1].full(), vocab) for pair in answered)
+        and _asks([pair.question[-1] for pair in answered], list(range(len(answered))), vocab)
+    )
     head, last = paras[first_q], answered[-1].question[-1] if answered else None
     if (
-        asking >= 2
-        and 2 * asking >= len(answered)
+        ((asking >= 2 and 2 * asking >= len(answered)) or answering)
         and head.style is not None
         and last.style == head.style
         and last.value == (head.value or 0) - 1
     ):
         return lead_first, lead + pairs
     return first_q, pairs
+
+
+def _is_agenda_point(text: str, vocab: _Vocabulary) -> bool:
+    """1、参观产品陈列室 / 1、赵总经理介绍网购业务情况 / 介绍了公司经营情况: a point of the
+    programme, not a question."""
+    if any(word in text for word in vocab.closing_visit_words) or "介绍了" in text:
+        return True
+    before, sep, _ = text.partition("介绍")
+    return bool(sep) and any(word in before for word in vocab.presenters)
 
 
 def _next_section(paras: list[_Para]) -> int | None:

@@ -739,6 +739,46 @@ def test_unmarked_topic_after_the_last_answer_when_questions_are_topics():
     ]
 
 
+def test_answered_numbered_points_before_the_first_marked_question():
+    text = (
+        "1、介绍公司背景及业务领域。\n远航电气成立于2001年，主营变压器。\n"
+        "2、介绍公司去年业绩情况及原因。\n去年营收下滑一成，主因是订单推迟。\n"
+        "3、问：今年一季度业绩如何？\n答：同比持平。\n4、问：海外市场进展？\n答：新增两个国家。\n"
+    )
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("介绍公司背景及业务领域。", "远航电气成立于2001年，主营变压器。"),
+        ("介绍公司去年业绩情况及原因。", "去年营收下滑一成，主因是订单推迟。"),
+        ("今年一季度业绩如何？", "同比持平。"),
+        ("海外市场进展？", "新增两个国家。"),
+    ]
+    # one question, answered in a word, before the marked ones
+    text = "1、哪些车企采用增程模式？\n青石汽车。\n2、投放了多少辆？\n答：四千多辆。\n3、电池有无突破？\n答：暂时没有。\n"
+    assert [q for q, _ in pairs(parse_text(text, meta={"code": "002999"}))] == [
+        "哪些车企采用增程模式？", "投放了多少辆？", "电池有无突破？",
+    ]
+    # a manager presenting is a point of the programme, not a question
+    text = (
+        "1、王先生介绍网购业务发展情况。\n网购业务覆盖三个省。\n2、李女士介绍生鲜经营情况。\n生鲜改革已历时三年。\n"
+        "3、亏损门店调整是否结束？\n答：基本结束。\n4、明年开店计划？\n答：新开十家。\n"
+    )
+    filing = parse_text(text, meta={"code": "002999"})
+    assert [q for q, _ in pairs(filing)] == ["亏损门店调整是否结束？", "明年开店计划？"]
+
+
+def test_visit_after_the_talk_ends_the_last_answer():
+    text = "问：付款周期如何？\n答：不同订单不同。\n沟通结束后，三位研究员参观了公司车间。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [("付款周期如何？", "不同订单不同。")]
+
+
+def test_a_request_continues_numbering_in_another_style():
+    text = (
+        "1、主要客户有哪些？\n国内品牌厂商。\n2、技术优势在哪里？\n电源管理。\n3、产品毛利率差别如何？\n多节电芯更高。\n"
+        "4、海外收入占比多少？\n约三成。\n5. 请简单介绍与客户合作的流程。\n先通过资质认证，再按项目下单。\n"
+        "6、未来增长点在哪里？\n动力电池。\n"
+    )
+    assert pairs(parse_text(text, meta={"code": "002999"}))[4] == ("请简单介绍与客户合作的流程。", "先通过资质认证，再按项目下单。")
+
+
 PDF_LIKE = """证券代码：002888                    证券简称：远航电气
 远航电气股份有限公司
 投资者关系活动记录表
