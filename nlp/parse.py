@@ -22,8 +22,9 @@ fills it), and each paragraph gets a role from its leading marker: question
 (问：, Q1:, 问题1：, 提问：, 投资者：, 1、问：, 【问】 …), answer (答：, A：, 回答：, 回复：,
 董秘答：, or a recurring speaker name that answers a question), or none; numbering (1、 1. 5.. 1：
 （1） 一、 ①, "1 " with a bare space where a question or the next number starts a paragraph,
-"5关于…？" with none where it continues the numbering, 1.2014年…, and 2.1 for a question asked
-under the topic 2、关于…：) is noted separately. Pairs are then anchored on the answer markers (a question runs from
+"5关于…？" with none where it continues the numbering, 1.2014年… and 7．2010—2013年…, and 2.1
+— or （1）…？ right under the topic — for a question asked under the topic 2、关于…：, which becomes a
+presentation heading) is noted separately. Pairs are then anchored on the answer markers (a question runs from
 the first question marker — or the numbered line that continues the question numbering, or the
 paragraph just before the answer, or the topic line just before it rather than an earlier
 presentation point （3）节能服务… — to the answer marker; several questions before one answer
@@ -125,7 +126,7 @@ _NUMBERING = re.compile(
     r"^(?:"
     r"[（(]\s*(?P<pa>\d{1,3})\s*[)）]"
     r"|[（(]\s*(?P<pc>[一二三四五六七八九十]{1,3})\s*[)）]"
-    rf"|(?P<ar>\d{{1,3}})\s*(?P<asep>、|[.．,，](?![\d.．])|[.．]{{2}}(?![\d.．])|[.．](?=(?:19|20)\d\d年)|[)）]|[：:](?=\s*[{_CJK}]))"
+    rf"|(?P<ar>\d{{1,3}})\s*(?P<asep>、|[.．,，](?![\d.．])|[.．]{{2}}(?![\d.．])|[.．](?=(?:19|20)\d\d(?:年|\s*[-—–~～至到]\s*(?:19|20)?\d\d年))|[)）]|[：:](?=\s*[{_CJK}]))"
     r"|(?P<cn>[一二三四五六七八九十]{1,3})\s*[、.．,，](?![一二三四五六七八九十]线)"
     r"|第(?P<ord>[一二三四五六七八九十]{1,3}|\d{1,3})(?:部分|个问题|个方面)?\s*[、，,：:.．]"
     r"|(?P<ci>[①-⑳])"
@@ -1579,7 +1580,7 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
         question, inline_answer = _numbered_question(head, bool(body), vocab)
         if inline_answer:
             body = [_Para([inline_answer], None, "", 0, None, None)] + body
-        body, extra = _split_unnumbered_questions(body)
+        body, extra = _split_unnumbered_questions(body, _is_topic_heading(question))
         kind = "qa" if body else ("heading" if extra else "item")  # 2、关于模具业务： 2.1…？ 2.2…？
         pairs.append(_Pair([_Para([question], "Q", "", 0, head.style, head.value)], body, kind, unmarked=True))
         pairs.extend(extra)
@@ -1602,14 +1603,23 @@ def _asks_unnumbered(para: _Para, vocab: _Vocabulary) -> bool:
     return para.role is None and len(text) <= 30 and not _ends_terminal(text) and _is_topic(text, vocab)
 
 
-def _split_unnumbered_questions(body: list[_Para]) -> tuple[list[_Para], list[_Pair]]:
+def _is_topic_heading(question: str) -> bool:
+    """关于增资中物泰沃的方案： — a numbered line announcing a topic rather than asking."""
+    text = _compact(question)
+    return text.endswith(("：", ":")) and "？" not in text and "?" not in text
+
+
+def _split_unnumbered_questions(body: list[_Para], under_topic: bool = False) -> tuple[list[_Para], list[_Pair]]:
     """1、…？ answer 询问养殖业务情况？ answer 3、…: a question whose number was left out; and
-    2、关于模具业务： 2.1 …？ answer 2.2 …？ answer: the points asked under a topic."""
+    2、关于模具业务： 2.1 …？ answer 2.2 …？ answer (or, right under the topic, （1）…？ answer
+    （2）…？ answer): the points asked under a topic."""
+    points = under_topic and bool(body) and body[0].style in ("paren", "paren-close") and body[0].has_question_mark()
     cuts = [
         k
         for k in range(len(body) - 1)
         if (
             (body[k].style == "sub" and body[k].has_question_mark())
+            or (points and body[k].style == body[0].style and body[k].has_question_mark())
             or (k and body[k].style is None and body[k].ends_question() and len(_compact(body[k].full())) <= 80)
         )
         and not body[k + 1].ends_question()

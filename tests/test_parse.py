@@ -779,6 +779,32 @@ def test_a_request_continues_numbering_in_another_style():
     assert pairs(parse_text(text, meta={"code": "002999"}))[4] == ("请简单介绍与客户合作的流程。", "先通过资质认证，再按项目下单。")
 
 
+def test_points_asked_in_parentheses_under_a_numbered_topic():
+    text = (
+        "1、增资青石新材的方案详情：\n（1）请介绍青石新材的技术优势？\n拥有梯度材料技术。\n"
+        "（2）技术能否与公司产品结合？\n可用于衬板改性。\n2、今年市场开拓难度会增大吗？\n难度不大。\n"
+        "3、利润增长点在哪里？\n新产线投产。\n"
+    )
+    filing = parse_text(text, meta={"code": "002999"})
+    assert pairs(filing) == [
+        ("请介绍青石新材的技术优势？", "拥有梯度材料技术。"),
+        ("技术能否与公司产品结合？", "可用于衬板改性。"),
+        ("今年市场开拓难度会增大吗？", "难度不大。"),
+        ("利润增长点在哪里？", "新产线投产。"),
+    ]
+    assert (filing.segments[0].kind, filing.segments[0].title) == ("presentation", "增资青石新材的方案详情")
+    # an answer's own list under a question stays in the answer
+    text = "1、公司的优势？\n（1）技术领先。\n（2）成本较低。\n2、明年计划？\n稳步扩产。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"}))[0] == ("公司的优势？", "（1）技术领先。（2）成本较低。")
+
+
+def test_number_dot_then_a_range_of_years():
+    text = "7．2010—2013年研发支出情况？\n分别为九亿和十六亿元。\n8．2010-2013年资本开支情况？\n逐年增加。\n"
+    assert [q for q, _ in pairs(parse_text(text, meta={"code": "002999"}))] == [
+        "2010—2013年研发支出情况？", "2010-2013年资本开支情况？",
+    ]
+
+
 PDF_LIKE = """证券代码：002888                    证券简称：远航电气
 远航电气股份有限公司
 投资者关系活动记录表
