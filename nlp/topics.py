@@ -7,25 +7,9 @@ with its top terms and, where its terms overlap a defined theme's, the nearest t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from typing import Sequence
 
 import numpy as np
-
-
-def load_stopwords() -> frozenset[str]:
-    """Stopwords for distinctive-term and topic views (``nlp/data/stopwords.txt``), if present."""
-    try:
-        text = resources.files("nlp.data").joinpath("stopwords.txt").read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return frozenset()
-    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
-
-
-def content_tokens(tokens: Sequence[str], stopwords: frozenset[str]) -> list[str]:
-    """Tokens worth counting: two or more characters, not numbers or punctuation, not stopwords."""
-    return [t for t in tokens if len(t) >= 2 and t not in stopwords and not t.replace(".", "").isdigit()
-            and any(ch.isalnum() for ch in t)]
 
 
 @dataclass(frozen=True)
@@ -37,7 +21,7 @@ class Topic:
 
 
 class TopicModel:
-    """NMF topics over answers.
+    """NMF topics over answers (token lists; ``nlp.compare.TermFilter`` gives the content terms).
 
     Parameters: ``k`` topics, ``max_features`` vocabulary size, ``min_df``, ``top_n`` terms per topic,
     ``random_state``.

@@ -5,7 +5,8 @@ import pytest
 
 from nlp.cli import main
 from nlp.themes import load_themes
-from nlp.topics import TopicModel, content_tokens
+from nlp.compare import TermFilter
+from nlp.topics import TopicModel
 
 COMPUTE = ["算力 GPU 服务器 数据中心 推理 训练", "数据中心 机柜 算力 服务器 租赁", "GPU 算力 推理 集群 服务器"]
 LOANS = ["银行 贷款 授信 利率 融资", "贷款 利率 银行 债券 融资 成本", "授信 银行 融资 贷款 期限"]
@@ -21,8 +22,8 @@ def test_topics_separate_subjects():
     assert abs(sum(t.share for t in model.topics_) - 1.0) < 1e-6
 
 
-def test_content_tokens_drop_noise():
-    assert content_tokens(["公司", "的", "2023", "，", "算力", "A100"], frozenset({"公司"})) == ["算力", "A100"]
+def test_content_terms_drop_noise():
+    assert TermFilter(stopwords=frozenset({"公司"}))("公司的2023年，算力A100") == ["算力", "A100"]
 
 
 def test_too_few_answers_is_an_error():

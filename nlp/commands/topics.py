@@ -23,12 +23,13 @@ def run(args) -> int:
     from nlp.read import iter_inputs
     from nlp.records import IrtoneError
     from nlp.themes import load_themes
-    from nlp.topics import TopicModel, content_tokens, load_stopwords
+    from nlp.compare import TermFilter
+    from nlp.topics import TopicModel
 
     if args.k < 2:
         raise IrtoneError("--k", "needs at least 2 topics")
     scorer = Scorer(theme_files=args.themes)
-    tokenizer, stopwords = scorer.tokenizer, load_stopwords()
+    content_terms = TermFilter(tokenizer=scorer.tokenizer)  # the report's notion of a content term
     docs, errors, filings = [], 0, 0
     for item in iter_inputs(args.inputs):
         if isinstance(item, IrtoneError):
@@ -42,7 +43,7 @@ def run(args) -> int:
             print(f"irtone topics: skipped: {err}", file=sys.stderr)
             continue
         filings += 1
-        docs.extend(content_tokens(tokenizer.cut(seg.answer), stopwords) for seg in filing.qa)
+        docs.extend(content_terms(seg.answer) for seg in filing.qa)
     docs = [d for d in docs if d]
     if len(docs) < args.k:
         raise IrtoneError(", ".join(args.inputs), f"only {len(docs)} answers found; need at least --k {args.k}")
