@@ -55,9 +55,20 @@ has a category column, ``name`` the table's short company name (万科Ａ) when 
 column, and ``date`` the table's date column, else a full date in the conference title, else None.
 The ``year`` of a briefing table is NOT turned into a date or an event date: "2016年度业绩说明会"
 has year 2016 but is held in spring 2017, on a day the data does not give, and ``Filing.date`` /
-``event_dates`` are ISO days of the event (``nlp.store`` accepts only YYYY-MM-DD as a valid date
-and orders undated filings by ingestion). Ordering briefings by year would need a field of its own
-for the reporting period (e.g. ``period="2016"``) that the store sorts on.
+``event_dates`` are ISO days of the event (``nlp.store`` accepts only YYYY-MM-DD as a valid date).
+It becomes ``Filing.period``, the reporting period the briefing is about, which ``nlp.store``
+orders undated briefings by:
+
+* ``"2016"`` — annual (2016年度, 2016年年度, 2016年年报, or a year with no period word: 2016年投资者说明会);
+* ``"2016H1"`` — half year (2016年半年度, 2016年中期);
+* ``"2016Q1"`` … ``"2016Q4"`` — a quarter (2016年第一季度, 2016年三季度, 2016年1季度).
+
+The period comes from the first "<year>年" of the conference title (after NFKC and removing
+whitespace) that is not the start of a full date (2024年5月10日 is the event's day), so a combined
+"2016年度及2017年第一季度业绩说明会" is the annual briefing "2016". The table's ``year`` column is used
+only when the title has no year (or there is no title): when both are given and disagree the title
+wins, because the title is what the company announced, while the column is a label the table's
+compiler added. IR records get no period.
 
 Text of every segment is normalized the way the labelled data is: line breaks removed and
 whitespace dropped except a single space between two Latin letters ("A100 GPU" → "A100GPU",
@@ -81,6 +92,7 @@ import hashlib
 import json
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -171,6 +183,13 @@ _RANGE_TAIL = re.compile(
     r"(?:(?P<y>(?:19|20)\d{2})\s*(?:年|[-./])\s*)?(?:(?P<m>\d{1,2})\s*(?:月|[-./])\s*)?(?P<d>\d{1,2})\s*日?"
 )
 _ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
+# A briefing's reporting period in its title: "<year>年" not followed by a month, then a quarter or
+# half-year word, else annual (see the module docstring).
+_TITLE_PERIOD = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})年(?!\d{1,2}月)(?:第?(?P<q>[一二三四1-4])季|(?P<h>半年|中期))?"
+)
+_YEAR_VALUE = re.compile(r"(?P<y>(?:19|20)\d{2})(?:年度?)?")
+_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _CODE = re.compile(r"(?:证券|股票|公司)代码\s*[:：]?\s*(?P<code>\d{6})")
 _NAME = re.compile(r"(?:证券|股票|公司)简称\s*[:：]?\s*(?P<name>[^\s:：;；,，]{2,12}?)(?=\s|$|[;；,，]|编号|公告|证券代码|股票代码)")
 _COMPANY = re.compile(rf"^(?P<company>[{_CJK}A-Za-z0-9（）()·]{{2,40}}?(?:股份有限公司|有限责任公司|有限公司|集团公司))")
@@ -302,6 +321,7 @@ def _parse_answers(source: str, meta: dict[str, Any]) -> Filing:
     # a conference title rarely carries a full date (2024年5月10日业绩说明会); "2016年度" is the
     # fiscal year reported on, not the day of the briefing, so it gives no date (see module docstring)
     date = _meta_date(meta.get("date")) or _first_date(str(meta.get("conference") or ""))
+    period = _briefing_period(meta.get("conference"), meta.get("year"))
     company = _clean_str(meta.get("company"))
     name = _clean_str(meta.get("name"))
     if name is None and company and not _COMPANY_FORM.search(company):
@@ -314,9 +334,24 @@ def _parse_answers(source: str, meta: dict[str, Any]) -> Filing:
         company=company,
         activity_types=_split_activity_text(meta.get("category")) or (_vocabulary().answers_activity,),
         date=date,
+        period=period,
         segments=tuple(segments),
         kind="answers",
     )
+
+
+def _briefing_period(conference: Any, year: Any) -> str | None:
+    """The reporting period of a results briefing: "2016", "2016H1" or "2016Q3" (module docstring)."""
+    title = _compact(unicodedata.normalize("NFKC", str(conference or "")))
+    match = _TITLE_PERIOD.search(title)
+    if match:
+        if match["h"]:
+            return f"{match['y']}H1"
+        if match["q"]:
+            return f"{match['y']}Q{_QUARTERS[match['q']]}"
+        return match["y"]
+    year_match = _YEAR_VALUE.fullmatch(_compact(unicodedata.normalize("NFKC", str(year or ""))))
+    return year_match["y"] if year_match else None
 
 
 # ---- whole records -------------------------------------------------------------------------------

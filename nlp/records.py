@@ -67,6 +67,9 @@ class Filing:
     activity_types: tuple[str, ...] = ()
     participants: tuple[str, ...] = ()
     date: str | None = None  # ISO date of the record (日期 at the end), or the event's first day
+    # The reporting period a results briefing is about ("2016" annual, "2016H1", "2016Q3"; see
+    # nlp.parse); None for IR records. Not a day: nlp.store orders by it only when ``date`` is missing.
+    period: str | None = None
     event_dates: tuple[str, ...] = ()  # ISO start (and end) of the activity
     location: str | None = None
     staff: tuple[str, ...] = ()
@@ -183,6 +186,7 @@ class HistoryPoint:
     theme_share: dict[str, float]
     theme_intensity: dict[str, float] = field(default_factory=dict)
     date_valid: bool = True  # False for garbled dates (e.g. year 0202) or none at all
+    period: str | None = None  # the reporting period that placed an undated briefing (Filing.period)
 
 
 @dataclass(frozen=True)

@@ -971,6 +971,7 @@ def test_answers_table_document():
     assert (filing.company, filing.name) == ("万 科Ａ", "万 科Ａ")
     assert filing.activity_types == ("业绩说明会",)
     assert (filing.date, filing.event_dates) == (None, ())  # a year is not a day
+    assert filing.period == "2016" and filing.to_dict()["period"] == "2016"  # ... but a reporting period
     assert [(s.kind, s.number, s.ref, s.question, s.answer, s.text) for s in filing.segments] == [
         ("qa", 1, "r7", "分红多少？", "每股1元。", "每股1元。"),
         ("qa", 2, "r8", "负债率？", "约80%。", "约80%。"),
@@ -990,6 +991,40 @@ def test_answers_table_dates_and_category():
     assert (filing.date, filing.name, filing.company) == (None, None, "远航电气股份有限公司")
     other = parse_document(RawDocument("b.csv#1", "", "csv", meta={"category": "路演活动", "pairs": pair}))
     assert other.activity_types == ("路演活动",)
+
+
+@pytest.mark.parametrize(
+    "conference,year,period",
+    [
+        ("远航电气2023年度业绩说明会", "2023", "2023"),
+        ("远航电气2023年年度报告网上说明会", "2023", "2023"),
+        ("远航电气2023 年年报网上业绩说明会", "", "2023"),
+        ("远航电气2023年投资者说明会", "2023", "2023"),
+        ("远航电气２０２３年半年度业绩网上说明会", "2023", "2023H1"),
+        ("远航电气2023年中期业绩网络说明会", "2023", "2023H1"),
+        ("远航电气2023年第三季度业绩说明会", "2023", "2023Q3"),
+        ("远航电气2024年一季度业绩网上说明会", "2024", "2024Q1"),
+        # combined briefings are about the period named first
+        ("远航电气2023年度暨2024年第一季度业绩说明会", "2023", "2023"),
+        # the title beats a conflicting year column
+        ("远航电气2023年半年度业绩说明会", "2022", "2023H1"),
+        # a full date is the event's day, not the period: the year column gives it
+        ("远航电气2024年5月10日业绩说明会", "2023", "2023"),
+        ("远航电气业绩说明会", "2023年度", "2023"),
+        ("远航2000科技2023年度业绩说明会", "", "2023"),
+        ("远航电气业绩说明会", "", None),
+        ("远航电气业绩说明会", "去年", None),
+    ],
+)
+def test_answers_table_period(conference, year, period):
+    pair = [{"id": "1", "number": 1, "question": "分红？", "answer": "每股1元。"}]
+    meta = {"company": "远航电气", "conference": conference, "year": year, "pairs": pair}
+    assert parse_document(RawDocument("b.csv#1", "", "csv", meta=meta)).period == period
+
+
+def test_ir_records_have_no_period():
+    filing = parse_text("问：2023年度业绩如何？\n答：稳定增长。", meta={"code": "002999", "date": "2024-04-10"})
+    assert (filing.date, filing.period) == ("2024-04-10", None)
 
 
 def test_normalize_segment_text_keeps_spaces_between_latin_words_only():
