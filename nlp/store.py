@@ -14,8 +14,11 @@ without it, ``irtone.db`` in the user's data directory (``platformdirs.user_data
   normalized name (``normalize_name``: NFKC, no whitespace, ASCII upper-case), through a name → company
   map learned from records that carry both; until a code is known they live under ``name:<normalized>``,
   and move to the code as soon as a record with that name and a code is stored.
-- Dates that are missing or garbled (year 0202, month 13) are kept, flagged ``date_valid = 0`` and
-  ordered after the dated filings, by ingestion.
+- A company's filings are ordered by ``StoredFiling.placed_on``: the date when it is valid; else,
+  for a results briefing with a reporting period (``Filing.period``) and no event date, the date
+  ``period_date`` gives as an approximate stand-in (``placed_by_period``), never written into
+  ``date``; filings with neither (dates missing or garbled, such as year 0202 or month 13, kept and
+  flagged ``date_valid = 0``) come last, by ingestion. Ties go by ingestion.
 
 Every statement is parameterized; only the integer schema version is formatted into a PRAGMA.
 """
@@ -115,11 +118,19 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (filing_id, idx)
         )""",
     ),
+    # 2: the reporting period of results briefings (Filing.period); NULL for filings stored before.
+    ("ALTER TABLE filings ADD COLUMN period TEXT",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _CODE = re.compile(r"\d{6}")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PERIOD = re.compile(r"(?P<y>\d{4})(?P<part>H1|Q[1-4])?")
+# Where an undated briefing about a period is placed: the statutory deadline of the report it
+# presents (CSRC: annual report within 4 months of the year end, half-year within 2, quarterly
+# within 1), by which the report and, in practice, its briefing are out. Q4 is reported with the year.
+_PERIOD_DEADLINE = {None: (1, "04-30"), "Q1": (0, "04-30"), "Q2": (0, "08-31"), "H1": (0, "08-31"),
+                    "Q3": (0, "10-31"), "Q4": (1, "04-30")}
 
 
 def default_db_path() -> Path:
@@ -155,6 +166,21 @@ def date_is_valid(value: str | None, today: Date | None = None) -> bool:
     return MIN_YEAR <= parsed.year <= latest
 
 
+def period_date(period: str | None, today: Date | None = None) -> str | None:
+    """The approximate ISO date a briefing about ``period`` is placed at (not its day; see the
+    module docstring): "2016" → "2017-04-30", "2016H1" → "2016-08-31", "2016Q1" → "2016-04-30",
+    "2016Q3" → "2016-10-31". None for a missing or malformed period, or a year outside 1990…next year.
+    """
+    match = _PERIOD.fullmatch(period or "")
+    if match is None:
+        return None
+    year = int(match["y"])
+    if not MIN_YEAR <= year <= (today or Date.today()).year + 1:
+        return None
+    offset, month_day = _PERIOD_DEADLINE[match["part"]]
+    return f"{year + offset:04d}-{month_day}"
+
+
 @dataclass(frozen=True)
 class StoredFiling:
     """One row of the history: a stored filing's metadata and aggregates (no answers)."""
@@ -167,6 +193,7 @@ class StoredFiling:
     company_name: str | None
     date: str | None
     date_valid: bool
+    period: str | None  # the reporting period of a results briefing (Filing.period)
     activity: tuple[str, ...]
     participants: tuple[str, ...]
     source: str
@@ -179,6 +206,16 @@ class StoredFiling:
     n_answers: int
     ingested_at: str
 
+    @property
+    def placed_on(self) -> str | None:
+        """The date the filing is ordered by: its valid date, else its period's ``period_date``."""
+        return self.date if self.date_valid else period_date(self.period)
+
+    @property
+    def placed_by_period(self) -> bool:
+        """True when ``placed_on`` is an approximate stand-in from the period, not a real date."""
+        return not self.date_valid and self.placed_on is not None
+
     def history_point(self) -> HistoryPoint:
         return HistoryPoint(
             filing_id=self.filing_id,
@@ -189,7 +226,14 @@ class StoredFiling:
             theme_share=dict(self.theme_share),
             theme_intensity=dict(self.theme_intensity),
             date_valid=self.date_valid,
+            period=self.period,
         )
+
+
+def history_date(date: str | None, period: str | None) -> str | None:
+    """The date a filing takes its place in the history by: ``date`` when valid, else
+    ``period_date(period)`` (approximate), else None (the filing goes last, by ingestion)."""
+    return date if date_is_valid(date) else period_date(period)
 
 
 @dataclass(frozen=True)
@@ -209,11 +253,15 @@ def _now() -> str:
 
 
 _FILING_COLUMNS = (
-    "filing_id, seq, company, code, name, company_name, date, date_valid, activity, participants, "
+    "filing_id, seq, company, code, name, company_name, date, date_valid, period, activity, participants, "
     "source, kind, model_version, tone, tone_label, theme_share, theme_intensity, n_answers, ingested_at"
 )
-# Dated filings first, by date; then garbled or missing dates, by ingestion.
-_ORDER = "ORDER BY date_valid DESC, CASE WHEN date_valid = 1 THEN date END, seq"
+
+
+def history_order(rows: Iterable[StoredFiling]) -> list[StoredFiling]:
+    """Filings in history order: by ``placed_on`` (date, or period stand-in), ties and the unplaced
+    (last) by ingestion."""
+    return sorted(rows, key=lambda r: (r.placed_on is None, r.placed_on or "", r.seq))
 
 
 def _stored(row: sqlite3.Row) -> StoredFiling:
@@ -226,6 +274,7 @@ def _stored(row: sqlite3.Row) -> StoredFiling:
         company_name=row["company_name"],
         date=row["date"],
         date_valid=bool(row["date_valid"]),
+        period=row["period"],
         activity=tuple(json.loads(row["activity"])),
         participants=tuple(json.loads(row["participants"])),
         source=row["source"],
@@ -380,9 +429,14 @@ class Store:
         conn.execute("BEGIN IMMEDIATE")
         try:
             row = conn.execute(
-                "SELECT model_version FROM filings WHERE filing_id = ?", (filing.filing_id,)
+                "SELECT model_version, period FROM filings WHERE filing_id = ?", (filing.filing_id,)
             ).fetchone()
             if row is not None and row["model_version"] == score.model_version:
+                if row["period"] is None and filing.period is not None:
+                    # Stored before the store knew periods (schema 1): learn it now.
+                    conn.execute(
+                        "UPDATE filings SET period = ? WHERE filing_id = ?", (filing.period, filing.filing_id)
+                    )
                 conn.execute("COMMIT")
                 return False
             company = self._company_key(filing)
@@ -392,10 +446,10 @@ class Store:
                 seq = conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM filings").fetchone()[0]
                 conn.execute(
                     "INSERT INTO filings (filing_id, seq, company, code, name, company_name, date, date_valid,"
-                    " activity, participants, event_dates, staff, location, source, kind, model_version, tone,"
-                    " tone_label, theme_share, theme_intensity, n_answers, ingested_at, scored_at)"
+                    " period, activity, participants, event_dates, staff, location, source, kind, model_version,"
+                    " tone, tone_label, theme_share, theme_intensity, n_answers, ingested_at, scored_at)"
                     " VALUES (:filing_id, :seq, :company, :code, :name, :company_name, :date, :date_valid,"
-                    " :activity, :participants, :event_dates, :staff, :location, :source, :kind, :model_version,"
+                    " :period, :activity, :participants, :event_dates, :staff, :location, :source, :kind, :model_version,"
                     " :tone, :tone_label, :theme_share, :theme_intensity, :n_answers, :now, :now)",
                     {**values, "seq": seq, "now": now},
                 )
@@ -405,7 +459,7 @@ class Store:
                 conn.execute(
                     "UPDATE filings SET company = :company, code = :code, name = :name,"
                     " company_name = :company_name, date = :date, date_valid = :date_valid,"
-                    " activity = :activity, participants = :participants, event_dates = :event_dates,"
+                    " period = :period, activity = :activity, participants = :participants, event_dates = :event_dates,"
                     " staff = :staff, location = :location, source = :source, kind = :kind,"
                     " model_version = :model_version, tone = :tone, tone_label = :tone_label,"
                     " theme_share = :theme_share, theme_intensity = :theme_intensity,"
@@ -460,6 +514,7 @@ class Store:
             "company_name": f.company,
             "date": f.date,
             "date_valid": int(date_is_valid(f.date)),
+            "period": f.period,
             "activity": _dumps(list(f.activity_types)),
             "participants": _dumps(list(f.participants)),
             "event_dates": _dumps(list(f.event_dates)),
@@ -588,12 +643,11 @@ class Store:
         return None
 
     def filings(self, company: str) -> list[StoredFiling]:
-        """A company's filings (code, key or name): dated ones by date, then undated by ingestion."""
+        """A company's filings (code, key or name) in ``history_order``: by date or period stand-in,
+        then those with neither, by ingestion."""
         key = self.resolve(company)
-        rows = self.conn.execute(
-            f"SELECT {_FILING_COLUMNS} FROM filings WHERE company = ? {_ORDER}", (key,)
-        ).fetchall()
-        return [_stored(r) for r in rows]
+        rows = self.conn.execute(f"SELECT {_FILING_COLUMNS} FROM filings WHERE company = ?", (key,)).fetchall()
+        return history_order(_stored(r) for r in rows)
 
     def filing(self, filing_id: str) -> StoredFiling | None:
         row = self.conn.execute(
@@ -631,6 +685,7 @@ class Store:
             activity_types=tuple(json.loads(row["activity"])),
             participants=tuple(json.loads(row["participants"])),
             date=row["date"],
+            period=row["period"],
             event_dates=tuple(json.loads(row["event_dates"])),
             location=row["location"],
             staff=tuple(json.loads(row["staff"])),

@@ -71,11 +71,13 @@ def filing_score(
     participants: tuple[str, ...] = ("甲基金 张三", "乙证券 李四"),
     model_version: str = "test-1",
     company: str | None = None,
+    period: str | None = None,
 ) -> FilingScore:
     """A FilingScore whose aggregates are simple: tone = given (or the plain mean), share = tagged / n,
     intensity = plain mean of theme scores."""
     body = "\n".join(a.question + a.answer for a in answers)
-    filing_id = hashlib.sha1(f"{code}|{name}|{date}|{body}".encode()).hexdigest()[:16]
+    key = f"{code}|{name}|{date}|{body}" + (f"|{period}" if period else "")
+    filing_id = hashlib.sha1(key.encode()).hexdigest()[:16]
     segments = (Segment(kind="presentation", number=None, question="", answer="", text="公司简况。", title="一、公司简况"),) + tuple(
         Segment(kind="qa", number=a.number, question=a.question, answer=a.answer, text=a.answer) for a in answers
     )
@@ -88,6 +90,7 @@ def filing_score(
         activity_types=activity,
         participants=participants,
         date=date,
+        period=period,
         event_dates=(date,) if date else (),
         location="公司会议室",
         staff=("董事会秘书 王五",),

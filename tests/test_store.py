@@ -10,7 +10,7 @@ import pytest
 from report_factory import answer, filing_score, single_filing, xinghe_filings
 
 from nlp.records import IrtoneError
-from nlp.store import SCHEMA_VERSION, Store, date_is_valid, default_db_path, normalize_name
+from nlp.store import MIGRATIONS, SCHEMA_VERSION, Store, date_is_valid, default_db_path, normalize_name, period_date
 
 
 @pytest.fixture
@@ -20,12 +20,12 @@ def db(tmp_path):
 
 def test_schema_version_wal_and_busy_timeout(db):
     with Store(db) as store:
-        assert store.schema_version == SCHEMA_VERSION == 1
+        assert store.schema_version == SCHEMA_VERSION == 2
         assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 30000
     # Reopening does not migrate again.
     with Store(db) as store:
-        assert store.schema_version == 1
+        assert store.schema_version == 2
 
 
 def test_newer_schema_is_refused(db):
@@ -98,6 +98,82 @@ def test_filings_ordered_by_date_with_garbled_dates_last(db):
     assert [r.date_valid for r in rows] == [True, True, True, True, False, False]
     assert rows[0].theme_share["capex"] == 0.5
     assert rows[0].activity == ("特定对象调研",)
+
+
+def _briefing(name: str, period: str | None, text: str, tone: float):
+    return filing_score(None, name, None, [answer(text, tone=tone)], activity=("业绩说明会",), period=period)
+
+
+def test_periods_place_undated_briefings_among_dated_filings(db):
+    record_mar = filing_score("990003", "海岳A", "2017-03-01", [answer("产能扩张。", tone=0.1)])
+    record_jun = filing_score("990003", "海岳A", "2017-06-01", [answer("订单饱满。", tone=0.3)])
+    annual = _briefing("海岳A", "2016", "年度业绩稳定。", 0.2)
+    half = _briefing("海 岳Ａ", "2017H1", "上半年增长。", 0.4)
+    neither = _briefing("海岳A", None, "无日期也无报告期。", 0.0)
+    garbled = filing_score("990003", "海岳A", "0202-11-07", [answer("日期有误。", tone=-0.1)])
+    with Store(db) as store:
+        for f in (neither, half, garbled, record_jun, annual, record_mar):
+            store.put(f)
+        rows = store.filings("海岳A")
+        back = store.get(half.filing.filing_id)
+    assert [(r.date, r.period) for r in rows] == [
+        ("2017-03-01", None), (None, "2016"), ("2017-06-01", None), (None, "2017H1"), (None, None), ("0202-11-07", None),
+    ]
+    assert [r.placed_on for r in rows] == ["2017-03-01", "2017-04-30", "2017-06-01", "2017-08-31", None, None]
+    assert [r.placed_by_period for r in rows] == [False, True, False, True, False, False]
+    assert [r.date_valid for r in rows] == [True, False, True, False, False, False]  # a period is not a day
+    assert rows[1].history_point().period == "2016" and rows[1].history_point().date is None
+    assert back == half and back.filing.period == "2017H1" and back.filing.date is None
+
+
+@pytest.mark.parametrize(
+    "period,expected",
+    [("2016", "2017-04-30"), ("2016H1", "2016-08-31"), ("2016Q1", "2016-04-30"), ("2016Q2", "2016-08-31"),
+     ("2016Q3", "2016-10-31"), ("2016Q4", "2017-04-30"), (None, None), ("", None), ("2016H2", None),
+     ("16", None), ("1989", None), ("9999", None)],
+)
+def test_period_date(period, expected):
+    assert period_date(period) == expected
+
+
+def _create_schema_1_store(path, scores) -> None:
+    """A store as irtone with schema version 1 (no period column) wrote it."""
+    conn = sqlite3.connect(path)
+    for statement in MIGRATIONS[0]:
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    for seq, score in enumerate(scores, start=1):
+        values = Store._filing_values(score, "990003")
+        del values["period"]
+        conn.execute("INSERT OR IGNORE INTO companies (key, code, name) VALUES ('990003', '990003', '海岳A')")
+        columns = ", ".join(values)
+        conn.execute(
+            f"INSERT INTO filings ({columns}, seq, ingested_at, scored_at)"
+            f" VALUES ({', '.join(':' + c for c in values)}, :seq, 'then', 'then')",
+            {**values, "seq": seq},
+        )
+    conn.commit()
+    conn.close()
+
+
+def test_schema_1_store_upgrades_in_place(db):
+    record = filing_score("990003", "海岳A", "2017-06-01", [answer("订单饱满。", tone=0.3)])
+    briefing = filing_score("990003", "海岳A", None, [answer("年度业绩稳定。", tone=0.2)], period="2016")
+    _create_schema_1_store(db, [briefing, record])
+    with Store(db) as store:
+        assert store.schema_version == SCHEMA_VERSION == 2
+        columns = [r["name"] for r in store.conn.execute("PRAGMA table_info(filings)")]
+        assert columns[-1] == "period"
+        rows = store.filings("990003")
+        # stored before periods existed: the briefing is undated, last, as schema 1 had it
+        assert [(r.date, r.period) for r in rows] == [("2017-06-01", None), (None, None)]
+        # storing it again with the same model adds nothing but learns its period
+        assert store.put(briefing) is False
+        assert [(r.date, r.period) for r in store.filings("990003")] == [(None, "2016"), ("2017-06-01", None)]
+        assert store.get(briefing.filing.filing_id).filing.period == "2016"
+        assert store.count() == 2
+    with Store(db) as store:  # reopening does not migrate again
+        assert store.schema_version == 2
 
 
 @pytest.mark.parametrize(
