@@ -27,8 +27,12 @@ What is computed, and the conventions:
 - Trends for sparklines: ``Comparison.tone_trend`` and ``Comparison.share_trend(theme)``.
 
 ``comparison_for(store, company, ...)`` picks the current filing and its history from a ``Store``:
-by default the latest filing with a valid date; earlier = dated filings before it (same date: stored
-earlier). Filings with garbled dates are left out of the history and counted in ``undated``.
+by default the latest placed filing; earlier = placed filings before it (same place: stored
+earlier). A filing is placed by its valid date or, for an undated results briefing, by its reporting
+period (``Filing.period``, at the approximate date ``nlp.store.period_date`` gives: "2016" sorts as
+2017-04-30), so a 2017 annual briefing follows the 2016 one and both count as dated for the previous
+filing, the z-score and the trends. Filings with neither (garbled or missing dates) are left out of
+the history and counted in ``undated``.
 """
 from __future__ import annotations
 
@@ -102,6 +106,7 @@ def history_point(score: FilingScore, date_valid: bool = True) -> HistoryPoint:
         theme_share=dict(score.theme_share),
         theme_intensity=dict(score.theme_intensity),
         date_valid=date_valid,
+        period=f.period,
     )
 
 
@@ -298,35 +303,40 @@ def compare(
 
 
 def pick_current(rows: Sequence["StoredFiling"], date: str | None = None) -> "StoredFiling":
-    """The filing to report: on ``date`` (an ISO date or a filing-id prefix; the last one stored that
-    day), else the latest with a valid date, else the last stored. ``rows`` in ``Store.filings`` order."""
+    """The filing to report: on ``date`` (an ISO date, a reporting period such as "2016" or "2017H1",
+    or a filing-id prefix; the last one stored), else the latest placed one (by date or period), else
+    the last stored. ``rows`` in ``Store.filings`` order."""
     if not rows:
         raise IrtoneError("store", "the company has no stored filings")
     if date:
-        chosen = [r for r in rows if r.date == date or (len(date) >= 6 and r.filing_id.startswith(date))]
+        chosen = [
+            r for r in rows if date in (r.date, r.period) or (len(date) >= 6 and r.filing_id.startswith(date))
+        ]
         if not chosen:
-            dates = ", ".join(sorted({r.date or "?" for r in rows if r.date_valid})[-5:]) or "none valid"
-            raise IrtoneError(rows[0].company, f"no filing on {date} (latest dates: {dates})")
+            places = [(r.date if r.date_valid else f"period {r.period}") for r in rows if r.placed_on]
+            latest = ", ".join(places[-5:]) or "none valid"
+            raise IrtoneError(rows[0].company, f"no filing on {date} (latest: {latest})")
         return chosen[-1]
-    dated = [r for r in rows if r.date_valid]
-    return dated[-1] if dated else rows[-1]
+    placed = [r for r in rows if r.placed_on is not None]
+    return placed[-1] if placed else rows[-1]
 
 
 def earlier(
-    rows: Sequence["StoredFiling"], filing_id: str, date: str | None, date_valid: bool, seq: int | None
+    rows: Sequence["StoredFiling"], filing_id: str, placed_on: str | None, seq: int | None
 ) -> tuple[list["StoredFiling"], int]:
-    """(the dated filings before the given one, oldest first; how many stored filings are undated).
+    """(the placed filings before the given one, oldest first; how many stored filings are unplaced).
 
-    Same date: those stored earlier count as earlier (``seq`` None = not stored, so after all).
-    A current filing with a garbled date is compared with every dated filing.
+    ``placed_on``: the given filing's date, or its period's stand-in (``nlp.store.history_date``).
+    Same place: those stored earlier count as earlier (``seq`` None = not stored, so after all).
+    A current filing with neither a valid date nor a period is compared with every placed filing.
     """
     others = [r for r in rows if r.filing_id != filing_id]
-    undated = sum(1 for r in others if not r.date_valid)
-    dated = [r for r in others if r.date_valid]
-    if not date_valid:
-        return dated, undated
+    undated = sum(1 for r in others if r.placed_on is None)
+    placed = [r for r in others if r.placed_on is not None]
+    if placed_on is None:
+        return placed, undated
     limit = seq if seq is not None else math.inf
-    before = [r for r in dated if (r.date or "") < (date or "") or (r.date == date and r.seq < limit)]
+    before = [r for r in placed if r.placed_on < placed_on or (r.placed_on == placed_on and r.seq < limit)]
     return before, undated
 
 
@@ -344,19 +354,19 @@ def comparison_for(
     ``current``: a scored filing (stored or not, e.g. ``analyze --no-store``); else the one
     ``pick_current`` chooses. ``company``: code, name or key as ``Store.resolve`` takes.
     """
-    from nlp.store import date_is_valid
+    from nlp.store import history_date
 
     rows = store.filings(company)
     if current is None:
         row = pick_current(rows, date)
         current = store.get(row.filing_id)
         seq: int | None = row.seq
-        valid = row.date_valid
+        placed_on = row.placed_on
     else:
         stored = store.filing(current.filing.filing_id)
         seq = stored.seq if stored is not None else None
-        valid = date_is_valid(current.filing.date)
-    before, undated = earlier(rows, current.filing.filing_id, current.filing.date, valid, seq)
+        placed_on = history_date(current.filing.date, current.filing.period)
+    before, undated = earlier(rows, current.filing.filing_id, placed_on, seq)
     history = [store.get(r.filing_id) for r in before]
     return compare(
         current,

@@ -210,3 +210,27 @@ def hostile_filing(history: bool = False) -> FilingScore:
         ],
         participants=("<img src=x onerror=alert(2)>", "[link=http://x]机构[/link]"),
     )
+
+
+# -- 海岳电子 (name only): results briefings placed by their reporting period -------------------
+
+
+def haiyue_briefings() -> list[FilingScore]:
+    """Undated results briefings, oldest period first: 2016 annual (tone 0.2), 2017 half year (0.4),
+    2017 annual (0.9); then one with neither date nor period (-0.5). Named as briefing tables name
+    companies, each spelt a little differently."""
+
+    def briefing(name: str, period: str | None, answers: list[ScoredAnswer], tone: float) -> FilingScore:
+        return filing_score(None, name, None, answers, tone=tone, activity=("业绩说明会",), participants=(), period=period)
+
+    return [
+        briefing("海岳电子", "2016", [answer("公司生产线运行平稳。", tone=0.2, themes={"capex": ("生产线",)}, number=1)], 0.2),
+        briefing("海 岳电子", "2017H1", [answer("上半年订单增长。", tone=0.4, number=1)], 0.4),
+        briefing(
+            "海岳电子",
+            "2017",
+            [answer("数据中心业务增长强劲。", tone=0.9, themes={"ai_compute": ("数据中心",)}, number=1)],
+            0.9,
+        ),
+        briefing("海岳电子", None, [answer("经营承压。", tone=-0.5, number=1)], -0.5),
+    ]

@@ -1,12 +1,13 @@
 """Comparison math against hand-computed numbers (fictional companies from report_factory)."""
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections import Counter
 
 import pytest
-from report_factory import single_filing, xinghe_filings
+from report_factory import haiyue_briefings, single_filing, xinghe_filings
 
 from nlp.compare import (
     TermFilter,
@@ -154,6 +155,32 @@ def test_comparison_for_picks_latest_dated_and_leaves_garbled_out(tmp_path):
         assert len(odd.history) == 4 and odd.undated == 0
         with pytest.raises(IrtoneError, match="no filing on 2020-01-01"):
             comparison_for(store, "990001", date="2020-01-01")
+
+
+# 海岳电子: history tones 0.2 (2016), 0.4 (2017H1); current 0.9 (2017). mean 0.3, sd = sqrt(0.02) = 0.141421,
+# z = 0.6 / 0.141421 = 4.242641.
+def test_briefings_are_placed_by_their_reporting_period(tmp_path):
+    annual16, half17, annual17, neither = haiyue_briefings()
+    with Store(tmp_path / "s.db") as store:
+        for f in (neither, annual17, annual16, half17):  # stored out of order
+            store.put(f)
+        c = comparison_for(store, "海岳电子", tokenize=vocab_tokenize)
+        assert c.current.filing.period == "2017" and c.current.filing.date is None
+        assert [(h.period, h.date, h.date_valid) for h in c.history] == [("2016", None, False), ("2017H1", None, False)]
+        assert c.previous.period == "2017H1"
+        assert c.tone_change_prev == pytest.approx(0.5)
+        assert c.tone_z == pytest.approx(4.242641, abs=1e-6)
+        assert c.undated == 1
+        assert c.tone_trend == pytest.approx((0.2, 0.4, 0.9))
+        chosen = comparison_for(store, "海岳电子", date="2017H1", tokenize=vocab_tokenize)
+        assert chosen.current.filing.period == "2017H1" and [h.period for h in chosen.history] == ["2016"]
+        # A briefing scored but not stored (analyze --no-store) is placed the same way, after the
+        # stored filings of the same period.
+        fresh = dataclasses.replace(half17, filing=dataclasses.replace(half17.filing, filing_id="not-stored"))
+        c2 = comparison_for(store, "海岳电子", current=fresh, tokenize=vocab_tokenize)
+        assert [h.period for h in c2.history] == ["2016", "2017H1"] and c2.undated == 1
+        with pytest.raises(IrtoneError, match=r"no filing on 2015 \(latest: period 2016, period 2017H1, period 2017\)"):
+            comparison_for(store, "海岳电子", date="2015")
 
 
 def test_same_day_filings_are_ordered_by_storage(tmp_path):
