@@ -12,16 +12,20 @@ where a value is undefined, e.g. without earlier filings):
 
 - ``schema``: ``"irtone.report/1"``
 - ``company``: ``{code, name, company}``
-- ``filing``: ``{filing_id, date, date_valid, activity, participants, source, kind, answers, model_version}``
+- ``filing``: ``{filing_id, date, period, date_valid, activity, participants, source, kind, answers,
+  model_version}``; ``period`` is a results briefing's reporting period ("2016" annual, "2016H1",
+  "2016Q3"; see ``nlp.parse``), else ``null``. A briefing without a date is placed in the history by
+  its period (``nlp.store.period_date``), so its ``date`` stays ``null`` and ``date_valid`` false.
 - ``tone``: ``{value, label, change_prev, z, history_mean, history_std, trend}``; ``change_prev`` =
   tone − previous filing's tone; ``z`` = (tone − history_mean) / history_std (sample sd, needs ≥ 2
   earlier filings and sd > 0); ``trend`` = filing tones oldest first, ending with this one.
 - ``themes``: list of ``{theme, label, share, intensity, share_change_prev, share_change_mean,
   intensity_change_prev, intensity_change_mean, share_trend}`` (changes are current − previous and
   current − mean of the earlier filings, as fractions, not percentage points).
-- ``previous``: ``{filing_id, date}`` of the previous filing, or ``null``.
-- ``history``: the earlier filings, oldest first: ``{filing_id, date, date_valid, activity, answers,
-  tone, theme_share, theme_intensity}``; ``undated_filings``: stored filings left out for a garbled date;
+- ``previous``: ``{filing_id, date, period}`` of the previous filing, or ``null``.
+- ``history``: the earlier filings, oldest first: ``{filing_id, date, period, date_valid, activity,
+  answers, tone, theme_share, theme_intensity}``; ``undated_filings``: stored filings left out for a
+  garbled or missing date (and no reporting period);
   ``other_model_filings``: earlier filings scored by another model version (``Store.stale`` finds them).
 - ``terms_in`` / ``terms_out``: ``[{term, z}]``, log-odds z-scores (Monroe et al. 2008) of terms more /
   less used than in the earlier filings.
@@ -116,6 +120,30 @@ def _tone_style(value: float) -> str:
     return "yellow"
 
 
+# How a reporting period is named where a date would be shown: it is a period, not a day.
+_PERIOD_NAMES = {None: "年报期", "H1": "半年报期", "Q1": "一季报期", "Q2": "二季报期", "Q3": "三季报期", "Q4": "四季报期"}
+
+
+def period_label(period: str | None) -> str:
+    """ "2016" → "2016 年报期", "2016H1" → "2016H1 半年报期", "2016Q3" → "2016Q3 三季报期"; other
+    values as "period <value>"; "" for None."""
+    if not period:
+        return ""
+    if len(period) >= 4 and period[:4].isdigit() and (period[4:] or None) in _PERIOD_NAMES:
+        return f"{period} {_PERIOD_NAMES[period[4:] or None]}"
+    return f"period {period}"
+
+
+def date_or_period(date: str | None, date_valid: bool, period: str | None) -> str:
+    """Where a filing sits in time, for people: its valid date, else its reporting period, else the
+    date as written (or "undated")."""
+    if date_valid and date:
+        return date
+    if period:
+        return period_label(period)
+    return date or "undated"
+
+
 def _clip(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -141,10 +169,16 @@ class Header:
         grid.add_column(overflow="fold")
         if f.name and f.company and f.company != f.name:  # without a short name the title shows it
             grid.add_row("Company", Text(f.company))
-        date = Text(f.date or "unknown")
-        if not self.date_valid:
-            date.append("  (missing or unreadable date: not placed in the history)", style="red")
+        if not self.date_valid and f.period:
+            date = Text(f.date or "none", style="dim")
+            date.append("  (placed in the history by its reporting period)", style="dim")
+        else:
+            date = Text(f.date or "unknown")
+            if not self.date_valid:
+                date.append("  (missing or unreadable date: not placed in the history)", style="red")
         grid.add_row("Date", date)
+        if f.period:
+            grid.add_row("Period", Text(period_label(f.period) + "  (the reporting period discussed, not a day)"))
         if f.activity_types:
             grid.add_row("Activity", Text("、".join(f.activity_types)))
         if f.participants:
@@ -264,7 +298,7 @@ class WhatChanged:
         grid.add_column(overflow="fold")
         prev = c.previous
         assert prev is not None
-        tone = Text(f"{signed(c.tone_change_prev)} vs previous filing ({prev.date or 'undated'})")
+        tone = Text(f"{signed(c.tone_change_prev)} vs previous filing ({date_or_period(prev.date, prev.date_valid, prev.period)})")
         if c.tone_z is not None:
             tone.append(f"; z {signed(c.tone_z)} against {len(c.history)} earlier filings")
             if abs(c.tone_z) >= 2 and len(c.history) >= MIN_HISTORY_UNUSUAL:
@@ -464,8 +498,12 @@ class HistoryTable:
         for t in themes:  # long theme labels wrap in the header; the percentages never do
             table.add_column(Text(_label(self.labels, t)), justify="right", min_width=4)
         for r in self.rows:
-            date = Text(r.date or "no date")
-            if not r.date_valid:
+            period = getattr(r, "period", None)
+            if not r.date_valid and period:
+                date = Text(period_label(period), style="italic")  # a period, not a day
+            else:
+                date = Text(r.date or "no date")
+            if not r.date_valid and not period:
                 date.stylize("red")
                 if r.date:
                     date.append("?", style="red")
@@ -479,9 +517,11 @@ class HistoryTable:
             )
         yield table
         if len(self.rows) > 1:
-            tones = [r.tone for r in self.rows if r.date_valid][-MAX_TREND:]
+            placed = [r for r in self.rows if r.date_valid or getattr(r, "period", None)]
+            tones = [r.tone for r in placed][-MAX_TREND:]
             if len(tones) > 1:
-                yield Text("tone trend ") + Text(sparkline(tones)) + Text("  (dated filings)", style="dim")
+                which = "dated filings" if all(r.date_valid for r in placed) else "filings by date or reporting period"
+                yield Text("tone trend ") + Text(sparkline(tones)) + Text(f"  ({which})", style="dim")
 
 
 # -- JSON ------------------------------------------------------------------------------------
@@ -518,6 +558,7 @@ def _point_json(p: HistoryPoint) -> dict[str, Any]:
     return {
         "filing_id": p.filing_id,
         "date": p.date,
+        "period": p.period,
         "date_valid": p.date_valid,
         "activity": p.activity,
         "answers": p.answers,
@@ -540,6 +581,7 @@ def to_json(comparison: Comparison, labels: Labels | None = None) -> dict[str, A
         "filing": {
             "filing_id": f.filing_id,
             "date": f.date,
+            "period": f.period,
             "date_valid": date_is_valid(f.date),
             "activity": list(f.activity_types),
             "participants": list(f.participants),
@@ -571,7 +613,7 @@ def to_json(comparison: Comparison, labels: Labels | None = None) -> dict[str, A
             }
             for d in c.themes
         ],
-        "previous": None if prev is None else {"filing_id": prev.filing_id, "date": prev.date},
+        "previous": None if prev is None else {"filing_id": prev.filing_id, "date": prev.date, "period": prev.period},
         "history": [_point_json(p) for p in c.history],
         "undated_filings": c.undated,
         "other_model_filings": c.other_models,
@@ -595,6 +637,7 @@ def history_json(rows: Sequence[Any]) -> list[dict[str, Any]]:
         {
             "filing_id": r.filing_id,
             "date": r.date,
+            "period": r.period,
             "date_valid": r.date_valid,
             "activity": list(r.activity),
             "answers": r.n_answers,

@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
-from report_factory import hostile_filing, single_filing, xinghe_filings
+from report_factory import haiyue_briefings, hostile_filing, single_filing, xinghe_filings
 
 from nlp.cli import main
 from nlp.store import Store
@@ -185,3 +185,24 @@ def test_analyze_export_svg(capsys, tmp_path, pipeline):
     assert code == 0
     svg = target.read_text(encoding="utf-8")
     assert svg.startswith("<svg") and "首都在线" in svg.replace("&#160;", " ")
+
+
+def test_name_only_briefings_report_and_history_by_period(capsys, tmp_path):
+    db = tmp_path / "briefings.db"
+    with Store(db) as store:
+        for f in reversed(haiyue_briefings()):
+            store.put(f)
+    code, out, err = run(capsys, "report", "海 岳电子", "--db", str(db), "--json")  # matched by normalized name
+    assert code == 0, err
+    data = json.loads(out)
+    assert (data["company"]["code"], data["company"]["name"]) == (None, "海岳电子")
+    assert (data["filing"]["date"], data["filing"]["period"]) == (None, "2017")
+    assert data["previous"]["period"] == "2017H1"
+    assert [h["period"] for h in data["history"]] == ["2016", "2017H1"]
+    assert data["tone"]["z"] == pytest.approx(4.242641, abs=1e-6)
+    code, out, _ = run(capsys, "report", "海岳电子", "--db", str(db), "--date", "2016", "--json")
+    assert code == 0 and json.loads(out)["filing"]["period"] == "2016" and json.loads(out)["history"] == []
+    code, out, _ = run(capsys, "history", "海岳电子", "--db", str(db))
+    assert code == 0 and "2016 年报期" in out and "2017H1 半年报期" in out
+    code, out, _ = run(capsys, "history", "海岳电子", "--db", str(db), "--json")
+    assert [r["period"] for r in json.loads(out)] == ["2016", "2017H1", "2017", None]

@@ -6,11 +6,11 @@ import json
 import re
 
 import pytest
-from report_factory import HOSTILE, LABELS, hostile_filing, single_filing, xinghe_filings
+from report_factory import HOSTILE, LABELS, haiyue_briefings, hostile_filing, single_filing, xinghe_filings
 from rich.cells import cell_len
 from rich.console import Console
 
-from nlp.compare import compare
+from nlp.compare import compare, comparison_for
 from nlp.records import IrtoneError
 from nlp.report import (
     HistoryTable,
@@ -19,6 +19,7 @@ from nlp.report import (
     export,
     highlight_answer,
     history_json,
+    period_label,
     points,
     render_text,
     signed,
@@ -169,7 +170,8 @@ def test_json_keys_and_numbers(xinghe):
     assert data["schema"] == "irtone.report/1"
     assert data["company"] == {"code": "990001", "name": "星河云算", "company": None}
     assert data["filing"]["date"] == "2023-05-18" and data["filing"]["date_valid"] is True
-    assert data["previous"]["date"] == "2022-04-20"
+    assert list(data["filing"])[1:4] == ["date", "period", "date_valid"] and data["filing"]["period"] is None
+    assert data["previous"] == {"filing_id": xinghe.history[-1].filing_id, "date": "2022-04-20", "period": None}
     assert [h["date"] for h in data["history"]] == ["2021-03-10", "2021-09-15", "2022-04-20"]
     assert data["undated_filings"] == 1 and data["other_model_filings"] == 0
     tone = data["tone"]
@@ -236,3 +238,43 @@ def test_report_notes_history_scored_by_another_model():
     c = compare(f4, [dataclasses.replace(f1, model_version="old"), f2, f3], tokenize=tokenize)
     text = render80(Report(c, LABELS))
     assert "1 earlier filing(s) scored by another model version" in text
+
+
+@pytest.mark.parametrize(
+    "period,label",
+    [("2016", "2016 年报期"), ("2016H1", "2016H1 半年报期"), ("2017Q1", "2017Q1 一季报期"), ("2017Q3", "2017Q3 三季报期"),
+     ("FY16", "period FY16"), (None, "")],
+)
+def test_period_label(period, label):
+    assert period_label(period) == label
+
+
+@pytest.fixture
+def haiyue(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        for f in reversed(haiyue_briefings()):
+            store.put(f)
+        yield comparison_for(store, "海岳电子", tokenize=tokenize), store.filings("海岳电子")
+
+
+def test_briefing_report_shows_periods_where_dates_would_be(haiyue):
+    comparison, _ = haiyue
+    text = render_text(Report(comparison, LABELS), width=80)
+    assert re.search(r"Date +none +\(placed in the history by its reporting period\)", text)
+    assert re.search(r"Period +2017 年报期 +\(the reporting period discussed, not a day\)", text)
+    assert "+0.50 vs previous filing (2017H1 半年报期); z +4.24 against 2" in text
+    assert "1 stored filing(s) with missing or unreadable dates not compared" in text
+    data = to_json(comparison, LABELS)
+    assert (data["filing"]["date"], data["filing"]["period"], data["filing"]["date_valid"]) == (None, "2017", False)
+    assert data["previous"]["period"] == "2017H1" and data["previous"]["date"] is None
+    assert [(h["date"], h["period"]) for h in data["history"]] == [(None, "2016"), (None, "2017H1")]
+    assert data["tone"]["trend"] == [0.2, 0.4, 0.9] and data["undated_filings"] == 1
+
+
+def test_briefing_history_table_and_json(haiyue):
+    _, rows = haiyue
+    text = render_text(HistoryTable(rows, LABELS, title="海岳电子"), width=80)
+    firsts = [line.split()[:2] for line in text.splitlines() if re.match(r"\s*(20\d\d|no date)", line)]
+    assert firsts == [["2016", "年报期"], ["2017H1", "半年报期"], ["2017", "年报期"], ["no", "date"]]
+    assert "(filings by date or reporting period)" in text
+    assert [(d["date"], d["period"]) for d in history_json(rows)] == [(None, "2016"), (None, "2017H1"), (None, "2017"), (None, None)]

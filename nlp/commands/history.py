@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-HELP = "one row a stored filing of a company: date, activity, answers, tone, themes"
+HELP = "one row a stored filing of a company: date (or reporting period), activity, answers, tone, themes"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

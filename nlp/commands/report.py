@@ -9,7 +9,7 @@ HELP = "report a company's latest (or a chosen) filing against its history"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("company", metavar="CODE", help="6-digit stock code or company name")
     parser.add_argument("--db", metavar="PATH", help="the store (default: $IRTONE_DB or the user data directory)")
-    parser.add_argument("--date", metavar="D", help="report the filing of this date (YYYY-MM-DD) or id prefix")
+    parser.add_argument("--date", metavar="D", help="report the filing of this date (YYYY-MM-DD), reporting period (2016, 2017H1) or id prefix")
     parser.add_argument("--json", action="store_true", help="print the report as JSON (keys: nlp/report.py)")
     parser.add_argument("--export", metavar="PATH", help="also write the report to PATH (.html, .svg or .txt)")
     parser.add_argument("--answers", type=int, default=3, metavar="N", help="key answers to show (default 3)")
