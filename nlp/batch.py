@@ -57,12 +57,12 @@ CHUNK_CHARS = 100_000  # or about this much text (≈ 0.2 s of scoring; a short 
 SPLIT_ANSWERS = 256  # answers groups larger than this are scored in slices of this size
 COMMIT_EVERY_S = 1.0  # fsync and checkpoint at most this often (at a chunk boundary): fsync is not free
 ROW_GROUP_ROWS = 65_536  # Parquet row group size of the merged output
-JOURNAL_VERSION = 1
+JOURNAL_VERSION = 2  # 2: the `period` column; an interrupted run with the older columns is not resumed
 FORMATS = {".parquet": "parquet", ".csv": "csv", ".jsonl": "jsonl"}
 
 # The fixed columns of a batch row, in order; ``score_<theme>`` columns go after ``themes``.
 HEAD_COLUMNS = (
-    "row_id", "id", "source", "filing_id", "company", "code", "date", "segment",
+    "row_id", "id", "source", "filing_id", "company", "code", "date", "period", "segment",
     "question", "answer", "tone", "tone_label", "themes",
 )
 TAIL_COLUMNS = ("evidence", "tone_terms", "model_version")
@@ -108,6 +108,7 @@ def filing_columns(
         "company": [company] * n,
         "code": [filing.code] * n,
         "date": [filing.date] * n,
+        "period": [filing.period] * n,
         "segment": [s.number for s in segments],
         "question": [a.question for a in answers],
         "answer": [a.answer for a in answers],

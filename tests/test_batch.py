@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from batch_factory import QA, child_pids, running, write_corpus
-from nlp.batch import (BatchOptions, journal_path, output_columns, output_schema, run_batch, score_records)
+from nlp.batch import (JOURNAL_VERSION, BatchOptions, journal_path, output_columns, output_schema, run_batch,
+                       score_records)
 from nlp.records import IrtoneError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +48,7 @@ def reference(corpus, tmp_path_factory):
 
 def test_columns_and_parquet_schema_are_fixed():
     assert output_columns(THEMES) == [
-        "row_id", "id", "source", "filing_id", "company", "code", "date", "segment", "question", "answer",
+        "row_id", "id", "source", "filing_id", "company", "code", "date", "period", "segment", "question", "answer",
         "tone", "tone_label", "themes", "score_ai_compute", "score_capex", "score_domestic_chips",
         "score_financing", "evidence", "tone_terms", "model_version",
     ]
@@ -55,7 +56,7 @@ def test_columns_and_parquet_schema_are_fixed():
     assert str(schema.field("segment").type) == "int32"
     assert str(schema.field("themes").type) == "list<item: string>"
     assert {str(schema.field(c).type) for c in ("tone", "score_capex", "score_financing")} == {"double"}
-    assert {str(schema.field(c).type) for c in ("row_id", "id", "code", "date", "evidence")} == {"string"}
+    assert {str(schema.field(c).type) for c in ("row_id", "id", "code", "date", "period", "evidence")} == {"string"}
 
 
 def test_rows_counts_ids_and_error_log(corpus, reference):
@@ -137,6 +138,36 @@ def test_parquet_types_hold_when_a_column_is_all_null_or_empty(tmp_path):
     table = pq.read_table(tmp_path / "records.parquet")
     assert table.num_rows > 0 and table.column("id").null_count == table.num_rows
     assert table.schema.equals(output_schema(THEMES))
+
+
+def test_briefing_period_column_in_every_format_and_the_store(tmp_path):
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    table = tmp_path / "briefings.jsonl"
+    groups = [("远航电气2016年度业绩说明会", "2016"), ("远航电气2017年半年度业绩网上说明会", "2017"), ("远航电气业绩说明会", "")]
+    lines = [
+        json.dumps({"conference": conference, "company": "远航电气", "year": year, "qa_index": i,
+                    "question": QA[g * 2 + i][0], "answer": QA[g * 2 + i][1]}, ensure_ascii=False)
+        for g, (conference, year) in enumerate(groups) for i in range(2)
+    ]
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expected = ["2016", "2016", "2017H1", "2017H1", None, None]
+    _batch([table], tmp_path / "b.jsonl", db=str(tmp_path / "b.db"))
+    rows = _jsonl(tmp_path / "b.jsonl")
+    assert [(r["date"], r["period"]) for r in rows] == [(None, p) for p in expected]
+    assert list(rows[0])[6:9] == ["date", "period", "segment"]
+    _batch([table], tmp_path / "b.parquet")
+    parquet = pq.read_table(tmp_path / "b.parquet")
+    assert parquet.schema.equals(output_schema(THEMES)) and parquet.column("period").to_pylist() == expected
+    _batch([table], tmp_path / "b.csv")
+    frame = pd.read_csv(tmp_path / "b.csv", dtype=str, keep_default_na=False)
+    assert frame["period"].tolist() == [p or "" for p in expected]
+    from nlp.store import Store
+
+    with Store(tmp_path / "b.db") as store:
+        assert [(r.period, r.placed_on) for r in store.filings("远航电气")] == [
+            ("2016", "2017-04-30"), ("2017H1", "2017-08-31"), (None, None)]
 
 
 def test_large_answers_group_is_sliced_with_the_same_rows(tmp_path):
@@ -303,7 +334,7 @@ def test_resume_refuses_other_inputs(corpus, tmp_path):
     journal = journal_path(out)
     _batch(corpus.inputs, out)
     # pretend the run was interrupted after 3 inputs
-    state = {"version": 1, "format": "jsonl", "inputs": [str(p) for p in corpus.inputs],
+    state = {"version": JOURNAL_VERSION, "format": "jsonl", "inputs": [str(p) for p in corpus.inputs],
              "inputs_resolved": [str(p.resolve()) for p in corpus.inputs],
              "theme_files": [], "theme_names": THEMES, "errors_file": None, "split_answers": 256,
              "units": 3, "rows": 3, "documents": 3, "answers": 10, "errors": 0,
