@@ -421,8 +421,9 @@ class Store:
     def put(self, score: FilingScore) -> bool:
         """Store a scored filing in one transaction. True if the filing was not stored before.
 
-        The same filing (same content hash) with the same model version changes nothing; with another
-        model version its scores are replaced (its ingestion order is kept).
+        The same filing (same content hash) with the same model version changes nothing, except that a
+        period missing from a filing stored under schema 1 is filled in; with another model version its
+        scores are replaced (its ingestion order is kept).
         """
         filing = score.filing
         conn = self.conn
