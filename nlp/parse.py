@@ -28,7 +28,9 @@ presentation heading) is noted separately. Pairs are then anchored on the answer
 the first question marker — or the numbered line that continues the question numbering, or the
 paragraph just before the answer, or the topic line just before it rather than an earlier
 presentation point （3）节能服务… — to the answer marker; several questions before one answer
-become one pair; questions without an answer marker of their own become pairs with the text
+become one pair, unless unmarked answer text follows one of them (c)… 正文 d)… 答：); a numbered topic
+line continuing the questions' numbering over points of another style (3、营销策略 a)…？ 答：) opens the
+next question, it does not close the previous answer; questions without an answer marker of their own become pairs with the text
 that follows them (after the last answer, a numbered line continuing the numbering, or — when the
 questions were bare topics such as 主要产品的销售情况 — another bare topic line), and so do numbered questions 一、…？ before the first answer marker when
 the answered question continues their numbering (two or more asking with ？, or every one answered
@@ -1269,6 +1271,7 @@ def _pairs_by_answers(paras: list[_Para], answers: list[int], vocab: _Vocabulary
     last_marker = None  # the latest answer marker seen
     prev_number: tuple[str, int] | None = None
     topic_asked = False  # the latest question was a bare topic line (主要产品的情况)
+    asked_numbers: set[tuple[str | None, int | None]] = set()  # numbers seen in questions
     for a in answers:
         lo = 0 if last_marker is None else last_marker + 1
         if lo == a:
@@ -1279,13 +1282,17 @@ def _pairs_by_answers(paras: list[_Para], answers: list[int], vocab: _Vocabulary
         qstart = _question_start(paras, lo, a, prev_number)
         if not pairs and _is_speech(paras, qstart, a, vocab):
             continue  # 一、交流内容 董事会秘书：欢迎… : an opening speech under a heading, not an answer
+        numbers_from = qstart
+        if qstart - 1 >= lo and _is_topic_over_points(paras[qstart - 1], paras[qstart], asked_numbers):
+            qstart -= 1  # 2、订单情况 a)…？答 b)…？答 3、营销策略 a)…？答: the topic heads its first point
         if prev_answer is not None and pairs:
             pairs[-1].answer = paras[prev_answer:qstart]
         if first_q is None:
             first_q = qstart
         pairs.extend(_split_question_block(paras[qstart:a]))
         topic_asked = a - qstart == 1 and _is_bare_topic(paras[qstart], vocab)
-        numbered = [p for p in paras[qstart:a] if p.style is not None and p.value is not None]
+        asked_numbers.update((p.style, p.value) for p in paras[qstart:a] if p.style is not None)
+        numbered = [p for p in paras[numbers_from:a] if p.style is not None and p.value is not None]
         if numbered:
             style = numbered[0].style
             prev_number = (style, max(p.value for p in numbered if p.style == style))
@@ -1297,6 +1304,23 @@ def _pairs_by_answers(paras: list[_Para], answers: list[int], vocab: _Vocabulary
         if later:
             pairs.extend(_merge_shared_answers(_pairs_by_questions(tail, later)[1], after_answer=True))
     return (first_q or 0), pairs
+
+
+def _is_topic_over_points(para: _Para, point: _Para, asked_numbers: set[tuple[str | None, int | None]]) -> bool:
+    """3、公司目前的营销战略。 just before a) …？ 答：… — a numbered topic line continuing the
+    questions' numbering (2、 was asked) over points numbered in another style: it opens the
+    next question rather than closing the previous answer."""
+    return (
+        para.role is None
+        and para.style not in (None, "sub")
+        and point.style not in (None, "sub")
+        and para.style != point.style
+        and len(para.lines) == 1
+        and not para.has_question_mark()
+        and len(_compact(para.numbering_stripped())) <= 30
+        and (para.value or 0) > 1
+        and (para.style, (para.value or 0) - 1) in asked_numbers
+    )
 
 
 def _later_questions(
@@ -1436,11 +1460,13 @@ def _split_question_block(block: list[_Para]) -> list[_Pair]:
     if not block:
         return [_Pair([], [])]
     head_style = block[0].style
-    starts = [0] + [
-        i
-        for i in range(1, len(block))
-        if block[i].role == "Q" or (head_style is not None and block[i].style == head_style and block[i].has_question_mark())
-    ]
+    starts = [0]
+    for i in range(1, len(block)):
+        para, last = block[i], block[starts[-1]]
+        same_style = head_style is not None and para.style == head_style
+        # c)营销团队建设情况 正文… d)品牌规划 答：… — the next number after unmarked answer text
+        if para.role == "Q" or (same_style and (para.has_question_mark() or (last.style == head_style and para.value == (last.value or 0) + 1))):
+            starts.append(i)
     pairs: list[_Pair] = []
     pending: list[_Para] = []
     for k, s in enumerate(starts):

@@ -1029,3 +1029,25 @@ def test_ir_records_have_no_period():
 
 def test_normalize_segment_text_keeps_spaces_between_latin_words_only():
     assert normalize_segment_text("以 A100 GPU 为\n基准，Model as a Service") == "以A100GPU为基准，Model as a Service"
+
+
+def test_lettered_points_under_numbered_topics_with_answer_markers():
+    text = (
+        "1、公司的经营战略？\n答：稳健扩张。\n2、订单情况\na) 今年新签订单有何特点？\n答：大客户占比提升。\n"
+        "b) 订单到收入确认的周期多久？\n答：约一年。\n3、营销策略。\na)主要客户类型？\n答：以战略客户为主。\n"
+        "b)营销团队建设情况\n营销副总负责全国营销体系。\nc)品牌规划\n答：提升品牌形象。\n"
+    )
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("公司的经营战略？", "稳健扩张。"),
+        ("订单情况今年新签订单有何特点？", "大客户占比提升。"),
+        ("订单到收入确认的周期多久？", "约一年。"),
+        ("营销策略。主要客户类型？", "以战略客户为主。"),
+        ("营销团队建设情况", "营销副总负责全国营销体系。"),
+        ("品牌规划", "提升品牌形象。"),
+    ]
+    # an answer's own 1、2、 list is not a topic of the next question
+    text = "（1）成本为何下降？\n答：原因有二：\n1、铜价下跌。\n2、良率提升。\n（2）明年计划？\n答：扩产。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("成本为何下降？", "原因有二：1、铜价下跌。2、良率提升。"),
+        ("明年计划？", "扩产。"),
+    ]
