@@ -16,7 +16,8 @@ after removing whitespace. A table row of the SZSE corpus holds the main content
 columns arrive in ``doc.meta`` and fill the fields the text lacks.
 
 The content is cleaned (page numbers, repeated page headers and fake-bold doubling dropped,
-inline ``？答：`` split onto their own lines), lines are joined into paragraphs where PDF
+inline ``？答：`` split onto their own lines, a number PDF put on a line of its own — "2" then
+"、公司产品…", or "3 PX" then "、供求展望" — put back in front of its 、), lines are joined into paragraphs where PDF
 extraction wrapped them (a numbered topic such as 2.请说明应收款情况 ends its line even when it
 fills it), and each paragraph gets a role from its leading marker: question
 (问：, Q1:, 问题1：, 提问：, 投资者：, 1、问：, 【问】 …), answer (答：, A：, 回答：, 回复：,
@@ -30,7 +31,10 @@ paragraph just before the answer, or the topic line just before it rather than a
 presentation point （3）节能服务… — to the answer marker; several questions before one answer
 become one pair, unless unmarked answer text follows one of them (c)… 正文 d)… 答：); a numbered topic
 line continuing the questions' numbering over points of another style (3、营销策略 a)…？ 答：) opens the
-next question, it does not close the previous answer; questions without an answer marker of their own become pairs with the text
+next question, it does not close the previous answer; questions listed together and then each
+repeated in the answer before its own answer (问题一：… 1、…？ 2、…？ 回复： 1、…？ 正文 2、…？ 正文) are
+a pair each; an unmarked question wrapped onto two lines (…主要是 / 哪方面？ 答：) is asked whole;
+questions without an answer marker of their own become pairs with the text
 that follows them (after the last answer, a numbered line continuing the numbering, or — when the
 questions were bare topics such as 主要产品的销售情况 — another bare topic line), and so do numbered questions 一、…？ before the first answer marker when
 the answered question continues their numbering (two or more asking with ？, or every one answered
@@ -124,6 +128,7 @@ _FURNITURE = re.compile(
     r"|\d{1,3}\s*/\s*\d{1,3}"
     r"|[Pp]age\s*\d+(?:\s*(?:of|/)\s*\d+)?)$"
 )
+_LONE_NUMBER = re.compile(r"^(?P<n>\d{1,3})(?:\s+(?P<latin>[A-Za-z0-9][A-Za-z0-9.+\-]{0,11}))?$")
 _QUAD_RUN = re.compile(r"(.)\1{3}")
 _FAKE_BOLD = re.compile(r"(?:(.)\1{3}[ \t]*){2,}")  # two or more characters drawn four times each
 _TIME_PREFIX = re.compile(r"^(?:上午|下午)?\d{1,2}[:：]\d{2}(?:[-—~至]\d{1,2}[:：]\d{2})?[，,、]?")  # 12:15，本次调研…
@@ -473,10 +478,16 @@ def _clean_lines(text: str) -> list[str]:
     """Stripped non-empty lines without page furniture, repeated page headers or fake-bold runs."""
     text = _ZERO_WIDTH.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n"))
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    stripped = [line for line in (_SPACES.sub(" ", raw).strip() for raw in text.split("\n")) if line]
     lines = []
-    for raw in text.split("\n"):
-        line = _SPACES.sub(" ", raw).strip()
-        if not line or _FURNITURE.match(line):
+    for k, line in enumerate(stripped):
+        lone = _LONE_NUMBER.match(line)
+        if lone and k + 1 < len(stripped) and stripped[k + 1].startswith("、"):
+            # "2" / "、公司产品和原料进出口情况": PDF put the number (and "PX" of 3、PX供求展望, "3" of
+            # 1、3季报) on a line of its own, where it would pass for a page number
+            stripped[k + 1] = lone["n"] + "、" + (lone["latin"] or "") + stripped[k + 1][1:].lstrip()
+            continue
+        if _FURNITURE.match(line):
             continue
         line = _undo_fake_bold(line)
         lines.append(line)
@@ -1105,6 +1116,7 @@ def _segment_paras(paras: list[_Para], vocab: _Vocabulary) -> list[Segment]:
     if not pairs:
         first_q, pairs = _pairs_by_question_marks(paras)
     trailing: list[_Para] = []
+    pairs = [split for pair in pairs for split in _split_repeated_questions(pair)]
     if pairs:
         pairs[-1].answer, trailing = _split_next_section(paras[:first_q], pairs[-1].answer)
         pairs[-1].answer = _cut_closing(pairs[-1].answer, vocab)
@@ -1129,6 +1141,37 @@ def _segment_paras(paras: list[_Para], vocab: _Vocabulary) -> list[Segment]:
     if trailing:
         segments.extend(_segment_paras(trailing, vocab))
     return segments
+
+
+def _split_repeated_questions(pair: _Pair) -> list[_Pair]:
+    """问题一：… 1、…？ 2、…？ 回复： 1、…？ 正文 2、…？ 正文 — questions listed together, then each
+    one repeated in the answer before its own answer: a pair per repeated question."""
+    if pair.kind != "qa" or len(pair.question) < 2 or len(pair.answer) < 4:
+        return [pair]
+    asked = {}
+    for k, para in enumerate(pair.question):
+        if para.style is not None:
+            asked.setdefault(normalize_segment_text(para.numbering_stripped()), k)
+    if len(asked) < 2:
+        return [pair]
+    repeats = [
+        k
+        for k, para in enumerate(pair.answer)
+        if para.style is not None and normalize_segment_text(para.numbering_stripped()) in asked
+    ]
+    lead = pair.answer[: repeats[0]] if repeats else []
+    if len(repeats) < 2 or any(_answer_text([p]) for p in lead):
+        return [pair]  # text before the first repeat would be an answer to all of them
+    first_asked = asked[normalize_segment_text(pair.answer[repeats[0]].numbering_stripped())]
+    topic = [p for p in pair.question[:first_asked] if p.style is None]  # 问题一：公司运营情况
+    out = []
+    for n, k in enumerate(repeats):
+        end = repeats[n + 1] if n + 1 < len(repeats) else len(pair.answer)
+        body = pair.answer[k + 1 : end]
+        if not body:
+            return [pair]
+        out.append(_Pair((topic if n == 0 else []) + [pair.answer[k]], body, unmarked=pair.unmarked))
+    return out
 
 
 def _numbered_questions_before(
@@ -1448,7 +1491,26 @@ def _last_paragraph_question(paras: list[_Para], lo: int, a: int) -> int:
     start = a - 1
     while start - 1 >= lo and paras[start - 1].ends_question() and paras[start - 1].role != "A":
         start -= 1
+    if start - 1 >= lo and _wrapped_question_head(paras[start - 1], paras[start]):
+        start -= 1  # 若收购成功，在杜克的产品方向主要是 / 哪方面？ : one question wrapped onto two lines
     return start
+
+
+def _wrapped_question_head(head: _Para, tail: _Para) -> bool:
+    """A line broken off mid-sentence just before the short rest of an unmarked question."""
+    last = head.lines[-1].rstrip()
+    return (
+        head.role is None
+        and head.style is None
+        and len(head.lines) == 1
+        and bool(last)
+        and re.match(rf"[{_CJK}A-Za-z0-9]", last[-1]) is not None
+        and 15 <= len(_compact(last)) <= 60  # a line the PDF filled, not a heading (公司情况交流)
+        and tail.role is None
+        and len(tail.lines) == 1
+        and len(_compact(tail.first)) <= 12
+        and tail.ends_question()
+    )
 
 
 def _split_question_block(block: list[_Para]) -> list[_Pair]:
