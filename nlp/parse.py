@@ -20,8 +20,9 @@ inline ``？答：`` split onto their own lines, a number PDF put on a line of i
 "、公司产品…", or "3 PX" then "、供求展望" — put back in front of its 、), lines are joined into paragraphs where PDF
 extraction wrapped them (a numbered topic such as 2.请说明应收款情况 ends its line even when it
 fills it), and each paragraph gets a role from its leading marker: question
-(问：, Q1:, 问题1：, 提问：, 投资者：, 1、问：, 【问】 …), answer (答：, A：, 回答：, 回复：,
-董秘答：, or a recurring speaker name that answers a question), or none; numbering (1、 1. 5.. 1：
+(问：, Q1:, 问题1：, 提问2…, 提问：6.…, 投资者：, 1、问：, 【问】 …), answer (答：, A：, 回答：, 回复：,
+董秘答：, or a recurring speaker name that answers a question — not a point （1）灵境科技：… of an
+answer naming its topic), or none; numbering (1、 1. 5.. 1：
 （1） 一、 ①, "1 " with a bare space where a question or the next number starts a paragraph,
 "5关于…？" with none where it continues the numbering, 1.2014年… and 7．2010—2013年…, and 2.1
 — or （1）…？ right under the topic — for a question asked under the topic 2、关于…：, which becomes a
@@ -35,7 +36,7 @@ next question, it does not close the previous answer; questions listed together 
 repeated in the answer before its own answer (问题一：… 1、…？ 2、…？ 回复： 1、…？ 正文 2、…？ 正文) are
 a pair each; an unmarked question wrapped onto two lines (…主要是 / 哪方面？ 答：) is asked whole;
 questions without an answer marker of their own become pairs with the text
-that follows them (after the last answer, a numbered line continuing the numbering, or — when the
+that follows them (after the last answer, a numbered line continuing the numbering — in any arabic style if it asks —, or — when the
 questions were bare topics such as 主要产品的销售情况 — another bare topic line), and so do numbered questions 一、…？ before the first answer marker when
 the answered question continues their numbering (two or more asking with ？, or every one answered
 by text of its own and asking or naming a topic — not a programme point such as 1、参观… or
@@ -167,6 +168,7 @@ _BRACKET_LABEL = re.compile(r"^[【\[〖](?P<label>[^】\]〗]{1,12})[】\]〗]\
 # 问题1、… / 问题一 … / Q1. … / 问1 … : question numbers without a colon
 _BARE_QUESTION = re.compile(
     r"^(?P<label>(?:问题|提问|问|Q|Ｑ)\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3}))\s*[、.．)）\s]\s*"
+    rf"|^(?P<glued>(?:问题|提问)\d{{1,2}})(?=[{_CJK}])"  # 提问2公司…？ typed with no separator
 )
 _COMMA_MARKER = re.compile(r"^(?P<label>问|答|回答|答复|回复)\s*[、，,]\s*")  # 答、… typed for 答：
 _PERSON_SUFFIX = re.compile(r"人员|代表|朋友|们|[A-Za-z甲乙丙丁]")  # 机构人员 / 投资者代表 / 投资者甲
@@ -976,12 +978,15 @@ def _role_of(text: str) -> tuple[str | None, str, int, bool]:
             match = _BARE_QUESTION.match(rest)
             if match is None:
                 return None, "", 0, False
-            return "Q", _compact(match["label"]), start + match.end(), False
+            return "Q", _compact(match["label"] or match["glued"]), start + match.end(), False
     label = _compact(match["label"])
     role, canonical = _classify_label(label, vocab)
     if role is None:
         return None, label, 0, False
-    return role, label, start + match.end(), canonical
+    taken = start + match.end()
+    if role == "Q" and (number := _NUMBERING.match(text[taken:])) and number["ar"]:
+        taken += number.end()  # 提问：6.公司还有哪些…？ — the question's number after its marker
+    return role, label, taken, canonical
 
 
 def _classify_label(label: str, vocab: _Vocabulary) -> tuple[str | None, bool]:
@@ -1292,7 +1297,8 @@ def _resolve_speakers(paras: list[_Para]) -> None:
     for i, para in enumerate(paras):
         if para.role == "S":
             counts[para.label] = counts.get(para.label, 0) + 1
-            if i > 0 and (paras[i - 1].role == "Q" or paras[i - 1].ends_question()):
+            # （1）灵境科技：… under 2、…？ is a point of the answer naming its topic, not a speaker
+            if i > 0 and para.style is None and (paras[i - 1].role == "Q" or paras[i - 1].ends_question()):
                 answering.add(para.label)
     recurring = {label for label in answering if counts[label] >= 2}
     for i, para in enumerate(paras):
@@ -1381,6 +1387,15 @@ def _later_questions(
         elif expected and (para.style, para.value) == expected and (para.has_question_mark() or not listed):
             starts.append(k)
             expected = (expected[0], expected[1] + 1)
+        elif (
+            expected
+            and para.value == expected[1]
+            and {para.style, expected[0]} <= _ARABIC_STYLES
+            and para.has_question_mark()
+            and _ends_terminal(tail[k - 1].lines[-1])
+        ):
+            starts.append(k)  # 7.…？ 回答：… 8、…？ — the numbering style changed, the questions go on
+            expected = (para.style, para.value + 1)
         elif expected and para.style == expected[0]:
             listed = True
         elif topic_asked and vocab and _is_bare_topic(para, vocab) and _ends_terminal(tail[k - 1].lines[-1]):
@@ -1759,12 +1774,18 @@ def _split_unnumbered_questions(body: list[_Para], under_topic: bool = False) ->
 def _merge_shared_answers(pairs: list[_Pair], after_answer: bool = False) -> list[_Pair]:
     """六、…  七、…  八、… then one answer: unanswered items between answered questions were
     asked together with the next one, so they join its question. Items before the first answered
-    question (一、签署承诺书) or after the last stay agenda lines."""
+    question (一、签署承诺书) or after the last stay agenda lines, and so does a point listed with a
+    semicolon (4、介绍车载夜视产品的用途；) before a question that asks."""
     merged: list[_Pair] = []
     waiting: list[_Pair] = []
     seen_answer = after_answer
     for pair in pairs:
         if pair.kind == "item" and seen_answer:
+            listed = _question_text(pair.question).endswith(("；", ";"))
+            if listed and not any(p.has_question_mark() for p in pair.question):
+                merged.extend(waiting + [pair])  # 4、介绍车载夜视产品的用途； — a programme point, not asked
+                waiting = []
+                continue
             waiting.append(pair)
             continue
         if pair.kind == "qa" and waiting:

@@ -1090,3 +1090,52 @@ def test_listed_questions_repeated_in_the_answer_each_get_their_answer():
         ("公司运营情况与客户的合作模式？", "合作模式是ODM。"),
         ("传统业务的定位？", "主营业务不变。"),
     ]
+
+
+def test_numbered_topic_labels_in_unmarked_answers_are_not_speakers():
+    text = (
+        "1、新并购的两家公司如何协同？\n青石动漫与两家公司的用户重合度高。\n"
+        "青石科技：虚拟现实技术与动漫产业有先天的契合度。\n"
+        "2、两家公司的盈利模式是怎样？\n（1）青石科技：与景点门票分成。\n（2）迷你乐园：门票和广告收入。\n"
+        "3、会考虑股权激励吗？\n有可能。\n"
+    )
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("新并购的两家公司如何协同？", "青石动漫与两家公司的用户重合度高。青石科技：虚拟现实技术与动漫产业有先天的契合度。"),
+        ("两家公司的盈利模式是怎样？", "（1）青石科技：与景点门票分成。（2）迷你乐园：门票和广告收入。"),
+        ("会考虑股权激励吗？", "有可能。"),
+    ]
+
+
+def test_question_number_glued_to_or_after_its_marker_is_not_question_text():
+    text = "提问1.上半年电量完成情况？\n答：同比下降。\n提问2公司的技改是国家要求的吗？\n答：是的。\n提问：3.还有哪些机组需要改造？\n答：两台。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("上半年电量完成情况？", "同比下降。"),
+        ("公司的技改是国家要求的吗？", "是的。"),
+        ("还有哪些机组需要改造？", "两台。"),
+    ]
+
+
+def test_programme_point_ending_in_semicolon_is_not_asked_with_the_next_question():
+    text = (
+        "1、介绍公司经营情况；\n2、民用领域产品介绍；\n民用方面主要是工业电力和体温检测。\n"
+        "3、介绍车载夜视产品的用途；\n4、探测器的研究进展如何？\n正在按计划进行。\n5、募投项目进展如何？\n即将投产。\n"
+    )
+    filing = parse_text(text, meta={"code": "002999"})
+    assert pairs(filing) == [
+        ("民用领域产品介绍；", "民用方面主要是工业电力和体温检测。"),
+        ("探测器的研究进展如何？", "正在按计划进行。"),
+        ("募投项目进展如何？", "即将投产。"),
+    ]
+    assert [(s.kind, s.title) for s in filing.segments][2] == ("presentation", "介绍车载夜视产品的用途")
+
+
+def test_question_after_the_last_answer_in_another_numbering_style():
+    text = (
+        "1.公司经营情况如何？\n回答：经营平稳。\n2.电商未来的爆款？\n回答：坚果类产品。\n\n"
+        "3、员工持股计划进展如何？\n已通过二级市场买入股票。\n"
+    )
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("公司经营情况如何？", "经营平稳。"),
+        ("电商未来的爆款？", "坚果类产品。"),
+        ("员工持股计划进展如何？", "已通过二级市场买入股票。"),
+    ]
