@@ -1,7 +1,8 @@
 """Run nlp.parse over every record of the SZSE corpus and print counts (never record text).
 
     python bench/parse_corpus.py                 # counts and records/s
-    python bench/parse_corpus.py --sample 50     # also the doc_ids of a hand-check sample
+    python bench/parse_corpus.py --sample 40 --seed 7 [--exclude judged.txt]
+                                                 # also the doc_ids of a hand-check sample
     python bench/parse_corpus.py --show ID ...   # print one record's content and parsed pairs
                                                  # to the terminal, for checking by hand
 
@@ -51,7 +52,11 @@ def documents(frame):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--sample", type=int, default=0, help="print N doc_ids (seed 2026) of records with Q&A markup")
+    parser.add_argument("--sample", type=int, default=0, help="print N doc_ids of records with Q&A markup")
+    parser.add_argument("--seed", type=int, default=2026, help="random seed of --sample")
+    parser.add_argument(
+        "--exclude", type=Path, help="a file of doc_ids already judged (whitespace-separated): sample among the others"
+    )
     parser.add_argument("--show", nargs="*", default=[], help="print these records and their parsed pairs")
     args = parser.parse_args(argv)
     if not args.corpus.exists():
@@ -112,8 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"empty questions                 {empty_questions}")
     print(f"parse time                      {elapsed:.2f} s ({n / elapsed:.0f} records/s)")
     if args.sample:
-        marked_ids = sorted(doc_id for doc_id, marked in has_markup.items() if marked)
-        sample = random.Random(2026).sample(marked_ids, args.sample)
+        judged = set(args.exclude.read_text().split()) if args.exclude else set()
+        marked_ids = sorted(doc_id for doc_id, marked in has_markup.items() if marked and doc_id not in judged)
+        sample = random.Random(args.seed).sample(marked_ids, args.sample)
         print("sample doc_ids:", " ".join(sample))
     return 0
 
