@@ -31,68 +31,96 @@ class TermMatcher:
     ``entries`` are (term, key) pairs; a term may carry several keys (it is then reported once per key).
     """
 
+    # Bound of the per-instance token memo below: a long batch must not grow it without limit.
+    MEMO_TOKENS = 200_000
+
     def __init__(self, entries: Iterable[tuple[str, Hashable]], tokenizer, inside_tokens: bool = False):
         # inside_tokens: also find one-token terms inside longer tokens (稳步 in 稳步增长). Right for
         # tone words, which jieba often glues to their neighbours; wrong for theme terms, where a
         # term inside an unrelated word (芯片 in 核酸芯片) is exactly what must not match.
         self.inside_tokens = inside_tokens
         self._single: dict[str, list[tuple[str, Hashable]]] = {}
-        self._by_first: dict[str, list[tuple[tuple[str, ...], str, Hashable]]] = {}
-        self._regexes: list[tuple[re.Pattern, Hashable, str]] = []
+        self._by_first: dict[str, list[tuple[tuple[str, ...], int, str, Hashable]]] = {}
+        self._regexes: list[tuple[re.Pattern, Hashable, str, tuple[str, ...] | None]] = []
         seen = set()
         for term, key in entries:
             if (term, key) in seen or not term:
                 continue
             seen.add((term, key))
             if term.startswith("re:"):
-                self._regexes.append((re.compile(term[3:]), key, term))
+                rx = re.compile(term[3:])
+                self._regexes.append((rx, key, term, required_strings(rx)))
                 continue
             toks = tuple(t for t in tokenizer.cut(term) if t.strip())
             if not toks:
                 continue
-            self._by_first.setdefault(_fold(toks[0]), []).append((tuple(_fold(t) for t in toks), term, key))
+            seq = tuple(_fold(t) for t in toks)
+            self._by_first.setdefault(seq[0], []).append((seq, len(seq), term, key))
             if len(toks) == 1 and len(toks[0]) >= 2:
                 self._single.setdefault(_fold(toks[0]), []).append((term, key))
         self._max_single = max((len(w) for w in self._single), default=0)
         for cands in self._by_first.values():
-            cands.sort(key=lambda c: -len(c[0]))  # longest first
+            cands.sort(key=lambda c: -c[1])  # longest first
         self._firsts = frozenset(self._by_first)
-        # token -> terms found inside it: a pure function of the token, and tokens repeat a lot
+        # Inside matching: tokens known to hold terms (token -> terms found inside it) and tokens
+        # known to hold none. Both are pure functions of the token, and tokens repeat a lot.
         self._inside_memo: dict[str, tuple[tuple[str, Hashable], ...]] = {}
+        self._looked_at: set[str] = set()
+        self._worth_a_look: set[str] = set(self._firsts)
 
     def find(self, tokens: Sequence[str]) -> list[Match]:
         """All matches, non-overlapping per key, scanning left to right, longest first; then regexes."""
-        out: list[Match] = []
-        folded = [t.upper() if t.isascii() else t for t in tokens]  # _fold, inlined: the hot loop
+        return [Match(*m) for m in self.scan(tokens)]
+
+    def scan(self, tokens: Sequence[str], folded: Sequence[str] | None = None) -> list[tuple]:
+        """``find`` as plain tuples ``(term, key, first, last, entry)``, in the same order: the hot
+        path builds no Match objects. ``folded``: ``fold_tokens(tokens)`` if the caller has it."""
+        if folded is None:
+            folded = fold_tokens(tokens)
+        present = self.present(set(folded))
+        # Only tokens that start a term (or, for inside matching, tokens known to hold a term) need a
+        # look; finding them with a set intersection keeps the per-token Python work to a list
+        # comprehension.
+        positions = [i for i, t in enumerate(folded) if t in present] if present else []
+        return self.scan_at(tokens, folded, positions)
+
+    def present(self, distinct: set[str]) -> set[str]:
+        """The folded tokens among ``distinct`` (a text's folded tokens) that ``scan_at`` must visit."""
+        if self.inside_tokens:
+            if not self._looked_at.issuperset(distinct):
+                self._look_inside(distinct.difference(self._looked_at), distinct)
+            return self._worth_a_look.intersection(distinct)
+        return self._firsts.intersection(distinct)
+
+    def scan_at(self, tokens: Sequence[str], folded: Sequence[str], positions: Iterable[int]) -> list[tuple]:
+        """``scan`` given the positions (ascending) of the tokens in ``present``."""
+        out: list[tuple] = []
         n = len(folded)
         by_first = self._by_first
-        # Only tokens that start a term (or, for inside matching, long tokens) need a look; finding
-        # them with a set intersection keeps the per-token Python work to a list comprehension.
-        present = self._firsts.intersection(folded)
-        if self.inside_tokens:
-            positions = [i for i, t in enumerate(folded) if t in present or len(t) >= 3]
-        elif present:
-            positions = [i for i, t in enumerate(folded) if t in present]
-        else:
-            positions = []
         blocked: dict[Hashable, int] = {}  # key -> first token index free again
+        inside = self._inside_memo
         for i in positions:
             tok = folded[i]
             cands = by_first.get(tok)
             if not cands:
-                out.extend(self._inside(tok, i))
+                out.extend([(term, key, i, i + 1, term) for term, key in inside[tok]])
                 continue
-            for seq, term, key in cands:
+            for seq, k, term, key in cands:
                 if blocked.get(key, 0) > i:
                     continue
-                k = len(seq)
                 if i + k <= n and (k == 1 or tuple(folded[i : i + k]) == seq):
-                    out.append(Match(term, key, i, i + k, term))
+                    out.append((term, key, i, i + k, term))
                     blocked[key] = i + k
         if self._regexes and tokens:
             text = "".join(tokens)
             starts = None  # token start offsets, computed only once a regex matches (rarely)
-            for rx, key, entry in self._regexes:
+            for rx, key, entry, needles in self._regexes:
+                if needles is not None:  # most texts hold none of the strings every match contains
+                    for needle in needles:
+                        if needle in text:
+                            break
+                    else:
+                        continue
                 for mo in rx.finditer(text):
                     if mo.end() == mo.start():
                         continue
@@ -100,17 +128,24 @@ class TermMatcher:
                         starts = list(itertools.accumulate(map(len, tokens), initial=0))[:-1]
                     first = bisect.bisect_right(starts, mo.start()) - 1
                     last = bisect.bisect_left(starts, mo.end())
-                    out.append(Match(mo.group(0), key, first, max(last, first + 1), entry))
+                    out.append((mo.group(0), key, first, max(last, first + 1), entry))
         return out
 
-
-    def _inside(self, tok: str, i: int) -> list[Match]:
-        terms = self._inside_memo.get(tok)
-        if terms is None:
-            terms = self._inside_terms(tok)
-            if len(self._inside_memo) < 200_000:  # bounded: a long batch must not grow without limit
-                self._inside_memo[tok] = terms
-        return [Match(term, key, i, i + 1, term) for term, key in terms]
+    def _look_inside(self, tokens: set[str], text_tokens: set[str]) -> None:
+        """Remember which of ``tokens`` (new ones of ``text_tokens``) hold one-token terms inside them."""
+        if len(self._looked_at) + len(tokens) > self.MEMO_TOKENS:  # bounded: start over (with the whole text)
+            self._inside_memo.clear()
+            self._looked_at.clear()
+            self._worth_a_look = set(self._firsts)
+            tokens = text_tokens
+        for tok in tokens:
+            # a token that starts a term is matched as a term, never looked inside (see scan)
+            if len(tok) >= 3 and tok not in self._firsts:
+                terms = self._inside_terms(tok)
+                if terms:
+                    self._inside_memo[tok] = terms
+                    self._worth_a_look.add(tok)
+        self._looked_at.update(tokens)
 
     def _inside_terms(self, tok: str) -> tuple[tuple[str, Hashable], ...]:
         found, j = [], 0
@@ -125,6 +160,108 @@ class TermMatcher:
                     break
             j += 1
         return tuple(found)
+
+
+MAX_NEEDLES = 4  # more alternatives than this cost about as much to test as the regex itself
+
+
+def required_strings(pattern: re.Pattern) -> tuple[str, ...] | None:
+    """A few strings of which every match of ``pattern`` contains one (``%`` or ``％`` for
+    ``增长\\d+[%％]``), or None when the pattern has no such short list.
+
+    Testing them with ``in`` costs a fraction of running the regex, and most texts hold none. Read
+    from the pattern's parse tree: only parts every match must pass through (no repeats, branches
+    of plain text), so the test never skips a text the regex would match.
+    """
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        try:
+            from re import _constants as sre, _parser as parser  # Python >= 3.11
+        except ImportError:  # Python 3.10
+            import sre_constants as sre
+            import sre_parse as parser
+        items = list(parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # an internal module changed: no shortcut, same results
+        return None
+
+    def alternatives(seq) -> set[str] | None:
+        """All texts a sequence of items can match, if it matches plain text only (few of them)."""
+        out = {""}
+        for op, av in seq:
+            if op is sre.LITERAL:
+                options = {chr(av)}
+            elif op is sre.IN and all(o is sre.LITERAL for o, _ in av):
+                options = {chr(c) for _, c in av}
+            elif op is sre.SUBPATTERN and not av[1] and not av[2]:  # a group without inline flags
+                options = alternatives(av[3])
+            elif op is sre.BRANCH:
+                branches = [alternatives(b) for b in av[1]]
+                options = None if any(b is None for b in branches) else set().union(*branches)
+            else:
+                return None
+            if options is None or len(out) * len(options) > MAX_NEEDLES * MAX_NEEDLES:
+                return None
+            out = {a + b for a in out for b in options}
+        return out
+
+    # each top-level item a match must pass through, and each run of them (同比 + 增长|增加)
+    candidates = []
+    for start in range(len(items)):
+        for end in range(start + 1, len(items) + 1):
+            found = alternatives(items[start:end])
+            if found is None:
+                break
+            candidates.append(found)
+    # a text holding 暂无 holds 无: of strings containing one another, the shortest is the test
+    candidates = [{a for a in c if not any(b != a and b in a for b in c)} for c in candidates if c and "" not in c]
+    candidates = [c for c in candidates if len(c) <= MAX_NEEDLES]
+    if not candidates:
+        return None
+    best = min(candidates, key=lambda c: (len(c), -min(map(len, c))))
+    return tuple(sorted(best))
+
+
+class MatcherSet:
+    """Several matchers over the same tokens in one pass.
+
+    ``scan`` returns what each matcher's own ``scan`` returns, and the positions of the ``marks``
+    tokens (e.g. clause breaks): the per-token Python loop runs once instead of once per matcher.
+    """
+
+    def __init__(self, matchers: Sequence[TermMatcher], marks: Iterable[str] = ()):
+        self.matchers = tuple(matchers)
+        self.marks = frozenset(marks)
+
+    def scan(self, tokens: Sequence[str], folded: Sequence[str] | None = None) -> tuple[list[list[tuple]], list[int]]:
+        if folded is None:
+            folded = fold_tokens(tokens)
+        distinct = set(folded)
+        presents = [m.present(distinct) for m in self.matchers]
+        marks = self.marks.intersection(distinct)
+        wanted = marks.union(*presents)
+        positions = [i for i, t in enumerate(folded) if t in wanted] if wanted else []
+        found = []
+        for matcher, present in zip(self.matchers, presents):
+            if not present:
+                own = ()
+            elif len(present) == len(wanted):
+                own = positions
+            else:
+                own = [i for i in positions if folded[i] in present]
+            found.append(matcher.scan_at(tokens, folded, own))
+        return found, [i for i in positions if folded[i] in marks] if marks else []
+
+
+def fold_tokens(tokens: Sequence[str]) -> Sequence[str]:
+    """``_fold`` of each token; the list itself when no token has a lower-case ASCII letter (most
+    Chinese texts: one regex search instead of a per-token check)."""
+    if not _LOWER_ASCII.search("".join(tokens)):
+        return tokens
+    return [t.upper() if t.isascii() else t for t in tokens]
+
+
+_LOWER_ASCII = re.compile("[a-z]")
 
 
 def _fold(token: str) -> str:

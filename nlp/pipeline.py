@@ -12,6 +12,8 @@ import hashlib
 import json
 from functools import lru_cache
 from importlib import resources
+from json.encoder import encode_basestring as _json_str
+from math import isfinite
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -21,6 +23,7 @@ from nlp import __version__
 from nlp.records import Filing, FilingScore, IrtoneError, ScoredAnswer
 
 MODEL_FILE = "model.json"
+QUESTION_MEMO = 50_000  # questions remembered per Scorer (then forgotten all at once)
 OUTPUT_COLUMNS_FIXED = ("tone", "tone_label", "themes")  # then score_<theme>..., evidence, tone_terms, model_version
 
 
@@ -60,8 +63,9 @@ class Scorer:
     def _load(self):
         if self._state is not None:
             return self._state
+        from nlp.matching import MatcherSet
         from nlp.themes import ThemeFeaturizer, ThemeTagger, load_themes
-        from nlp.tokens import Tokenizer
+        from nlp.tokens import CLAUSE_BREAKS, Tokenizer
         from nlp.tone import ToneFeaturizer, ToneLexicon, ToneModel
 
         tokenizer = Tokenizer(self.engine, self.user_dicts)
@@ -81,11 +85,19 @@ class Scorer:
             digest.update(json.dumps(t.__dict__, ensure_ascii=False, sort_keys=True).encode("utf-8"))
         digest.update(repr(lexicon.entries).encode("utf-8"))
         digest.update(repr(tokenizer.entries).encode("utf-8"))
+        theme_features = ThemeFeaturizer(themes, tokenizer, deflection)
+        tone_features = ToneFeaturizer(lexicon, tokenizer)
         self._state = {
             "tokenizer": tokenizer,
             "themes": themes,
-            "theme_features": ThemeFeaturizer(themes, tokenizer, deflection),
-            "tone_features": ToneFeaturizer(lexicon, tokenizer),
+            "theme_features": theme_features,
+            "tone_features": tone_features,
+            # one pass over an answer's tokens for all its matchers and its clause breaks; one over a question's
+            "answer_scan": MatcherSet(
+                [theme_features.answer_matcher, theme_features.deflection_matcher, tone_features.matcher],
+                marks=CLAUSE_BREAKS),
+            "question_scan": MatcherSet([theme_features.question_matcher, tone_features.matcher]),
+            "question_memo": {},
             "theme_model": ThemeTagger.from_dict(model["themes"]),
             "tone_model": ToneModel.from_dict(model["tone"]),
             "trained_on": frozenset(model.get("trained_on", ())),
@@ -115,21 +127,78 @@ class Scorer:
         return self._load()["tokenizer"]
 
     # ------------------------------------------------------------------ features
-    def _features(self, question: str, answer: str):
+    def _analyze(self, questions: Sequence[str], answers: Sequence[str]):
+        """Tokens, term matches and feature rows of many answers (with their questions).
+
+        Returns ``(parts, theme_x, tone_x)``: per answer ``(tokens, sentence breaks, theme matches,
+        tone terms)``; the theme feature matrix (one row per answer and theme, answer by answer) and
+        the tone feature matrix (one row per answer). The per-token work is Python, one pass over
+        each text for all matchers; the models then run once over the matrices instead of once per
+        answer (numpy's per-call cost dominates on arrays of one answer).
+        """
+        from nlp.matching import fold_tokens
+        from nlp.tokens import SENTENCE_BREAKS
+
         s = self._load()
-        tok = s["tokenizer"]
-        q_tokens, a_tokens = tok.cut(question or ""), tok.cut(answer or "")
-        matches = s["theme_features"].matches(q_tokens, a_tokens)
-        theme_x = s["theme_features"].features(matches, a_tokens)
-        tf = s["tone_features"]
-        a_tone = tf.analyze(a_tokens)
-        q_tone = tf.analyze(q_tokens) if question else None
-        tone_x = tf.features(a_tone, q_tone)
+        tok, theme_f, tone_f = s["tokenizer"], s["theme_features"], s["tone_features"]
+        answer_scan = s["answer_scan"]
+        question_info = self._question_info(questions)
         if self.snownlp_signal:
             from nlp.baselines import snownlp_tone
+        cut = tok.cutter()
+        parts, theme_rows, tone_rows = [], [], []
+        for answer, (cues, q_tone) in zip(answers, question_info):
+            # tokenized here, not all up front: the next steps find the new tokens still in the CPU cache
+            at = cut(answer)
+            folded = fold_tokens(at)
+            (theme_hits, deflections, tone_hits), clause_breaks = answer_scan.scan(at, folded)
+            sentence_breaks = [i for i in clause_breaks if at[i] in SENTENCE_BREAKS]
+            found = theme_f.scan_answer(at, folded, theme_hits)
+            theme_rows.extend(theme_f.feature_rows(found, cues, at, folded, sentence_breaks, deflections))
+            a_tone = tone_f.scan(at, folded, (clause_breaks, sentence_breaks), tone_hits)
+            row = tone_f.scan_features(a_tone, q_tone)
+            if self.snownlp_signal:
+                row += (snownlp_tone(answer),)
+            tone_rows.append(row)
+            parts.append((at, sentence_breaks, found, a_tone[0]))
+        theme_x = np.array(theme_rows, dtype=float).reshape(-1, len(s["theme_model"].FEATURE_NAMES))
+        tone_x = np.array(tone_rows, dtype=float).reshape(-1, len(s["tone_model"].FEATURE_NAMES) + self.snownlp_signal)
+        return parts, theme_x, tone_x
 
-            tone_x = np.append(tone_x, snownlp_tone(answer or ""))
-        return a_tokens, matches, theme_x, a_tone, tone_x
+    def _question_info(self, questions: Sequence[str]) -> list[tuple]:
+        """Per question: (names of the themes it cues, its tone ``scan`` or None for no question).
+
+        Memoized per question text (bounded): in IR tables one question often heads several answers.
+        """
+        from nlp.matching import fold_tokens
+
+        s = self._load()
+        memo = s["question_memo"]
+        if len(memo) > QUESTION_MEMO:
+            memo.clear()
+        todo = list(dict.fromkeys(q for q in questions if q not in memo))
+        if todo:
+            theme_f, tone_f, question_scan = s["theme_features"], s["tone_features"], s["question_scan"]
+            cut = s["tokenizer"].cutter()
+            for question in todo:
+                if not question:
+                    memo[question] = (frozenset(), None)
+                    continue
+                qt = cut(question)
+                folded = fold_tokens(qt)
+                (cue_hits, tone_hits), _ = question_scan.scan(qt, folded)
+                tone = tone_f.scan(qt, folded, matches=tone_hits)
+                memo[question] = (frozenset(theme_f.question_cues(qt, folded, cue_hits)), (None, tone[1], tone[2]))
+        return [memo[q] for q in questions]
+
+    def _predict(self, questions: Sequence[str], answers: Sequence[str]):
+        """``(parts, theme probabilities (answers × themes), tone scores)``: ``_analyze``, then the models."""
+        s = self._load()
+        if len(s["tone_model"].feature_names_) != len(s["tone_model"].FEATURE_NAMES) + self.snownlp_signal:
+            raise IrtoneError("model", "the tone model was not fitted with the SnowNLP signal: call fit() first")
+        parts, theme_x, tone_x = self._analyze(questions, answers)
+        probs = s["theme_model"].proba_rows(theme_x).reshape(len(parts), len(s["themes"]))
+        return parts, probs, s["tone_model"].predict_rows(tone_x)
 
     # ------------------------------------------------------------------ fitting
     def fit(self, labels) -> "Scorer":
@@ -146,19 +215,15 @@ class Scorer:
         df = pd.DataFrame(labels)
         s = self._load()
         names = self.theme_names
-        tx, ty, ox = [], [], []
-        for q, a, themes in zip(df.get("question", [""] * len(df)), df["answer"], df["themes"]):
-            _, _, theme_x, _, tone_x = self._features(q if isinstance(q, str) else "", a)
-            tx.append(theme_x)
-            ty.append([n in set(themes) for n in names])
-            ox.append(tone_x)
-        tx, ty = np.asarray(tx), np.asarray(ty, dtype=int)
+        questions = [q if isinstance(q, str) else "" for q in df.get("question", [""] * len(df))]
+        _, tx, ox = self._analyze(questions, [a or "" for a in df["answer"]])
+        ty = np.asarray([[n in set(themes) for n in names] for themes in df["themes"]], dtype=int).reshape(-1)
         theme_params = s["theme_model"].get_params()
         tone_params = s["tone_model"].get_params()
         tone_params["extra_features"] = ("snownlp",) if self.snownlp_signal else ()
         if len(np.unique(ty)) == 2:  # labels with no theme at all cannot teach the tagger: keep the current one
-            s["theme_model"] = ThemeTagger(**theme_params).fit(tx.reshape(-1, tx.shape[-1]), ty.reshape(-1))
-        s["tone_model"] = ToneModel(**tone_params).fit(np.asarray(ox), df["tone"].to_numpy(dtype=float) / 2.0)
+            s["theme_model"] = ThemeTagger(**theme_params).fit(tx, ty)
+        s["tone_model"] = ToneModel(**tone_params).fit(ox, df["tone"].to_numpy(dtype=float) / 2.0)
         s["trained_on"] = frozenset(text_fingerprint(a) for a in df["answer"])
         s["model_version"] = s["model_version"].split("+")[0] + "+fit" + hashlib.sha1(
             "".join(sorted(s["trained_on"])).encode()).hexdigest()[:6]
@@ -176,22 +241,44 @@ class Scorer:
 
     # ------------------------------------------------------------------ scoring
     def score_answer(self, question: str, answer: str, number: int | None = None) -> ScoredAnswer:
-        from nlp.themes import theme_results
-        from nlp.tone import tone_result
+        return self.score_many([question], [answer], [number])[0]
 
+    def score_many(self, questions: Sequence[str], answers: Sequence[str],
+                   numbers: Sequence[int | None] | None = None) -> list[ScoredAnswer]:
+        """``score_answer`` of many answers at once (the same records, much faster)."""
+        from nlp.records import Evidence, TermContribution, ThemeResult, ToneResult
+        from nlp.themes import evidence_tuple
+        from nlp.tone import tone_label
+
+        questions = [q or "" for q in questions]
+        answers = [a or "" for a in answers]
         s = self._load()
-        if len(s["tone_model"].feature_names_) != len(s["tone_model"].FEATURE_NAMES) + self.snownlp_signal:
-            raise IrtoneError("model", "the tone model was not fitted with the SnowNLP signal: call fit() first")
-        a_tokens, matches, theme_x, a_tone, tone_x = self._features(question, answer)
-        probs = s["theme_model"].predict_proba(theme_x)
-        themes = theme_results(s["themes"], probs, matches, a_tokens, s["theme_model"].threshold)
-        tone = tone_result(float(s["tone_model"].predict(tone_x[None, :])[0]), a_tone)
-        return ScoredAnswer(number=number, question=question or "", answer=answer or "", tone=tone, themes=themes)
+        themes = s["themes"]
+        parts, probs, tones = self._predict(questions, answers)
+        scores, tagged = round4(probs).tolist(), (probs >= s["theme_model"].threshold).tolist()
+        out = []
+        for k, (part, score_row, tagged_row, tone) in enumerate(zip(parts, scores, tagged, round4(tones).tolist())):
+            tokens, sentence_breaks, found, terms = part
+            results = []
+            for t, score, tag in zip(themes, score_row, tagged_row):
+                lists = found.get(t.name)
+                evidence = None
+                if lists is not None and (lists[0] or lists[1]):
+                    ev = evidence_tuple(lists[0], lists[1], tokens, sentence_breaks)
+                    evidence = Evidence(*ev) if ev is not None else None
+                results.append(ThemeResult(t.name, score, tag, evidence))
+            out.append(ScoredAnswer(
+                number=numbers[k] if numbers is not None else None, question=questions[k], answer=answers[k],
+                tone=ToneResult(tone, tone_label(tone), tuple(TermContribution(*c) for c in terms)),
+                themes=tuple(results),
+            ))
+        return out
 
     def score_filing(self, filing: Filing) -> FilingScore:
         from nlp.filing import aggregate
 
-        answers = [self.score_answer(seg.question, seg.answer, seg.number) for seg in filing.qa]
+        qa = filing.qa
+        answers = self.score_many([seg.question for seg in qa], [seg.answer for seg in qa], [seg.number for seg in qa])
         return aggregate(filing, answers, self.theme_names, self.model_version)
 
     def score_answers(self, df):
@@ -205,18 +292,90 @@ class Scorer:
 
         if "answer" not in df.columns:
             raise IrtoneError("<DataFrame>", f"needs an 'answer' column; found {list(df.columns)}")
-        questions = df["question"] if "question" in df.columns else pd.Series([""] * len(df), index=df.index)
-        scored = [self.score_answer(_text(q), _text(a)) for q, a in zip(questions, df["answer"])]
+        answers = [_text(a) for a in df["answer"]]
+        questions = [_text(q) for q in df["question"]] if "question" in df.columns else [""] * len(df)
         out = df.copy()
-        for col, values in answer_columns(scored, self.theme_names, self.model_version).items():
+        for col, values in self.score_columns(questions, answers).items():
             # explicit dtypes, so that an empty frame (an empty Dask partition) has the same types
             dtype = "float64" if col == "tone" or col.startswith("score_") else "object"
             out[col] = pd.Series(values, index=df.index, dtype=dtype)
         return out
 
+    def score_columns(self, questions: Sequence[str], answers: Sequence[str]) -> dict[str, list]:
+        """``answer_columns(score_many(questions, answers), ...)`` without building the records: the
+        DataFrame path needs no evidence for untagged themes and no dataclasses."""
+        from nlp.themes import evidence_tuple
+        from nlp.tone import tone_label
+
+        s = self._load()
+        names = [t.name for t in s["themes"]]
+        parts, probs, tones = self._predict([q or "" for q in questions], [a or "" for a in answers])
+        scores = round4(probs)
+        tagged = probs >= s["theme_model"].threshold
+        tone_col = round4(tones).tolist()
+        tagged_col, evidence_col = [], []
+        for k, any_tagged in enumerate(tagged.any(axis=1).tolist()):
+            if not any_tagged:  # most answers: no theme, no evidence
+                tagged_col.append([])
+                evidence_col.append("{}")
+                continue
+            tokens, sentence_breaks, found, _ = parts[k]
+            row_tagged = [name for name, tag in zip(names, tagged[k].tolist()) if tag]
+            evidence = {}
+            for name, score in zip(row_tagged, scores[k][tagged[k]].tolist()):
+                lists = found.get(name)
+                if lists is not None and (lists[0] or lists[1]):
+                    ev = evidence_tuple(lists[0], lists[1], tokens, sentence_breaks)
+                    if ev is not None:
+                        evidence[name] = {"score": score, "terms": list(ev[0]), "sentence": ev[1],
+                                          "start": ev[2], "end": ev[3]}
+            tagged_col.append(row_tagged)
+            evidence_col.append(_JSON.encode(evidence) if evidence else "{}")
+        cols: dict[str, list] = {
+            "tone": tone_col,
+            "tone_label": [tone_label(t) for t in tone_col],
+            "themes": tagged_col,
+        }
+        for j, name in enumerate(names):
+            cols[f"score_{name}"] = scores[:, j].tolist()
+        cols["evidence"] = evidence_col
+        cols["tone_terms"] = [tone_terms_json(part[3]) for part in parts]
+        cols["model_version"] = [s["model_version"]] * len(parts)
+        return cols
+
+
+def round4(values: np.ndarray) -> np.ndarray:
+    """``round(v, 4)`` of each value, vectorized and exactly as Python rounds (the output must not
+    change with the batch). ``rint(v·10⁴)/10⁴`` is exact except where v·10⁴ is within the product's
+    rounding error (~1e-12) of a half: those few values are rounded by Python itself."""
+    values = np.asarray(values, dtype=float)
+    scaled = values * 1e4
+    out = np.rint(scaled) / 1e4
+    near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    if near_half.any():
+        out[near_half] = [round(v, 4) for v in values[near_half].tolist()]
+    return out
+
 
 def _text(value) -> str:
     return value if isinstance(value, str) else ("" if value is None or value != value else str(value))
+
+
+# One encoder for all calls: ``json.dumps(..., ensure_ascii=False)`` builds a new one each time.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
+def tone_terms_json(terms: Sequence[tuple]) -> str:
+    """``[[term, weight, start, negated], ...]`` of (term, weight, start, negated) tuples, as JSON:
+    what ``json.dumps(..., ensure_ascii=False)`` writes, built directly (it is one column of every
+    row). A weight that is not finite goes through the encoder (NaN, Infinity)."""
+    if not terms:
+        return "[]"
+    return "[" + ", ".join([
+        f"[{_json_str(term)}, {repr(weight) if isfinite(weight) else _JSON.encode(weight)}, {start}, "
+        f"{'true' if negated else 'false'}]"
+        for term, weight, start, negated in terms
+    ]) + "]"
 
 
 def answer_columns(scored: Sequence[ScoredAnswer], theme_names: Sequence[str], model_version: str) -> dict[str, list]:
@@ -229,9 +388,7 @@ def answer_columns(scored: Sequence[ScoredAnswer], theme_names: Sequence[str], m
     for name in theme_names:
         cols[f"score_{name}"] = [(a.theme(name).score if a.theme(name) else 0.0) for a in scored]
     cols["evidence"] = [evidence_json(a) for a in scored]
-    cols["tone_terms"] = [
-        json.dumps([[c.term, c.weight, c.start, c.negated] for c in a.tone.terms], ensure_ascii=False) for a in scored
-    ]
+    cols["tone_terms"] = [tone_terms_json([(c.term, c.weight, c.start, c.negated) for c in a.tone.terms]) for a in scored]
     cols["model_version"] = [model_version] * len(scored)
     return cols
 
@@ -243,7 +400,7 @@ def evidence_json(answer: ScoredAnswer) -> str:
         if t.tagged and t.evidence is not None:
             e = t.evidence
             out[t.theme] = {"score": t.score, "terms": list(e.terms), "sentence": e.sentence, "start": e.start, "end": e.end}
-    return json.dumps(out, ensure_ascii=False)
+    return _JSON.encode(out) if out else "{}"
 
 
 @lru_cache(maxsize=1)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -23,6 +24,7 @@ import numpy as np
 from nlp.linear import StandardizedLinear
 from nlp.matching import TermMatcher
 from nlp.records import Evidence, IrtoneError, ThemeResult
+from nlp.tokens import break_positions
 
 TERM_KINDS = ("core", "related", "exclude")
 SENTENCE_END = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]?")
@@ -129,93 +131,136 @@ class ThemeFeaturizer:
                     term, weight = split_term(entry)
                     self._weights[(t.name, kind, term)] = weight
                     entries.append((term, (t.name, kind)))
-        self._answer_matcher = TermMatcher(entries, tokenizer)
+        self.answer_matcher = TermMatcher(entries, tokenizer)
         q_entries = [(split_term(w)[0], t.name) for t in self.themes for w in (*t.question, *t.core)]
-        self._question_matcher = TermMatcher([(w, k) for w, k in q_entries if not w.startswith("re:")], tokenizer)
-        self._deflection = TermMatcher([(w, "x") for w in deflection_terms], tokenizer)
+        self.question_matcher = TermMatcher([(w, k) for w, k in q_entries if not w.startswith("re:")], tokenizer)
+        self.deflection_matcher = TermMatcher([(w, "x") for w in deflection_terms], tokenizer)
 
     def weight(self, theme: str, kind: str, entry: str) -> float:
         return self._weights.get((theme, kind, entry), 1.0)
 
     def matches(self, q_tokens: Sequence[str], a_tokens: Sequence[str]) -> dict[str, ThemeMatches]:
-        found: dict[str, dict[str, list]] = {t.name: {k: [] for k in TERM_KINDS} for t in self.themes}
-        for m in self._answer_matcher.find(a_tokens):
-            name, kind = m.key
-            found[name][kind].append((m.term, m.first, m.entry))
-        q_hit = {m.key for m in self._question_matcher.find(q_tokens)}
+        found = self.scan_answer(a_tokens)
+        q_hit = self.question_cues(q_tokens)
         return {
-            name: ThemeMatches(
-                core=tuple(d["core"]), related=tuple(d["related"]), exclude=tuple(d["exclude"]),
-                question_cue=name in q_hit,
-            )
-            for name, d in found.items()
+            t.name: ThemeMatches(*map(tuple, found.get(t.name, ((), (), ()))), question_cue=t.name in q_hit)
+            for t in self.themes
         }
+
+    def scan_answer(self, a_tokens: Sequence[str], folded: Sequence[str] | None = None,
+                    hits: list[tuple] | None = None) -> dict[str, tuple[list, list, list]]:
+        """Theme name -> (core, related, exclude) lists of (text found, token index, entry), only for the
+        themes with a match: ``matches`` for the hot path (most answers match no theme). ``hits``:
+        ``answer_matcher.scan(a_tokens)`` if the caller has it."""
+        found: dict[str, tuple[list, list, list]] = {}
+        if hits is None:
+            hits = self.answer_matcher.scan(a_tokens, folded)
+        for term, (name, kind), first, _, entry in hits:
+            lists = found.get(name)
+            if lists is None:
+                lists = found[name] = ([], [], [])
+            lists[_KIND_INDEX[kind]].append((term, first, entry))
+        return found
+
+    def question_cues(self, q_tokens: Sequence[str], folded: Sequence[str] | None = None,
+                      hits: list[tuple] | None = None) -> set[str]:
+        """Names of the themes the question names (``hits``: ``question_matcher.scan(q_tokens)``)."""
+        if hits is None:
+            hits = self.question_matcher.scan(q_tokens, folded)
+        return {m[1] for m in hits}
 
     def features(self, matches: dict[str, ThemeMatches], a_tokens: Sequence[str]) -> np.ndarray:
         """One row per theme (in ``self.themes`` order), columns ``FEATURE_NAMES``."""
-        sent_of = _sentence_index(a_tokens)
-        n_sent = max(1, sent_of[-1] + 1) if sent_of else 1
-        length = sum(len(t) for t in a_tokens)
-        deflection = len({sent_of[m.first] for m in self._deflection.find(a_tokens)}) / n_sent
+        found = {name: (m.core, m.related, m.exclude) for name, m in matches.items() if m.core or m.related or m.exclude}
+        cues = {name for name, m in matches.items() if m.question_cue}
+        return np.asarray(self.feature_rows(found, cues, a_tokens), dtype=float)
+
+    def feature_rows(self, found: dict[str, tuple], cues: set[str], a_tokens: Sequence[str],
+                     folded: Sequence[str] | None = None, sentence_breaks: list[int] | None = None,
+                     deflections: list[tuple] | None = None) -> list[tuple]:
+        """``features`` from ``scan_answer`` and ``question_cues`` results, as a list of tuples (rows
+        of the batch's matrix). ``folded``, ``sentence_breaks``, ``deflections``: ``fold_tokens(a_tokens)``,
+        ``break_positions(a_tokens)[1]``, ``deflection_matcher.scan(a_tokens)`` if the caller has them."""
+        if sentence_breaks is None:
+            sentence_breaks = break_positions(a_tokens)[1]
+        n_sent = bisect_left(sentence_breaks, len(a_tokens) - 1) + 1 if a_tokens else 1
+        log_length = math.log1p(sum(map(len, a_tokens)))
+        if deflections is None:
+            deflections = self.deflection_matcher.scan(a_tokens, folded)
+        deflection = len({bisect_left(sentence_breaks, m[2]) for m in deflections}) / n_sent if deflections else 0.0
         rows = []
         for t in self.themes:
-            m = matches[t.name]
-            core_sents = {sent_of[i] for _, i, _ in m.core}
-            any_sents = core_sents | {sent_of[i] for _, i, _ in m.related}
-            core_w = sum(self.weight(t.name, "core", e) for e in {e for _, _, e in m.core})
-            rel_w = sum(self.weight(t.name, "related", e) for e in {e for _, _, e in m.related})
-            exc_w = sum(self.weight(t.name, "exclude", e) for _, _, e in m.exclude)
+            name = t.name
+            lists = found.get(name)
+            if lists is None:  # no term of the theme in the answer: only the question and the answer's size speak
+                rows.append((0.0, 0.0, 0.0, 0.0, 0.0, 0.0, float(name in cues), 0.0, deflection, log_length, 0.0))
+                continue
+            core, related, exclude = lists
+            weights = self._weights
+            core_sents = {bisect_left(sentence_breaks, i) for _, i, _ in core}
+            any_sents = core_sents | {bisect_left(sentence_breaks, i) for _, i, _ in related}
+            core_w = sum(weights.get((name, "core", e), 1.0) for e in {e for _, _, e in core})
+            rel_w = sum(weights.get((name, "related", e), 1.0) for e in {e for _, _, e in related})
+            exc_w = sum(weights.get((name, "exclude", e), 1.0) for _, _, e in exclude)
+            cue = name in cues
             rows.append((
                 math.log1p(core_w),
-                math.log1p(len(m.core)),
+                math.log1p(len(core)),
                 math.log1p(rel_w),
                 math.log1p(exc_w),
                 len(core_sents) / n_sent,
                 len(any_sents) / n_sent,
-                float(m.question_cue),
-                float(m.question_cue and bool(any_sents) and deflection < 0.5),
+                float(cue),
+                float(cue and bool(any_sents) and deflection < 0.5),
                 deflection,
-                math.log1p(length),
-                (sum(_in_list(a_tokens, i) for _, i, _ in m.core) / len(m.core)) if m.core else 0.0,
+                log_length,
+                (sum(_in_list(a_tokens, i) for _, i, _ in core) / len(core)) if core else 0.0,
             ))
-        return np.asarray(rows, dtype=float)
+        return rows
 
     @staticmethod
     def evidence(matches: ThemeMatches, a_tokens: Sequence[str], sent_of: Sequence[int] | None = None) -> Evidence | None:
-        """The sentence with the most core (then related) terms, and the terms found in the answer."""
-        hits = [(w, i, 2.0) for w, i, _ in matches.core] + [(w, i, 1.0) for w, i, _ in matches.related]
-        hits = [h for h in hits if 0 <= h[1] < len(a_tokens)]
-        if not hits:
-            return None
-        if sent_of is None:
-            sent_of = _sentence_index(a_tokens)
-        weight: dict[int, float] = {}
-        for _, i, w in hits:
-            weight[sent_of[i]] = weight.get(sent_of[i], 0.0) + w
-        best = max(sorted(weight), key=lambda s: weight[s])
-        offsets = np.cumsum([0] + [len(t) for t in a_tokens])
-        idx = [i for i, s in enumerate(sent_of) if s == best]
-        start, end = int(offsets[idx[0]]), int(offsets[idx[-1] + 1])
-        text = "".join(a_tokens[idx[0] : idx[-1] + 1])
-        lead = len(text) - len(text.lstrip())
-        terms = tuple(dict.fromkeys(w for w, _, _ in sorted(hits, key=lambda h: (-h[2], h[1]))))
-        return Evidence(terms=terms, sentence=text.strip(), start=start + lead, end=start + lead + len(text.strip()))
+        """The sentence with the most core (then related) terms, and the terms found in the answer.
+        (``sent_of``: no longer needed; kept for callers that pass it.)"""
+        found = evidence_tuple(matches.core, matches.related, a_tokens, break_positions(a_tokens)[1])
+        return Evidence(*found) if found is not None else None
+
+
+def evidence_tuple(core: Sequence[tuple], related: Sequence[tuple], a_tokens: Sequence[str],
+                   sentence_breaks: list[int]) -> tuple | None:
+    """``ThemeFeaturizer.evidence`` as a plain (terms, sentence, start, end) tuple, from the theme's core
+    and related matches and the answer's sentence breaks (``break_positions(a_tokens)[1]``)."""
+    n = len(a_tokens)
+    hits = [(w, i, 2.0) for w, i, _ in core if 0 <= i < n] + [(w, i, 1.0) for w, i, _ in related if 0 <= i < n]
+    if not hits:
+        return None
+    weight: dict[int, float] = {}
+    for _, i, w in hits:
+        s = bisect_left(sentence_breaks, i)
+        weight[s] = weight.get(s, 0.0) + w
+    best = max(sorted(weight), key=weight.__getitem__)
+    # sentence ``best`` runs from the token after the previous break to its own break (or the end)
+    first = sentence_breaks[best - 1] + 1 if best > 0 else 0
+    last = sentence_breaks[best] if best < len(sentence_breaks) else n - 1
+    start = len("".join(a_tokens[:first]))
+    text = "".join(a_tokens[first : last + 1])
+    stripped = text.strip()
+    lead = len(text) - len(text.lstrip())
+    terms = tuple(dict.fromkeys(w for w, _, _ in sorted(hits, key=_strongest_first)))
+    return terms, stripped, start + lead, start + lead + len(stripped)
+
+
+def _strongest_first(hit: tuple) -> tuple:
+    return -hit[2], hit[1]
+
+
+_KIND_INDEX = {kind: k for k, kind in enumerate(TERM_KINDS)}
 
 
 def _in_list(tokens: Sequence[str], i: int) -> bool:
     """Token i stands in an enumeration: a 、 within two tokens on either side, or 等 right after."""
     near = tokens[max(0, i - 2) : i] + tokens[i + 1 : i + 3]
     return "、" in near or (i + 1 < len(tokens) and tokens[i + 1] == "等")
-
-
-def _sentence_index(tokens: Sequence[str]) -> list[int]:
-    """Sentence number of each token (a sentence ends at 。！？；!?; or a newline)."""
-    out, s = [], 0
-    for tok in tokens:
-        out.append(s)
-        if tok in ("。", "！", "？", "!", "?", "；", ";", "\n"):
-            s += 1
-    return out
 
 
 class ThemeTagger(StandardizedLinear):
@@ -253,17 +298,22 @@ class ThemeTagger(StandardizedLinear):
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.decision_function(X)))
 
+    def proba_rows(self, X: np.ndarray) -> np.ndarray:
+        """``predict_proba`` of many answers' rows at once (each row rounded independently of the others)."""
+        return 1.0 / (1.0 + np.exp(-self._linear_rows(X)))
+
 
 def theme_results(themes, probs, matches, a_tokens, threshold) -> tuple[ThemeResult, ...]:
     out = []
-    sent_of = None
+    sentence_breaks = None
     for t, p in zip(themes, probs):
         tagged = bool(p >= threshold)
         m = matches[t.name]
         ev = None
         if m.core or m.related:
-            if sent_of is None:
-                sent_of = _sentence_index(a_tokens)
-            ev = ThemeFeaturizer.evidence(m, a_tokens, sent_of)
+            if sentence_breaks is None:
+                sentence_breaks = break_positions(a_tokens)[1]
+            found = evidence_tuple(m.core, m.related, a_tokens, sentence_breaks)
+            ev = Evidence(*found) if found is not None else None
         out.append(ThemeResult(theme=t.name, score=round(float(p), 4), tagged=tagged, evidence=ev))
     return tuple(out)

@@ -11,9 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 DEFAULT_DICT = "domain_dict.txt"
+CLAUSE_BREAKS = frozenset("，,。；;！!？?：:\n、")
+SENTENCE_BREAKS = frozenset("。！!？?；;\n")  # each also a clause break
+
+
+def break_positions(tokens: Sequence[str]) -> tuple[list[int], list[int]]:
+    """Indices of the tokens that end a clause, and of those that end a sentence (a token's clause or
+    sentence number is the count of break indices before it: ``bisect_left``)."""
+    clause = [i for i, t in enumerate(tokens) if t in CLAUSE_BREAKS]
+    return clause, [i for i in clause if tokens[i] in SENTENCE_BREAKS]
 
 
 @dataclass(frozen=True)
@@ -111,6 +120,13 @@ class Tokenizer:
         if name == "rjieba":
             return impl.cut(text, False)
         return impl.lcut(text, HMM=False)
+
+    def cutter(self):
+        """``cut`` as a plain function of the text (no per-call engine look-up: the hot path)."""
+        name, impl = self._load()
+        if name == "rjieba":
+            return lambda text: impl.cut(text, False)
+        return lambda text: impl.lcut(text, HMM=False)
 
     def tokenize(self, text: str) -> list[tuple[str, int, int]]:
         """Tokens with character offsets: (word, start, end)."""

@@ -10,9 +10,8 @@ scikit-learn) maps them to a score in [-1, 1]. Every score comes with the terms 
 """
 from __future__ import annotations
 
-import bisect
-import itertools
 import math
+from bisect import bisect_left
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -21,12 +20,11 @@ from typing import Sequence
 import numpy as np
 
 from nlp.linear import StandardizedLinear
-from nlp.matching import TermMatcher
+from nlp.matching import TermMatcher, fold_tokens
 from nlp.records import IrtoneError, TermContribution, ToneResult
+from nlp.tokens import CLAUSE_BREAKS, SENTENCE_BREAKS, break_positions  # noqa: F401 - re-exported
 
 CATEGORIES = ("pos", "neg", "negator", "degree", "hedge", "boilerplate", "courtesy", "aspiration")
-CLAUSE_BREAKS = frozenset("，,。；;！!？?：:\n、")
-SENTENCE_BREAKS = frozenset("。！!？?；;\n")  # each also a clause break
 NEGATION_WINDOW = 4  # tokens before a polar term in which a negator applies
 DEGREE_WINDOW = 2
 NEGATED_NEGATIVE_FACTOR = 0.3  # 不存在风险: reassuring, but weaker than a plain positive
@@ -108,38 +106,58 @@ class ToneFeaturizer:
             weights[(cat, word)] = w
             entries.append((word, cat))
         self._weights = weights
-        self._matcher = TermMatcher(entries, tokenizer, inside_tokens=True)
+        self.matcher = TermMatcher(entries, tokenizer, inside_tokens=True)
 
     def analyze(self, tokens: Sequence[str]) -> ToneAnalysis:
-        matches = self._matcher.find(tokens)
+        terms, *numbers = self.scan(tokens)
+        return ToneAnalysis(tuple(TermContribution(*t) for t in terms), *numbers)
+
+    def scan(self, tokens: Sequence[str], folded: Sequence[str] | None = None,
+             breaks: tuple[list[int], list[int]] | None = None, matches: list[tuple] | None = None) -> tuple:
+        """``analyze`` as plain values, for the hot path: (terms as (term, weight, start, negated)
+        tuples, positive, negative, promised, hedge, deflection, n_sentences, length). ``folded``,
+        ``breaks``, ``matches``: ``fold_tokens(tokens)``, ``break_positions(tokens)``,
+        ``matcher.scan(tokens)`` if the caller has them."""
+        if folded is None:
+            folded = fold_tokens(tokens)
+        clause_breaks, sentence_breaks = break_positions(tokens) if breaks is None else breaks
+        length = sum(map(len, tokens))
+        # sentence number of token i: the sentence breaks before it (bisection, only at matched tokens)
+        n_sent = bisect_left(sentence_breaks, len(tokens) - 1) + 1 if tokens else 1
+        if matches is None:
+            matches = self.matcher.scan(tokens, folded)  # (term, category, first, last, entry)
+        if not matches:
+            return [], 0.0, 0.0, 0.0, 0.0, 0.0, n_sent, length
         # A token span can match several categories (显著 is both degree and pos): a modifier
         # that precedes another polar term acts as a modifier, otherwise as a polar term.
         by_start: dict[int, list] = {}
         for m in matches:
-            by_start.setdefault(m.first, []).append(m)
-        offsets = list(itertools.accumulate(map(len, tokens), initial=0))
-        # Clause and sentence numbers are needed only at matched tokens: find the break tokens
-        # once (a comprehension) and look numbers up by bisection instead of a per-token loop.
-        clause_breaks = [i for i, t in enumerate(tokens) if t in CLAUSE_BREAKS]
-        sentence_breaks = [i for i in clause_breaks if tokens[i] in SENTENCE_BREAKS]
-        clause_of = _IndexOf(clause_breaks)
-        sentence_of = _IndexOf(sentence_breaks)
-        n_sent = max(1, (sentence_of[len(tokens) - 1] + 1) if tokens else 1)
+            group = by_start.get(m[2])
+            if group is None:
+                by_start[m[2]] = [m]
+            else:
+                group.append(m)
+        weights = self._weights
         polar = []  # (first, last, term, cat, weight)
         negators, degrees, aspirations = [], [], []
         hedge = 0.0
         boiler_sents = set()
         for first in sorted(by_start):
             group = by_start[first]
-            cats = {m.key: m for m in group}
-            longest = max(group, key=lambda m: m.last - m.first)
-            if "courtesy" in cats and longest.key == "courtesy":
-                continue
+            if len(group) == 1:
+                m = group[0]
+                if m[1] == "courtesy":
+                    continue
+                cats = {m[1]: m}
+            else:
+                cats = {m[1]: m for m in group}
+                longest = max(group, key=_span)
+                if "courtesy" in cats and longest[1] == "courtesy":
+                    continue
             if "boilerplate" in cats:
-                boiler_sents.add(sentence_of[first])
+                boiler_sents.add(bisect_left(sentence_breaks, first))
             if "hedge" in cats:
-                m = cats["hedge"]
-                hedge += self._weights[("hedge", m.entry)]
+                hedge += weights[("hedge", cats["hedge"][4])]
             if "negator" in cats:
                 negators.append(cats["negator"])
             if "degree" in cats:
@@ -149,71 +167,85 @@ class ToneFeaturizer:
             for cat in ("pos", "neg"):
                 if cat in cats:
                     m = cats[cat]
-                    polar.append((m.first, m.last, m.term, cat, self._weights[(cat, m.entry)]))
-        polar = _resolve_overlaps(polar)
+                    polar.append((m[2], m[3], m[0], cat, weights[(cat, m[4])]))
+        if len(polar) > 1:
+            polar = _resolve_overlaps(polar)
         contributions = []
         pos = neg = promised = 0.0
-        polar_starts = {p[0] for p in polar}
+        polar_starts = [p[0] for p in polar]
+        degree_starts = {d[2] for d in degrees}
         for first, last, term, cat, w in polar:
             # a degree word directly before another polar term is a modifier, not a polar term itself
-            if any(d.first == first for d in degrees) and any(first < q <= last + DEGREE_WINDOW for q in polar_starts):
+            if first in degree_starts and _starts_within(polar_starts, first, last + DEGREE_WINDOW):
                 continue
             factor = 1.0
-            for d in degrees:
-                if d.last <= first and first - d.last <= DEGREE_WINDOW and clause_of[d.first] == clause_of[first] and d.first != first:
-                    factor *= self._weights[("degree", d.entry)]
-            negated = any(
-                n.last <= first and first - n.last < NEGATION_WINDOW and clause_of[n.first] == clause_of[first] and n.first != first
-                for n in negators
-            )
+            negated = False
+            if degrees or negators:
+                clause = bisect_left(clause_breaks, first)
+                for d in degrees:
+                    if (d[3] <= first and first - d[3] <= DEGREE_WINDOW and d[2] != first
+                            and bisect_left(clause_breaks, d[2]) == clause):
+                        factor *= weights[("degree", d[4])]
+                for n in negators:
+                    if (n[3] <= first and first - n[3] < NEGATION_WINDOW and n[2] != first
+                            and bisect_left(clause_breaks, n[2]) == clause):
+                        negated = True
+                        break
             signed = w * factor * (1.0 if cat == "pos" else -1.0)
             if negated:
                 signed = -signed * (NEGATED_NEGATIVE_FACTOR if cat == "neg" else NEGATED_POSITIVE_FACTOR)
-            if signed > 0 and any(a.first < first and sentence_of[a.first] == sentence_of[first] for a in aspirations):
-                signed *= ASPIRATION_FACTOR
-                promised += signed
+            if signed > 0 and aspirations:
+                sentence = bisect_left(sentence_breaks, first)
+                for a in aspirations:
+                    if a[2] < first and bisect_left(sentence_breaks, a[2]) == sentence:
+                        signed *= ASPIRATION_FACTOR
+                        promised += signed
+                        break
             if signed > 0:
                 pos += signed
             else:
                 neg -= signed
-            contributions.append(TermContribution(term=term, weight=round(signed, 4), start=int(offsets[first]), negated=negated))
-        return ToneAnalysis(
-            contributions=tuple(contributions),
-            positive=pos,
-            negative=neg,
-            promised=promised,
-            hedge=hedge,
-            deflection=len(boiler_sents) / n_sent,
-            n_sentences=n_sent,
-            length=int(offsets[-1]),
-        )
+            contributions.append((term, round(signed, 4), len("".join(tokens[:first])), negated))
+        return contributions, pos, neg, promised, hedge, len(boiler_sents) / n_sent, n_sent, length
 
     def features(self, a: ToneAnalysis, q: ToneAnalysis | None = None) -> np.ndarray:
-        return np.asarray((
-            math.log1p(a.positive),
-            math.log1p(a.promised),
-            math.log1p(a.negative),
-            (a.positive - a.negative) / (a.positive + a.negative + 1.0),
-            a.positive / a.n_sentences,
-            a.negative / a.n_sentences,
-            math.log1p(a.hedge),
-            a.deflection,
-            math.log1p(a.length),
-            math.log1p(q.negative) if q else 0.0,
-            math.log1p(q.positive) if q else 0.0,
-        ), dtype=float)
+        return np.asarray(feature_row(a.positive, a.negative, a.promised, a.hedge, a.deflection, a.n_sentences,
+                                      a.length, q.positive if q else None, q.negative if q else None), dtype=float)
+
+    @staticmethod
+    def scan_features(a: tuple, q: tuple | None = None) -> tuple[float, ...]:
+        """``features`` of two ``scan`` results, as a tuple (one row of the batch's matrix)."""
+        return feature_row(a[1], a[2], a[3], a[4], a[5], a[6], a[7], q[1] if q else None, q[2] if q else None)
 
 
-class _IndexOf:
-    """``index_of[i]``: how many break tokens stand before token i (its clause or sentence number)."""
+def feature_row(positive: float, negative: float, promised: float, hedge: float, deflection: float,
+                n_sentences: int, length: int, q_positive: float | None, q_negative: float | None) -> tuple[float, ...]:
+    """The tone features (``FEATURE_NAMES``) of an answer and its question (None: no question)."""
+    return (
+        math.log1p(positive),
+        math.log1p(promised),
+        math.log1p(negative),
+        (positive - negative) / (positive + negative + 1.0),
+        positive / n_sentences,
+        negative / n_sentences,
+        math.log1p(hedge),
+        deflection,
+        math.log1p(length),
+        math.log1p(q_negative) if q_negative is not None else 0.0,
+        math.log1p(q_positive) if q_positive is not None else 0.0,
+    )
 
-    __slots__ = ("breaks",)
 
-    def __init__(self, breaks: list[int]):
-        self.breaks = breaks
+def _span(match: tuple) -> int:
+    return match[3] - match[2]
 
-    def __getitem__(self, i: int) -> int:
-        return bisect.bisect_left(self.breaks, i)
+
+def _starts_within(starts: list[int], lo: int, hi: int) -> bool:
+    """Some start s with lo < s <= hi."""
+    for s in starts:
+        if lo < s <= hi:
+            return True
+    return False
 
 
 def _resolve_overlaps(polar: list) -> list:
@@ -259,6 +291,10 @@ class ToneModel(StandardizedLinear):
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         return np.clip(self._linear(X), -1.0, 1.0)
+
+    def predict_rows(self, X: np.ndarray) -> np.ndarray:
+        """``predict`` of many answers at once (each row rounded independently of the others)."""
+        return np.clip(self._linear_rows(X), -1.0, 1.0)
 
 
 def tone_label(score: float) -> str:
