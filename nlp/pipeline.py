@@ -127,14 +127,19 @@ class Scorer:
         return self._load()["tokenizer"]
 
     # ------------------------------------------------------------------ features
-    def _analyze(self, questions: Sequence[str], answers: Sequence[str]):
+    def _analyze(self, questions: Sequence[str], answers: Sequence[str], terms_as_json: bool = False):
         """Tokens, term matches and feature rows of many answers (with their questions).
 
-        Returns ``(parts, theme_x, tone_x)``: per answer ``(tokens, sentence breaks, theme matches,
-        tone terms)``; the theme feature matrix (one row per answer and theme, answer by answer) and
-        the tone feature matrix (one row per answer). The per-token work is Python, one pass over
-        each text for all matchers; the models then run once over the matrices instead of once per
-        answer (numpy's per-call cost dominates on arrays of one answer).
+        Returns ``(matched, terms, theme_x, tone_x)``: per answer what its evidence needs, ``(tokens,
+        sentence breaks, ((theme, core matches, related matches), ...))``, or None when no core or
+        related term matched (kept only where needed and as tuples of strings and numbers, which
+        Python's garbage collector stops tracking: the many per-answer lists and dicts a batch kept
+        alive made its collections cost a fifth of the scoring time); per answer its tone terms
+        (``tone_terms_json`` of them with ``terms_as_json``); the theme feature matrix (one row per
+        answer and theme, answer by answer) and the tone feature matrix (one row per answer). The
+        per-token work is Python, one pass over each text for all matchers; the models then run
+        once over the matrices instead of once per answer (numpy's per-call cost dominates on
+        arrays of one answer).
         """
         from nlp.matching import fold_tokens
         from nlp.tokens import SENTENCE_BREAKS
@@ -146,7 +151,7 @@ class Scorer:
         if self.snownlp_signal:
             from nlp.baselines import snownlp_tone
         cut = tok.cutter()
-        parts, theme_rows, tone_rows = [], [], []
+        matched, terms, theme_rows, tone_rows = [], [], [], []
         for answer, (cues, q_tone) in zip(answers, question_info):
             # tokenized here, not all up front: the next steps find the new tokens still in the CPU cache
             at = cut(answer)
@@ -160,10 +165,13 @@ class Scorer:
             if self.snownlp_signal:
                 row += (snownlp_tone(answer),)
             tone_rows.append(row)
-            parts.append((at, sentence_breaks, found, a_tone[0]))
+            evidence_terms = tuple((name, tuple(core), tuple(related)) for name, (core, related, _) in found.items()
+                                   if core or related) if found else ()
+            matched.append((tuple(at), tuple(sentence_breaks), evidence_terms) if evidence_terms else None)
+            terms.append(tone_terms_json(a_tone[0]) if terms_as_json else a_tone[0])
         theme_x = np.array(theme_rows, dtype=float).reshape(-1, len(s["theme_model"].FEATURE_NAMES))
         tone_x = np.array(tone_rows, dtype=float).reshape(-1, len(s["tone_model"].FEATURE_NAMES) + self.snownlp_signal)
-        return parts, theme_x, tone_x
+        return matched, terms, theme_x, tone_x
 
     def _question_info(self, questions: Sequence[str]) -> list[tuple]:
         """Per question: (names of the themes it cues, its tone ``scan`` or None for no question).
@@ -182,23 +190,24 @@ class Scorer:
             cut = s["tokenizer"].cutter()
             for question in todo:
                 if not question:
-                    memo[question] = (frozenset(), None)
+                    memo[question] = ((), None)
                     continue
                 qt = cut(question)
                 folded = fold_tokens(qt)
                 (cue_hits, tone_hits), _ = question_scan.scan(qt, folded)
                 tone = tone_f.scan(qt, folded, matches=tone_hits)
-                memo[question] = (frozenset(theme_f.question_cues(qt, folded, cue_hits)), (None, tone[1], tone[2]))
+                # tuples of strings and numbers only: the garbage collector stops tracking them
+                memo[question] = (tuple(theme_f.question_cues(qt, folded, cue_hits)), (None, tone[1], tone[2]))
         return [memo[q] for q in questions]
 
-    def _predict(self, questions: Sequence[str], answers: Sequence[str]):
-        """``(parts, theme probabilities (answers × themes), tone scores)``: ``_analyze``, then the models."""
+    def _predict(self, questions: Sequence[str], answers: Sequence[str], terms_as_json: bool = False):
+        """``(matched, terms, theme probabilities (answers × themes), tone scores)``: ``_analyze``, then the models."""
         s = self._load()
         if len(s["tone_model"].feature_names_) != len(s["tone_model"].FEATURE_NAMES) + self.snownlp_signal:
             raise IrtoneError("model", "the tone model was not fitted with the SnowNLP signal: call fit() first")
-        parts, theme_x, tone_x = self._analyze(questions, answers)
-        probs = s["theme_model"].proba_rows(theme_x).reshape(len(parts), len(s["themes"]))
-        return parts, probs, s["tone_model"].predict_rows(tone_x)
+        matched, terms, theme_x, tone_x = self._analyze(questions, answers, terms_as_json)
+        probs = s["theme_model"].proba_rows(theme_x).reshape(len(terms), len(s["themes"]))
+        return matched, terms, probs, s["tone_model"].predict_rows(tone_x)
 
     # ------------------------------------------------------------------ fitting
     def fit(self, labels) -> "Scorer":
@@ -216,7 +225,7 @@ class Scorer:
         s = self._load()
         names = self.theme_names
         questions = [q if isinstance(q, str) else "" for q in df.get("question", [""] * len(df))]
-        _, tx, ox = self._analyze(questions, [a or "" for a in df["answer"]])
+        _, _, tx, ox = self._analyze(questions, [a or "" for a in df["answer"]])
         ty = np.asarray([[n in set(themes) for n in names] for themes in df["themes"]], dtype=int).reshape(-1)
         theme_params = s["theme_model"].get_params()
         tone_params = s["tone_model"].get_params()
@@ -247,29 +256,23 @@ class Scorer:
                    numbers: Sequence[int | None] | None = None) -> list[ScoredAnswer]:
         """``score_answer`` of many answers at once (the same records, much faster)."""
         from nlp.records import Evidence, TermContribution, ThemeResult, ToneResult
-        from nlp.themes import evidence_tuple
         from nlp.tone import tone_label
 
         questions = [q or "" for q in questions]
         answers = [a or "" for a in answers]
         s = self._load()
         themes = s["themes"]
-        parts, probs, tones = self._predict(questions, answers)
+        matched, terms, probs, tones = self._predict(questions, answers)
         scores, tagged = round4(probs).tolist(), (probs >= s["theme_model"].threshold).tolist()
         out = []
-        for k, (part, score_row, tagged_row, tone) in enumerate(zip(parts, scores, tagged, round4(tones).tolist())):
-            tokens, sentence_breaks, found, terms = part
+        for k, (part, score_row, tagged_row, tone) in enumerate(zip(matched, scores, tagged, round4(tones).tolist())):
             results = []
             for t, score, tag in zip(themes, score_row, tagged_row):
-                lists = found.get(t.name)
-                evidence = None
-                if lists is not None and (lists[0] or lists[1]):
-                    ev = evidence_tuple(lists[0], lists[1], tokens, sentence_breaks)
-                    evidence = Evidence(*ev) if ev is not None else None
-                results.append(ThemeResult(t.name, score, tag, evidence))
+                ev = _evidence(part, t.name) if part is not None else None
+                results.append(ThemeResult(t.name, score, tag, Evidence(*ev) if ev is not None else None))
             out.append(ScoredAnswer(
                 number=numbers[k] if numbers is not None else None, question=questions[k], answer=answers[k],
-                tone=ToneResult(tone, tone_label(tone), tuple(TermContribution(*c) for c in terms)),
+                tone=ToneResult(tone, tone_label(tone), tuple(TermContribution(*c) for c in terms[k])),
                 themes=tuple(results),
             ))
         return out
@@ -304,12 +307,12 @@ class Scorer:
     def score_columns(self, questions: Sequence[str], answers: Sequence[str]) -> dict[str, list]:
         """``answer_columns(score_many(questions, answers), ...)`` without building the records: the
         DataFrame path needs no evidence for untagged themes and no dataclasses."""
-        from nlp.themes import evidence_tuple
         from nlp.tone import tone_label
 
         s = self._load()
         names = [t.name for t in s["themes"]]
-        parts, probs, tones = self._predict([q or "" for q in questions], [a or "" for a in answers])
+        matched, terms, probs, tones = self._predict([q or "" for q in questions], [a or "" for a in answers],
+                                                     terms_as_json=True)
         scores = round4(probs)
         tagged = probs >= s["theme_model"].threshold
         tone_col = round4(tones).tolist()
@@ -319,16 +322,14 @@ class Scorer:
                 tagged_col.append([])
                 evidence_col.append("{}")
                 continue
-            tokens, sentence_breaks, found, _ = parts[k]
+            part = matched[k]
             row_tagged = [name for name, tag in zip(names, tagged[k].tolist()) if tag]
             evidence = {}
             for name, score in zip(row_tagged, scores[k][tagged[k]].tolist()):
-                lists = found.get(name)
-                if lists is not None and (lists[0] or lists[1]):
-                    ev = evidence_tuple(lists[0], lists[1], tokens, sentence_breaks)
-                    if ev is not None:
-                        evidence[name] = {"score": score, "terms": list(ev[0]), "sentence": ev[1],
-                                          "start": ev[2], "end": ev[3]}
+                ev = _evidence(part, name) if part is not None else None
+                if ev is not None:
+                    evidence[name] = {"score": score, "terms": list(ev[0]), "sentence": ev[1], "start": ev[2],
+                                      "end": ev[3]}
             tagged_col.append(row_tagged)
             evidence_col.append(_JSON.encode(evidence) if evidence else "{}")
         cols: dict[str, list] = {
@@ -339,9 +340,20 @@ class Scorer:
         for j, name in enumerate(names):
             cols[f"score_{name}"] = scores[:, j].tolist()
         cols["evidence"] = evidence_col
-        cols["tone_terms"] = [tone_terms_json(part[3]) for part in parts]
-        cols["model_version"] = [s["model_version"]] * len(parts)
+        cols["tone_terms"] = terms
+        cols["model_version"] = [s["model_version"]] * len(terms)
         return cols
+
+
+def _evidence(part: tuple, theme: str) -> tuple | None:
+    """``evidence_tuple`` of one theme from an answer's ``_analyze`` evidence part."""
+    from nlp.themes import evidence_tuple
+
+    tokens, sentence_breaks, by_theme = part
+    for name, core, related in by_theme:
+        if name == theme:
+            return evidence_tuple(core, related, tokens, sentence_breaks)
+    return None
 
 
 def round4(values: np.ndarray) -> np.ndarray:
