@@ -144,16 +144,26 @@ class ToneFeaturizer:
         boiler_sents = set()
         for first in sorted(by_start):
             group = by_start[first]
-            if len(group) == 1:
+            if len(group) == 1:  # one category at this token (most): no resolution needed
                 m = group[0]
-                if m[1] == "courtesy":
-                    continue
-                cats = {m[1]: m}
-            else:
-                cats = {m[1]: m for m in group}
-                longest = max(group, key=_span)
-                if "courtesy" in cats and longest[1] == "courtesy":
-                    continue
+                cat = m[1]
+                if cat == "pos" or cat == "neg":
+                    polar.append((first, m[3], m[0], cat, weights[(cat, m[4])]))
+                elif cat == "negator":
+                    negators.append(m)
+                elif cat == "degree":
+                    degrees.append(m)
+                elif cat == "aspiration":
+                    aspirations.append(m)
+                elif cat == "hedge":
+                    hedge += weights[("hedge", m[4])]
+                elif cat == "boilerplate":
+                    boiler_sents.add(bisect_left(sentence_breaks, first))
+                continue  # courtesy carries no tone
+            cats = {m[1]: m for m in group}
+            longest = max(group, key=_span)
+            if "courtesy" in cats and longest[1] == "courtesy":
+                continue
             if "boilerplate" in cats:
                 boiler_sents.add(bisect_left(sentence_breaks, first))
             if "hedge" in cats:
@@ -251,6 +261,8 @@ def _starts_within(starts: list[int], lo: int, hi: int) -> bool:
 def _resolve_overlaps(polar: list) -> list:
     """Where polar matches overlap (降低 inside 降低成本, a regex over a word) the longest wins;
     several words found inside one glued token (稳步 and 增长 in 稳步增长) all count."""
+    if all(polar[i - 1][1] <= polar[i][0] for i in range(1, len(polar))):
+        return polar  # in order and disjoint (most answers): nothing to resolve, already sorted
     polar = sorted(polar, key=lambda p: (-(p[1] - p[0]), -len(p[2]), p[0]))
     kept: list = []
     for p in polar:
