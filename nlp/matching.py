@@ -92,6 +92,20 @@ class TermMatcher:
             return self._worth_a_look.intersection(distinct)
         return self._firsts.intersection(distinct)
 
+    def visits(self, token: str) -> bool:
+        """Whether ``scan_at`` must visit this folded token: it starts a term, or (inside matching)
+        holds one."""
+        if token in self._firsts:
+            return True
+        if not self.inside_tokens or len(token) < 3:
+            return False
+        terms = self._inside_memo.get(token)
+        if terms is None:
+            terms = self._inside_terms(token)
+            if terms and len(self._inside_memo) < self.MEMO_TOKENS:
+                self._inside_memo[token] = terms
+        return bool(terms)
+
     def scan_at(self, tokens: Sequence[str], folded: Sequence[str], positions: Iterable[int]) -> list[tuple]:
         """``scan`` given the positions (ascending) of the tokens in ``present``."""
         out: list[tuple] = []
@@ -103,7 +117,10 @@ class TermMatcher:
             tok = folded[i]
             cands = by_first.get(tok)
             if not cands:
-                out.extend([(term, key, i, i + 1, term) for term, key in inside[tok]])
+                terms = inside.get(tok)
+                if terms is None:  # forgotten (the memo is bounded) or never seen by ``present``
+                    terms = self._inside_terms(tok)
+                out.extend([(term, key, i, i + 1, term) for term, key in terms])
                 continue
             for seq, k, term, key in cands:
                 if blocked.get(key, 0) > i:
@@ -226,31 +243,42 @@ class MatcherSet:
     """Several matchers over the same tokens in one pass.
 
     ``scan`` returns what each matcher's own ``scan`` returns, and the positions of the ``marks``
-    tokens (e.g. clause breaks): the per-token Python loop runs once instead of once per matcher.
+    tokens (e.g. clause breaks). One dictionary look-up per token says which matchers must visit it
+    (remembered per token, bounded), instead of a round of set operations per matcher.
     """
+
+    MEMO_TOKENS = 300_000  # tokens whose roles are remembered (then forgotten all at once)
 
     def __init__(self, matchers: Sequence[TermMatcher], marks: Iterable[str] = ()):
         self.matchers = tuple(matchers)
         self.marks = frozenset(marks)
+        self._mark_bit = 1 << len(self.matchers)
+        self._roles: dict[str, int] = {}  # folded token -> bit k set: matcher k visits it; mark bit: a mark
+
+    def _role(self, token: str) -> int:
+        if len(self._roles) >= self.MEMO_TOKENS:
+            self._roles.clear()
+        bits = self._mark_bit if token in self.marks else 0
+        for k, matcher in enumerate(self.matchers):
+            if matcher.visits(token):
+                bits |= 1 << k
+        self._roles[token] = bits
+        return bits
 
     def scan(self, tokens: Sequence[str], folded: Sequence[str] | None = None) -> tuple[list[list[tuple]], list[int]]:
         if folded is None:
             folded = fold_tokens(tokens)
-        distinct = set(folded)
-        presents = [m.present(distinct) for m in self.matchers]
-        marks = self.marks.intersection(distinct)
-        wanted = marks.union(*presents)
-        positions = [i for i, t in enumerate(folded) if t in wanted] if wanted else []
+        get = self._roles.get
+        roles = [get(t, -1) for t in folded]
+        if -1 in roles:  # tokens not seen before
+            roles = [r if r >= 0 else self._role(t) for r, t in zip(roles, folded)]
+        positions = [i for i, r in enumerate(roles) if r]
         found = []
-        for matcher, present in zip(self.matchers, presents):
-            if not present:
-                own = ()
-            elif len(present) == len(wanted):
-                own = positions
-            else:
-                own = [i for i in positions if folded[i] in present]
-            found.append(matcher.scan_at(tokens, folded, own))
-        return found, [i for i in positions if folded[i] in marks] if marks else []
+        for k, matcher in enumerate(self.matchers):
+            bit = 1 << k
+            found.append(matcher.scan_at(tokens, folded, [i for i in positions if roles[i] & bit]))
+        mark = self._mark_bit
+        return found, [i for i in positions if roles[i] & mark]
 
 
 def fold_tokens(tokens: Sequence[str]) -> Sequence[str]:
