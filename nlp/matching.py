@@ -106,8 +106,10 @@ class TermMatcher:
                 self._inside_memo[token] = terms
         return bool(terms)
 
-    def scan_at(self, tokens: Sequence[str], folded: Sequence[str], positions: Iterable[int]) -> list[tuple]:
-        """``scan`` given the positions (ascending) of the tokens in ``present``."""
+    def scan_at(self, tokens: Sequence[str], folded: Sequence[str], positions: Iterable[int],
+                text: str | None = None) -> list[tuple]:
+        """``scan`` given the positions (ascending) of the tokens in ``present`` (``text``: the
+        tokens joined, if the caller has it)."""
         out: list[tuple] = []
         n = len(folded)
         by_first = self._by_first
@@ -129,7 +131,8 @@ class TermMatcher:
                     out.append((term, key, i, i + k, term))
                     blocked[key] = i + k
         if self._regexes and tokens:
-            text = "".join(tokens)
+            if text is None:
+                text = "".join(tokens)
             starts = None  # token start offsets, computed only once a regex matches (rarely)
             for rx, key, entry, needles in self._regexes:
                 if needles is not None:  # most texts hold none of the strings every match contains
@@ -265,26 +268,31 @@ class MatcherSet:
         self._roles[token] = bits
         return bits
 
-    def scan(self, tokens: Sequence[str], folded: Sequence[str] | None = None) -> tuple[list[list[tuple]], list[int]]:
+    def scan(self, tokens: Sequence[str], folded: Sequence[str] | None = None,
+             text: str | None = None) -> tuple[list[list[tuple]], list[int]]:
+        """(each matcher's ``scan``, positions of the marks); ``folded``, ``text``:
+        ``fold_tokens(tokens)``, the tokens joined, if the caller has them."""
+        if text is None:
+            text = "".join(tokens)
         if folded is None:
-            folded = fold_tokens(tokens)
-        get = self._roles.get
-        roles = [get(t, -1) for t in folded]
-        if -1 in roles:  # tokens not seen before
-            roles = [r if r >= 0 else self._role(t) for r, t in zip(roles, folded)]
-        positions = [i for i, r in enumerate(roles) if r]
+            folded = fold_tokens(tokens, text)
+        roles = list(map(self._roles.get, folded))
+        if None in roles:  # tokens not seen before
+            roles = [self._role(t) if r is None else r for r, t in zip(roles, folded)]
+        positions = list(itertools.compress(range(len(roles)), roles))  # the tokens with any role
         found = []
         for k, matcher in enumerate(self.matchers):
             bit = 1 << k
-            found.append(matcher.scan_at(tokens, folded, [i for i in positions if roles[i] & bit]))
+            found.append(matcher.scan_at(tokens, folded, [i for i in positions if roles[i] & bit], text))
         mark = self._mark_bit
         return found, [i for i in positions if roles[i] & mark]
 
 
-def fold_tokens(tokens: Sequence[str]) -> Sequence[str]:
+def fold_tokens(tokens: Sequence[str], text: str | None = None) -> Sequence[str]:
     """``_fold`` of each token; the list itself when no token has a lower-case ASCII letter (most
-    Chinese texts: one regex search instead of a per-token check)."""
-    if not _LOWER_ASCII.search("".join(tokens)):
+    Chinese texts: one regex search instead of a per-token check). ``text``: the tokens joined, if
+    the caller has it."""
+    if not _LOWER_ASCII.search("".join(tokens) if text is None else text):
         return tokens
     return [t.upper() if t.isascii() else t for t in tokens]
 

@@ -155,8 +155,9 @@ class Scorer:
         for answer, (cues, q_tone) in zip(answers, question_info):
             # tokenized here, not all up front: the next steps find the new tokens still in the CPU cache
             at = cut(answer)
-            folded = fold_tokens(at)
-            (theme_hits, deflections, tone_hits), clause_breaks = answer_scan.scan(at, folded)
+            text = "".join(at)
+            folded = fold_tokens(at, text)
+            (theme_hits, deflections, tone_hits), clause_breaks = answer_scan.scan(at, folded, text)
             sentence_breaks = [i for i in clause_breaks if at[i] in SENTENCE_BREAKS]
             found = theme_f.scan_answer(at, folded, theme_hits)
             theme_rows.extend(theme_f.feature_rows(found, cues, at, folded, sentence_breaks, deflections))
@@ -193,8 +194,9 @@ class Scorer:
                     memo[question] = ((), None)
                     continue
                 qt = cut(question)
-                folded = fold_tokens(qt)
-                (cue_hits, tone_hits), _ = question_scan.scan(qt, folded)
+                text = "".join(qt)
+                folded = fold_tokens(qt, text)
+                (cue_hits, tone_hits), _ = question_scan.scan(qt, folded, text)
                 tone = tone_f.scan(qt, folded, matches=tone_hits)
                 # tuples of strings and numbers only: the garbage collector stops tracking them
                 memo[question] = (tuple(theme_f.question_cues(qt, folded, cue_hits)), (None, tone[1], tone[2]))
