@@ -246,26 +246,35 @@ class MatcherSet:
     """Several matchers over the same tokens in one pass.
 
     ``scan`` returns what each matcher's own ``scan`` returns, and the positions of the ``marks``
-    tokens (e.g. clause breaks). One dictionary look-up per token says which matchers must visit it
-    (remembered per token, bounded), instead of a round of set operations per matcher.
+    tokens (e.g. clause breaks). Which matchers must visit a token is one look-up in a small table
+    (the tokens that start a term, and the marks: it stays in the CPU cache), and for the few long
+    tokens of an inside-matching matcher, one in a remembered table (bounded); a round of set
+    operations per matcher over big sets cost several times more.
     """
 
-    MEMO_TOKENS = 300_000  # tokens whose roles are remembered (then forgotten all at once)
+    MEMO_TOKENS = 300_000  # long tokens whose roles are remembered (then forgotten all at once)
 
     def __init__(self, matchers: Sequence[TermMatcher], marks: Iterable[str] = ()):
         self.matchers = tuple(matchers)
         self.marks = frozenset(marks)
         self._mark_bit = 1 << len(self.matchers)
-        self._roles: dict[str, int] = {}  # folded token -> bit k set: matcher k visits it; mark bit: a mark
-
-    def _role(self, token: str) -> int:
-        if len(self._roles) >= self.MEMO_TOKENS:
-            self._roles.clear()
-        bits = self._mark_bit if token in self.marks else 0
+        self._starts: dict[str, int] = {}  # token -> bit k: it starts a term of matcher k; mark bit: a mark
         for k, matcher in enumerate(self.matchers):
+            for token in matcher._firsts:
+                self._starts[token] = self._starts.get(token, 0) | 1 << k
+        for token in self.marks:
+            self._starts[token] = self._starts.get(token, 0) | self._mark_bit
+        self._inside = [(1 << k, m) for k, m in enumerate(self.matchers) if m.inside_tokens]
+        self._long_roles: dict[str, int] = {}  # long token -> bits of the matchers that look inside it
+
+    def _long_role(self, token: str) -> int:
+        if len(self._long_roles) >= self.MEMO_TOKENS:
+            self._long_roles.clear()
+        bits = 0
+        for bit, matcher in self._inside:
             if matcher.visits(token):
-                bits |= 1 << k
-        self._roles[token] = bits
+                bits |= bit
+        self._long_roles[token] = bits
         return bits
 
     def scan(self, tokens: Sequence[str], folded: Sequence[str] | None = None,
@@ -276,9 +285,16 @@ class MatcherSet:
             text = "".join(tokens)
         if folded is None:
             folded = fold_tokens(tokens, text)
-        roles = list(map(self._roles.get, folded))
-        if None in roles:  # tokens not seen before
-            roles = [self._role(t) if r is None else r for r, t in zip(roles, folded)]
+        roles = list(map(self._starts.get, folded))  # None: no role (most tokens)
+        if self._inside:  # tokens of 3+ characters may hold a term (稳步增长)
+            known = self._long_roles.get
+            for i in itertools.compress(range(len(folded)), map(_THREE.__le__, map(len, folded))):
+                token = folded[i]
+                bits = known(token)
+                if bits is None:
+                    bits = self._long_role(token)
+                if bits:
+                    roles[i] = (roles[i] or 0) | bits
         positions = list(itertools.compress(range(len(roles)), roles))  # the tokens with any role
         found = []
         for k, matcher in enumerate(self.matchers):
@@ -286,6 +302,9 @@ class MatcherSet:
             found.append(matcher.scan_at(tokens, folded, [i for i in positions if roles[i] & bit], text))
         mark = self._mark_bit
         return found, [i for i in positions if roles[i] & mark]
+
+
+_THREE = 3  # ``_THREE.__le__(len(token))``: a token of three or more characters
 
 
 def fold_tokens(tokens: Sequence[str], text: str | None = None) -> Sequence[str]:
