@@ -96,7 +96,7 @@ class Scorer:
             "answer_scan": MatcherSet(
                 [theme_features.answer_matcher, theme_features.deflection_matcher, tone_features.matcher],
                 marks=CLAUSE_BREAKS),
-            "question_scan": MatcherSet([theme_features.question_matcher, tone_features.matcher]),
+            "question_scan": MatcherSet([theme_features.question_matcher, tone_features.matcher], marks=CLAUSE_BREAKS),
             "question_memo": {},
             "theme_model": ThemeTagger.from_dict(model["themes"]),
             "tone_model": ToneModel.from_dict(model["tone"]),
@@ -160,8 +160,8 @@ class Scorer:
             (theme_hits, deflections, tone_hits), clause_breaks = answer_scan.scan(at, folded, text)
             sentence_breaks = [i for i in clause_breaks if at[i] in SENTENCE_BREAKS]
             found = theme_f.scan_answer(at, folded, theme_hits)
-            theme_rows.extend(theme_f.feature_rows(found, cues, at, folded, sentence_breaks, deflections))
-            a_tone = tone_f.scan(at, folded, (clause_breaks, sentence_breaks), tone_hits)
+            theme_rows.extend(theme_f.feature_rows(found, cues, at, folded, sentence_breaks, deflections, text))
+            a_tone = tone_f.scan(at, folded, (clause_breaks, sentence_breaks), tone_hits, text)
             row = tone_f.scan_features(a_tone, q_tone)
             if self.snownlp_signal:
                 row += (snownlp_tone(answer),)
@@ -180,6 +180,7 @@ class Scorer:
         Memoized per question text (bounded): in IR tables one question often heads several answers.
         """
         from nlp.matching import fold_tokens
+        from nlp.tokens import SENTENCE_BREAKS
 
         s = self._load()
         memo = s["question_memo"]
@@ -196,8 +197,9 @@ class Scorer:
                 qt = cut(question)
                 text = "".join(qt)
                 folded = fold_tokens(qt, text)
-                (cue_hits, tone_hits), _ = question_scan.scan(qt, folded, text)
-                tone = tone_f.scan(qt, folded, matches=tone_hits)
+                (cue_hits, tone_hits), clause_breaks = question_scan.scan(qt, folded, text)
+                breaks = clause_breaks, [i for i in clause_breaks if qt[i] in SENTENCE_BREAKS]
+                tone = tone_f.scan(qt, folded, breaks, tone_hits, text)
                 # tuples of strings and numbers only: the garbage collector stops tracking them
                 memo[question] = (tuple(theme_f.question_cues(qt, folded, cue_hits)), (None, tone[1], tone[2]))
         return [memo[q] for q in questions]

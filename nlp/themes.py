@@ -177,14 +177,15 @@ class ThemeFeaturizer:
 
     def feature_rows(self, found: dict[str, tuple], cues: set[str], a_tokens: Sequence[str],
                      folded: Sequence[str] | None = None, sentence_breaks: list[int] | None = None,
-                     deflections: list[tuple] | None = None) -> list[tuple]:
+                     deflections: list[tuple] | None = None, text: str | None = None) -> list[tuple]:
         """``features`` from ``scan_answer`` and ``question_cues`` results, as a list of tuples (rows
-        of the batch's matrix). ``folded``, ``sentence_breaks``, ``deflections``: ``fold_tokens(a_tokens)``,
-        ``break_positions(a_tokens)[1]``, ``deflection_matcher.scan(a_tokens)`` if the caller has them."""
+        of the batch's matrix). ``folded``, ``sentence_breaks``, ``deflections``, ``text``:
+        ``fold_tokens(a_tokens)``, ``break_positions(a_tokens)[1]``, ``deflection_matcher.scan(a_tokens)``,
+        the tokens joined, if the caller has them."""
         if sentence_breaks is None:
             sentence_breaks = break_positions(a_tokens)[1]
         n_sent = bisect_left(sentence_breaks, len(a_tokens) - 1) + 1 if a_tokens else 1
-        log_length = math.log1p(sum(map(len, a_tokens)))
+        log_length = math.log1p(sum(map(len, a_tokens)) if text is None else len(text))
         if deflections is None:
             deflections = self.deflection_matcher.scan(a_tokens, folded)
         deflection = len({bisect_left(sentence_breaks, m[2]) for m in deflections}) / n_sent if deflections else 0.0

@@ -113,15 +113,16 @@ class ToneFeaturizer:
         return ToneAnalysis(tuple(TermContribution(*t) for t in terms), *numbers)
 
     def scan(self, tokens: Sequence[str], folded: Sequence[str] | None = None,
-             breaks: tuple[list[int], list[int]] | None = None, matches: list[tuple] | None = None) -> tuple:
+             breaks: tuple[list[int], list[int]] | None = None, matches: list[tuple] | None = None,
+             text: str | None = None) -> tuple:
         """``analyze`` as plain values, for the hot path: (terms as (term, weight, start, negated)
         tuples, positive, negative, promised, hedge, deflection, n_sentences, length). ``folded``,
-        ``breaks``, ``matches``: ``fold_tokens(tokens)``, ``break_positions(tokens)``,
-        ``matcher.scan(tokens)`` if the caller has them."""
+        ``breaks``, ``matches``, ``text``: ``fold_tokens(tokens)``, ``break_positions(tokens)``,
+        ``matcher.scan(tokens)``, the tokens joined, if the caller has them."""
         if folded is None:
             folded = fold_tokens(tokens)
         clause_breaks, sentence_breaks = break_positions(tokens) if breaks is None else breaks
-        length = sum(map(len, tokens))
+        length = sum(map(len, tokens)) if text is None else len(text)
         # sentence number of token i: the sentence breaks before it (bisection, only at matched tokens)
         n_sent = bisect_left(sentence_breaks, len(tokens) - 1) + 1 if tokens else 1
         if matches is None:
