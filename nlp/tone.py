@@ -183,6 +183,7 @@ class ToneFeaturizer:
             polar = _resolve_overlaps(polar)
         contributions = []
         pos = neg = promised = 0.0
+        offset_token = offset = 0  # character offset of token ``offset_token``, advanced along the sorted terms
         polar_starts = [p[0] for p in polar]
         degree_starts = {d[2] for d in degrees}
         for first, last, term, cat, w in polar:
@@ -216,7 +217,10 @@ class ToneFeaturizer:
                 pos += signed
             else:
                 neg -= signed
-            contributions.append((term, round(signed, 4), len("".join(tokens[:first])), negated))
+            if first > offset_token:
+                offset += len("".join(tokens[offset_token:first]))
+                offset_token = first
+            contributions.append((term, round(signed, 4), offset, negated))
         return contributions, pos, neg, promised, hedge, len(boiler_sents) / n_sent, n_sent, length
 
     def features(self, a: ToneAnalysis, q: ToneAnalysis | None = None) -> np.ndarray:
