@@ -299,8 +299,9 @@ class Scorer:
 
         if "answer" not in df.columns:
             raise IrtoneError("<DataFrame>", f"needs an 'answer' column; found {list(df.columns)}")
-        answers = [_text(a) for a in df["answer"]]
-        questions = [_text(q) for q in df["question"]] if "question" in df.columns else [""] * len(df)
+        # tolist(): one conversion per column, much cheaper than iterating an Arrow-backed Series
+        answers = [_text(a) for a in df["answer"].tolist()]
+        questions = [_text(q) for q in df["question"].tolist()] if "question" in df.columns else [""] * len(df)
         out = df.copy()
         for col, values in self.score_columns(questions, answers).items():
             # explicit dtypes, so that an empty frame (an empty Dask partition) has the same types
