@@ -16,6 +16,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable, Mapping, Sequence
 
+from nlp.records import IrtoneError
+
 WORDLISTS = (
     "yao2021_formal_positive",
     "yao2021_formal_negative",
@@ -35,14 +37,22 @@ def _lexicon_file(filename: str):
 
 @lru_cache(maxsize=None)
 def load_wordlist(name: str) -> frozenset[str]:
-    """A shipped word list (``nlp/data/lexicons/<name>.txt``): one word a line, ``#`` lines skipped.
+    """A word list built by ``bench/build_lexicons.py`` into ``nlp/data/lexicons/<name>.txt`` (one word a
+    line, ``#`` lines skipped). The lists are not committed: their licences are not clear enough about
+    redistribution, so each machine rebuilds them from ../shared/lexicons (CI does, in .ci/run).
 
     ``name`` is one of ``WORDLISTS``, with or without ``.txt``.
     """
     stem = name[:-4] if name.endswith(".txt") else name
     if stem not in WORDLISTS:
         raise ValueError(f"unknown word list {name!r}; shipped: {', '.join(WORDLISTS)}")
-    text = _lexicon_file(stem + ".txt").read_text(encoding="utf-8")
+    path = _lexicon_file(stem + ".txt")
+    if not path.is_file():
+        raise IrtoneError(
+            f"nlp/data/lexicons/{stem}.txt",
+            "word list not built: run `python bench/build_lexicons.py` (it reads ../shared/lexicons; "
+            "the third-party lists are not redistributed with irtone)")
+    text = path.read_text(encoding="utf-8")
     return frozenset(
         line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
     )
