@@ -24,7 +24,6 @@ from nlp.records import Filing, FilingScore, IrtoneError, ScoredAnswer
 
 MODEL_FILE = "model.json"
 QUESTION_MEMO = 50_000  # questions remembered per Scorer (then forgotten all at once)
-OUTPUT_COLUMNS_FIXED = ("tone", "tone_label", "themes")  # then score_<theme>..., evidence, tone_terms, model_version
 
 
 def text_fingerprint(answer: str) -> str:

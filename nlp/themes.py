@@ -23,7 +23,7 @@ import numpy as np
 
 from nlp.linear import StandardizedLinear
 from nlp.matching import TermMatcher
-from nlp.records import Evidence, IrtoneError, ThemeResult
+from nlp.records import Evidence, IrtoneError
 from nlp.tokens import break_positions
 
 TERM_KINDS = ("core", "related", "exclude")
@@ -302,19 +302,3 @@ class ThemeTagger(StandardizedLinear):
     def proba_rows(self, X: np.ndarray) -> np.ndarray:
         """``predict_proba`` of many answers' rows at once (each row rounded independently of the others)."""
         return 1.0 / (1.0 + np.exp(-self._linear_rows(X)))
-
-
-def theme_results(themes, probs, matches, a_tokens, threshold) -> tuple[ThemeResult, ...]:
-    out = []
-    sentence_breaks = None
-    for t, p in zip(themes, probs):
-        tagged = bool(p >= threshold)
-        m = matches[t.name]
-        ev = None
-        if m.core or m.related:
-            if sentence_breaks is None:
-                sentence_breaks = break_positions(a_tokens)[1]
-            found = evidence_tuple(m.core, m.related, a_tokens, sentence_breaks)
-            ev = Evidence(*found) if found is not None else None
-        out.append(ThemeResult(theme=t.name, score=round(float(p), 4), tagged=tagged, evidence=ev))
-    return tuple(out)

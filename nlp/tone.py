@@ -21,7 +21,7 @@ import numpy as np
 
 from nlp.linear import StandardizedLinear
 from nlp.matching import TermMatcher, fold_tokens
-from nlp.records import IrtoneError, TermContribution, ToneResult
+from nlp.records import IrtoneError, TermContribution
 from nlp.tokens import CLAUSE_BREAKS, SENTENCE_BREAKS, break_positions  # noqa: F401 - re-exported
 
 CATEGORIES = ("pos", "neg", "negator", "degree", "hedge", "boilerplate", "courtesy", "aspiration")
@@ -320,8 +320,3 @@ def tone_label(score: float) -> str:
     if score <= -POSITIVE_LABEL_AT:
         return "negative"
     return "neutral"
-
-
-def tone_result(score: float, analysis: ToneAnalysis) -> ToneResult:
-    score = round(float(score), 4)
-    return ToneResult(score=score, label=tone_label(score), terms=analysis.contributions)
