@@ -42,6 +42,7 @@ import io
 import json
 import os
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -271,6 +272,17 @@ def _worker_scorer(theme_files: tuple[str, ...], engine: str):
     scorer = Scorer(theme_files=theme_files, engine=engine)
     scorer.model_version  # noqa: B018 - loads tokenizer, themes, lexicon and models now
     return scorer
+
+
+def _warm_up(config: _WorkerConfig) -> None:
+    """Import what scoring a chunk needs (done before forking, so the workers inherit it)."""
+    import nlp.parse  # noqa: F401
+
+    if config.fmt == "parquet":
+        import pyarrow as pa
+
+        # pyarrow imports pandas (~0.4 s) the first time it converts a Python list; better once here
+        pa.array([""], type=pa.string())
 
 
 def _init_worker(config: _WorkerConfig) -> None:
@@ -829,23 +841,50 @@ def _ready() -> int:
     return os.getpid()
 
 
-class _Workers:
-    """``jobs`` worker processes (spawn), started as soon as the batch knows its configuration, so
-    that their start-up (interpreter, tokenizer, models) overlaps the main process's own."""
+def _can_fork() -> bool:
+    """Fork workers only where it is safe: Linux, and no other thread in this process (a thread
+    holding a lock while we fork would leave the lock held forever in the child)."""
+    import multiprocessing
 
-    def __init__(self, config: _WorkerConfig, jobs: int):
+    return (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+            and threading.active_count() == 1)
+
+
+class _Workers:
+    """``jobs`` worker processes, started as soon as the batch knows its configuration.
+
+    On Linux (with no other thread running) this process loads the tokenizer and models once and
+    *forks* the workers: they start at once with everything loaded, instead of each starting an
+    interpreter and loading it all again (~1 s of CPU each). Elsewhere they are spawned, and their
+    start-up overlaps the main process's own. Either way a worker's parent is this process, so a
+    worker can tell when the batch was killed (not forkserver: its workers are children of the fork
+    server, which outlives us).
+    """
+
+    def __init__(self, config: _WorkerConfig, jobs: int, fork: bool | None = None):
+        import gc
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        # spawn, not forkserver: a spawned worker's parent is this process, so a worker can tell when
-        # the batch was killed (forkserver workers are children of the fork server, which outlives us).
-        context = multiprocessing.get_context("spawn")
         self.config = config
         self.jobs = jobs
+        self.forked = _can_fork() if fork is None else fork
+        context = multiprocessing.get_context("fork" if self.forked else "spawn")
+        if self.forked:
+            _worker_scorer(config.theme_files, config.engine)
+            _warm_up(config)
+            gc.collect()
+            gc.freeze()  # what the workers inherit stays out of their garbage collections (and shared)
         self.executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
                                             initargs=(config,))
-        # The pool spawns a process per submitted task while none is idle: one no-op task each.
-        self.warm = [self.executor.submit(_ready) for _ in range(jobs)]
+        try:
+            # Forked workers all start at the first task; spawned ones one per task while none is
+            # idle: one no-op task each.
+            self.warm = [self.executor.submit(_ready) for _ in range(jobs)]
+        finally:
+            if self.forked:
+                gc.unfreeze()
+                _worker_scorer.cache_clear()  # the workers have it; this process does not score
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)

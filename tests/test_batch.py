@@ -107,6 +107,28 @@ def test_two_jobs_and_small_chunks_give_the_same_bytes(corpus, tmp_path, fmt):
     assert not journal_path(two).exists() and not Path(str(two) + ".parts").exists()
 
 
+@pytest.mark.parametrize("fork", [False, True])
+def test_spawned_or_forked_workers_and_the_progress_bar_give_the_same_bytes(corpus, reference, tmp_path, monkeypatch,
+                                                                           fork):
+    import nlp.batch
+    from nlp.commands.batch import _run_with_bar
+
+    monkeypatch.setattr(nlp.batch, "_can_fork", lambda: fork)
+    seen = []
+    real = nlp.batch._Workers.__init__
+
+    def workers(self, *args, **kw):
+        real(self, *args, **kw)
+        seen.append(self.forked)
+
+    monkeypatch.setattr(nlp.batch._Workers, "__init__", workers)
+    out = tmp_path / "o.jsonl"
+    options = BatchOptions(tuple(str(p) for p in corpus.inputs), str(out), jobs=2, chunk_docs=5)
+    summary = _run_with_bar(options, run_batch)  # the bar's threads start after the workers
+    assert seen == [fork] and summary.answers == corpus.answers
+    assert out.read_bytes() == reference[0].read_bytes()
+
+
 def test_csv_and_parquet_hold_the_jsonl_rows(corpus, reference, tmp_path):
     import pandas as pd
     import pyarrow.parquet as pq

@@ -102,11 +102,18 @@ def _run_with_bar(options, run_batch):
         rate = tally["answers"] / max(time.perf_counter() - started, 1e-9)
         bar.update(task, advance=rows, answers=tally["answers"], errors=tally["errors"], rate=f"{rate:,.0f}")
 
-    progress = BatchProgress(start=lambda done: bar.update(task, completed=done), advance=advance)
     counter = threading.Thread(target=count, daemon=True, name="irtone-count-inputs")
-    with bar:
+
+    def start(done: int) -> None:
+        # The bar's threads start only now, once the batch has its workers: the batch forks them
+        # only while it is the one thread of this process (see nlp.batch._can_fork).
+        bar.start()
         counter.start()
-        try:
-            return run_batch(options, progress)
-        finally:
-            stop.set()
+        bar.update(task, completed=done)
+
+    progress = BatchProgress(start=start, advance=advance)
+    try:
+        return run_batch(options, progress)
+    finally:
+        stop.set()
+        bar.stop()
