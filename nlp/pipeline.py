@@ -97,8 +97,9 @@ class Scorer:
                 marks=CLAUSE_BREAKS),
             "question_scan": MatcherSet([theme_features.question_matcher, tone_features.matcher], marks=CLAUSE_BREAKS),
             "question_memo": {},
-            "theme_model": ThemeTagger.from_dict(model["themes"]),
-            "tone_model": ToneModel.from_dict(model["tone"]),
+            # a model file older than the features loads unfitted: fit() still works, scoring says to rebuild
+            "theme_model": ThemeTagger.from_dict(model["themes"], allow_stale=True),
+            "tone_model": ToneModel.from_dict(model["tone"], allow_stale=True),
             "trained_on": frozenset(model.get("trained_on", ())),
             "model_version": f"{__version__}+{digest.hexdigest()[:10]}",
         }
@@ -206,6 +207,9 @@ class Scorer:
     def _predict(self, questions: Sequence[str], answers: Sequence[str], terms_as_json: bool = False):
         """``(matched, terms, theme probabilities (answers × themes), tone scores)``: ``_analyze``, then the models."""
         s = self._load()
+        if not (s["theme_model"].fitted and s["tone_model"].fitted):
+            raise IrtoneError(self.model_file or "nlp/data/model.json",
+                              "the model was fitted on other features: rebuild it with python bench/train_models.py")
         if len(s["tone_model"].feature_names_) != len(s["tone_model"].FEATURE_NAMES) + self.snownlp_signal:
             raise IrtoneError("model", "the tone model was not fitted with the SnowNLP signal: call fit() first")
         matched, terms, theme_x, tone_x = self._analyze(questions, answers, terms_as_json)
