@@ -57,6 +57,7 @@ CHUNK_CHARS = 100_000  # or about this much text (≈ 0.2 s of scoring; a short 
 SPLIT_ANSWERS = 256  # answers groups larger than this are scored in slices of this size
 COMMIT_EVERY_S = 1.0  # fsync and checkpoint at most this often (at a chunk boundary): fsync is not free
 ROW_GROUP_ROWS = 65_536  # Parquet row group size of the merged output
+READ_AHEAD = 4  # chunks in flight per worker: the main process reads ahead while workers start and score
 JOURNAL_VERSION = 3  # 2: the `period` column, 3: `tone_words`; an interrupted run with older columns is not resumed
 FORMATS = {".parquet": "parquet", ".csv": "csv", ".jsonl": "jsonl"}
 
@@ -409,18 +410,24 @@ class _AppendFile:
 
 
 class _PartFiles:
-    """Parquet output: one Arrow part file per chunk, merged into OUT by ``finish``."""
+    """Parquet output: one Arrow part file per chunk (what a resume starts from), merged into OUT as
+    they come: a row group is written to ``OUT.tmp`` as soon as its rows are in, so ``finish`` only
+    writes the last one and renames the file into place."""
 
     def __init__(self, out: Path, committed: int | None, theme_names: Sequence[str]):
         self.out = out
         self.dir = out.with_name(out.name + ".parts")
+        self.tmp = out.with_name(out.name + ".tmp")
         self.theme_names = tuple(theme_names)
         self.count = committed or 0
         self.unsynced: list[Path] = []
+        self.merger: _Merger | None = None
         if committed is None and self.dir.exists():
             self._remove_parts(0)
         self.dir.mkdir(parents=True, exist_ok=True)
         self._remove_parts(self.count)  # uncommitted parts of an interrupted run
+        for index in range(self.count):  # the committed parts of an interrupted run go first
+            self._merge(self._part(index).read_bytes())
 
     def _part(self, index: int) -> Path:
         return self.dir / f"part-{index:06d}.arrows"
@@ -435,6 +442,11 @@ class _PartFiles:
             if index >= first or path.name.endswith(".tmp"):
                 path.unlink()
 
+    def _merge(self, data: bytes) -> None:
+        if self.merger is None:
+            self.merger = _Merger(self.tmp, output_schema(self.theme_names))
+        self.merger.add(data)
+
     def write(self, data: bytes) -> None:
         if not data:
             return
@@ -445,6 +457,7 @@ class _PartFiles:
         os.replace(tmp, path)  # a part file is whole or absent
         self.unsynced.append(path)
         self.count += 1
+        self._merge(data)
 
     def commit(self) -> int:
         for path in self.unsynced:
@@ -455,43 +468,67 @@ class _PartFiles:
         return self.count
 
     def finish(self) -> None:
-        """Merge the parts, in order, into OUT (written to a temporary name, then renamed)."""
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        schema = output_schema(self.theme_names)
-        tmp = self.out.with_name(self.out.name + ".tmp")
-        pending: list = []
-        held = 0
-        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-            def flush(final: bool) -> None:
-                nonlocal pending, held
-                if not pending:
-                    return
-                table = pa.concat_tables(pending).combine_chunks()
-                cut = held if final else (held // ROW_GROUP_ROWS) * ROW_GROUP_ROWS
-                for lo in range(0, cut, ROW_GROUP_ROWS):
-                    writer.write_table(table.slice(lo, min(ROW_GROUP_ROWS, cut - lo)), row_group_size=ROW_GROUP_ROWS)
-                rest = table.slice(cut)
-                pending, held = ([rest] if rest.num_rows else []), rest.num_rows
-
-            for index in range(self.count):
-                with pa.ipc.open_stream(pa.memory_map(str(self._part(index)))) as reader:
-                    table = reader.read_all()
-                pending.append(table)
-                held += table.num_rows
-                if held >= ROW_GROUP_ROWS:
-                    flush(final=False)
-            flush(final=True)
-        with open(tmp, "rb") as fh:
+        """Write the last row group and the footer, then rename ``OUT.tmp`` to OUT."""
+        if self.merger is None:  # no rows: a file with the schema and no row groups
+            self.merger = _Merger(self.tmp, output_schema(self.theme_names))
+        self.merger.close()
+        self.merger = None
+        with open(self.tmp, "rb") as fh:
             os.fsync(fh.fileno())
-        os.replace(tmp, self.out)
+        os.replace(self.tmp, self.out)
         _fsync_dir(self.out.parent)
         self._remove_parts(0)
         self.dir.rmdir()
 
     def close(self) -> None:
-        pass
+        if self.merger is not None:  # an unfinished batch: its parts stay for --resume
+            self.merger.abandon()
+            self.merger = None
+
+
+class _Merger:
+    """Arrow IPC streams, in order → one Parquet file, in row groups of ``ROW_GROUP_ROWS`` rows
+    whatever the streams' sizes (the bytes depend only on the rows)."""
+
+    def __init__(self, path: Path, schema):
+        import pyarrow.parquet as pq
+
+        self.path = path
+        self.writer = pq.ParquetWriter(path, schema, compression="zstd")
+        self.pending: list = []
+        self.held = 0
+
+    def add(self, data: bytes) -> None:
+        import pyarrow as pa
+
+        with pa.ipc.open_stream(data) as reader:
+            table = reader.read_all()
+        self.pending.append(table)
+        self.held += table.num_rows
+        if self.held >= ROW_GROUP_ROWS:
+            self._flush(final=False)
+
+    def _flush(self, final: bool) -> None:
+        import pyarrow as pa
+
+        if not self.pending:
+            return
+        table = pa.concat_tables(self.pending).combine_chunks()
+        cut = self.held if final else (self.held // ROW_GROUP_ROWS) * ROW_GROUP_ROWS
+        for lo in range(0, cut, ROW_GROUP_ROWS):
+            self.writer.write_table(table.slice(lo, min(ROW_GROUP_ROWS, cut - lo)), row_group_size=ROW_GROUP_ROWS)
+        rest = table.slice(cut)
+        self.pending, self.held = ([rest] if rest.num_rows else []), rest.num_rows
+
+    def close(self) -> None:
+        self._flush(final=True)
+        self.writer.close()
+
+    def abandon(self) -> None:
+        with contextlib.suppress(Exception):
+            self.writer.close()
+        with contextlib.suppress(OSError):
+            self.path.unlink()
 
 
 class _ErrorLog:
@@ -617,7 +654,6 @@ def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> B
     With ``jobs > 1`` workers are spawned: a script calling this needs the usual
     ``if __name__ == "__main__":`` guard.
     """
-    from nlp.filing import aggregate
     from nlp.read import iter_inputs
     from nlp.themes import load_themes
 
@@ -666,6 +702,9 @@ def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> B
         model_version = journal.get("model_version")
     resumed_units = counts.units
 
+    config = _WorkerConfig(tuple(options.theme_files), fmt, bool(options.db), options.engine)
+    # Workers start now: their start-up overlaps the opening of the outputs and the first reads.
+    workers = _Workers(config, options.jobs) if options.jobs > 1 else None
     writer: Any = None
     try:
         if fmt == "parquet":
@@ -674,12 +713,18 @@ def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> B
             header = csv_header(theme_names) if fmt == "csv" else b""
             writer = _AppendFile(out, journal["out"] if journal else None, header)
         error_log = _ErrorLog(errors_path, journal["errors_bytes"] if journal else None)
-    except OSError as err:
+    except BaseException as err:
         if writer is not None:
             writer.close()
-        raise IrtoneError(err.filename or out, f"cannot write ({err.strerror or err})") from None
+        if workers is not None:
+            workers.close()
+        if isinstance(err, OSError):
+            raise IrtoneError(err.filename or out, f"cannot write ({err.strerror or err})") from None
+        raise
     store = None
     stack = contextlib.ExitStack()
+    if workers is not None:
+        stack.callback(workers.close)
     try:
         if options.db:
             store = _open_store(options.db)
@@ -703,10 +748,9 @@ def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> B
         whole: dict[int, Filing] | None = {} if store is not None else None
         pieces = _pieces(iter_inputs(options.inputs), resumed_units, options.split_answers, whole, on_skip)
         chunks = _chunks(pieces, options.chunk_docs, options.chunk_chars)
-        config = _WorkerConfig(tuple(options.theme_files), fmt, store is not None, options.engine)
         sliced: dict[int, list[ScoredAnswer]] = {}
         last_commit = time.monotonic()
-        scored_chunks = _map_ordered(config, chunks, options.jobs)
+        scored_chunks = _map_ordered(config, chunks, options.jobs, workers)
         stack.callback(scored_chunks.close)  # stop the workers now, also when the loop raises
         for chunk, result in scored_chunks:
             if model_version is None:
@@ -727,6 +771,8 @@ def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> B
                     if piece.part is not None and piece.last:
                         filing, answers = whole.pop(piece.unit), sliced.pop(piece.unit, [])
                         if len(answers) == len(filing.qa):  # a slice that failed is in the errors
+                            from nlp.filing import aggregate  # (numpy: imported only with a store)
+
                             store.put(aggregate(filing, answers, theme_names, model_version))
             counts.rows += sum(p.rows for p in chunk)
             counts.documents += result.documents
@@ -778,29 +824,53 @@ def _open_store(path: str):
     return store
 
 
-def _map_ordered(config: _WorkerConfig, chunks: Iterable[list[_Piece]], jobs: int
-                 ) -> Iterator[tuple[list[_Piece], _ChunkResult]]:
-    """(chunk, result) in input order; with jobs > 1, at most 2·jobs chunks in flight."""
+def _ready() -> int:
+    """A no-op task: submitting one per worker makes the pool start them all at once."""
+    return os.getpid()
+
+
+class _Workers:
+    """``jobs`` worker processes (spawn), started as soon as the batch knows its configuration, so
+    that their start-up (interpreter, tokenizer, models) overlaps the main process's own."""
+
+    def __init__(self, config: _WorkerConfig, jobs: int):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # spawn, not forkserver: a spawned worker's parent is this process, so a worker can tell when
+        # the batch was killed (forkserver workers are children of the fork server, which outlives us).
+        context = multiprocessing.get_context("spawn")
+        self.config = config
+        self.jobs = jobs
+        self.executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
+                                            initargs=(config,))
+        # The pool spawns a process per submitted task while none is idle: one no-op task each.
+        self.warm = [self.executor.submit(_ready) for _ in range(jobs)]
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _map_ordered(config: _WorkerConfig, chunks: Iterable[list[_Piece]], jobs: int,
+                 workers: _Workers | None = None) -> Iterator[tuple[list[_Piece], _ChunkResult]]:
+    """(chunk, result) in input order; with jobs > 1, at most ``READ_AHEAD``·jobs chunks in flight."""
     if jobs <= 1:
         _worker_scorer(config.theme_files, config.engine)
         for chunk in chunks:
             yield chunk, _score_chunk(config, chunk)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    # spawn, not forkserver: a spawned worker's parent is this process, so a worker can tell when
-    # the batch was killed (forkserver workers are children of the fork server, which outlives us).
-    context = multiprocessing.get_context("spawn")
-    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
-                                   initargs=(config,))
+    own = workers is None
+    if workers is None:
+        workers = _Workers(config, jobs)
+    executor = workers.executor
     in_flight: deque = deque()
     try:
         source = iter(chunks)
         for chunk in source:
             in_flight.append((chunk, executor.submit(_score_chunk, config, chunk)))
-            if len(in_flight) >= 2 * jobs:
+            if len(in_flight) >= READ_AHEAD * jobs:
                 break
         while in_flight:
             chunk, future = in_flight.popleft()
@@ -814,7 +884,8 @@ def _map_ordered(config: _WorkerConfig, chunks: Iterable[list[_Piece]], jobs: in
                 in_flight.append((next_chunk, executor.submit(_score_chunk, config, next_chunk)))
             yield chunk, result
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        if own:
+            workers.close()
 
 
 # ---- counting input rows for the progress bar -------------------------------------------------

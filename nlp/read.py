@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import itertools
 import os
 import re
 import stat
@@ -609,7 +610,7 @@ def _whole_records(source: str, fmt: str, rows: _Rows, encoding: str | None) -> 
         for key in WHOLE_RECORD_META:
             value = row.get(key, "").strip()
             if key == "code" and value:
-                value = normalize_code(value) or ""
+                value = _normalized_code(value) or ""
             if value:
                 meta[key] = value
         ref = meta.get("doc_id") or str(number)
@@ -639,7 +640,7 @@ def _answer_groups(source: str, fmt: str, rows: _Rows, encoding: str | None) -> 
         number, row = item
         values = {key: row.get(key, "").strip() for key in ANSWERS_GROUP_META}
         if values["code"]:
-            values["code"] = normalize_code(values["code"]) or ""
+            values["code"] = _normalized_code(values["code"]) or ""
         key = (values["code"] or values["company"], values["date"] or values["conference"] or values["year"])
         if key != group_key:
             if pairs:
@@ -659,6 +660,12 @@ def _answer_groups(source: str, fmt: str, rows: _Rows, encoding: str | None) -> 
         yield flush()
     elif group_key is None:
         yield IrtoneError(source, "table has no rows")
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalized_code(text: str) -> str | None:
+    """``normalize_code`` of a table cell's text, remembered: a table repeats each code on many rows."""
+    return normalize_code(text)
 
 
 def _cell_str(value: Any) -> str:
@@ -744,7 +751,8 @@ def _jsonl_rows(source: str, compressed: bool) -> _Table:
     def open_lines() -> Any:
         return gzip.open(source, "rb") if compressed else open(source, "rb")
 
-    def records() -> Iterator[tuple[int, dict[str, Any]] | IrtoneError]:
+    def records() -> Iterator[tuple[int, dict[str, str]] | IrtoneError]:
+        names: dict[tuple, tuple[str, ...]] = {}
         try:
             with open_lines() as fh:
                 for number, raw in enumerate(fh, 1):
@@ -763,12 +771,19 @@ def _jsonl_rows(source: str, compressed: bool) -> _Table:
                     if not isinstance(record, dict):
                         yield IrtoneError(f"{source}#{number}", "line is not a JSON object")
                         continue
-                    yield number, {str(k).strip().lower(): v for k, v in record.items()}
+                    keys = tuple(record)
+                    lowered = names.get(keys)
+                    if lowered is None:  # most tables have one key order: lower-case it once
+                        if len(names) > 64:
+                            names.clear()
+                        lowered = names[keys] = tuple(str(k).strip().lower() for k in keys)
+                    # (a key that lower-cases to an earlier one replaces its value, as a dict does)
+                    yield number, dict(zip(lowered, map(_json_str, record.values())))
         except (OSError, EOFError) as err:  # gzip.BadGzipFile is an OSError
             yield IrtoneError(source, f"gzip data is damaged or truncated ({_one_line(err)})")
 
     stream = records()
-    pending: list[tuple[int, dict[str, Any]] | IrtoneError] = []
+    pending: list[tuple[int, dict[str, str]] | IrtoneError] = []
     columns: list[str] = []
     for item in stream:  # the first object decides the layout; errors before it are kept
         pending.append(item)
@@ -780,15 +795,8 @@ def _jsonl_rows(source: str, compressed: bool) -> _Table:
     if not columns:
         raise pending[0]  # type: ignore[misc]
 
-    def rows() -> Iterator[tuple[int, dict[str, str]] | IrtoneError]:
-        for item in (*pending, *stream):
-            if isinstance(item, IrtoneError):
-                yield item
-            else:
-                number, record = item
-                yield number, {k: _json_str(v) for k, v in record.items()}
-
-    return columns, rows(), "utf-8"
+    # pending, then the rest of the stream, lazily: a multi-GB table is never held in memory
+    return columns, itertools.chain(pending, stream), "utf-8"
 
 
 def _json_str(value: Any) -> str:
