@@ -1,56 +1,101 @@
-"""Rebuild irtone's learned weights (nlp/data/model.json) from the labelled answers in ../shared.
+"""Rebuild irtone's learned weights (nlp/data/model.json) from labelled answers in ../shared.
 
-    python bench/train_models.py [--labels ../shared/labels/dev.jsonl] [--out nlp/data/model.json]
+    python bench/train_models.py [--labels ../shared/labels/dev.jsonl] [--silver bench/out/silver.jsonl]
+                                 [--out nlp/data/model.json]
 
-Fits the pooled theme tagger and the tone model on every labelled answer, after printing their
-5-fold cross-validated scores (the honest estimate: each fold is scored by models fitted without it).
-The model file stores weights and feature statistics only, plus sha1 fingerprints of the training
-answers (so `irtone eval` can tell when it is asked to score its own training data); no text.
+Two sets of labels train the models:
+- ``dev``: the human-labelled answers (two annotators and their consensus, ../shared/labels/dev.jsonl);
+- ``silver``: answers of the shared corpora labelled by the labelling guide by model-assisted
+  annotators (bench/labels/silver.jsonl holds the labels and references only; bench/build_silver.py
+  joins the text from ../shared; this script runs it when the file is missing). See bench/labels/README.md.
+
+Before fitting, it prints the honest estimates, each from models that never saw the items scored:
+1. dev, 5-fold CV: every fold fitted on the silver labels and the other dev folds (the shipped recipe);
+2. silver -> dev: fitted on the silver labels alone, scoring all of dev (human labels never trained on);
+3. silver, 5-fold CV on silver items: agreement with the silver annotators (a different labeller).
+Then it fits on everything and writes the model: weights and feature statistics, the learned words'
+weights, sha1 fingerprints of the training answers (so ``irtone eval`` knows its own training data), no text.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+THEME_PARAMS = {"C": 0.3, "class_weight": None, "threshold": 0.5, "random_state": 0}
+TONE_PARAMS = {"alpha": 3.0, "words": True, "lexicon_scale": 0.2, "min_df": 2}
+
+
+def metrics(pred, gold, names) -> dict:
+    import numpy as np
+    from scipy.stats import spearmanr
+    from sklearn.metrics import f1_score
+
+    f1 = {t: float(f1_score([t in x for x in gold["themes"]], [t in x for x in pred["themes"]])) for t in names}
+    return {"tone_spearman": float(spearmanr(pred["tone"], gold["tone"])[0]), "theme_f1": f1,
+            "theme_macro_f1": float(np.mean(list(f1.values())))}
+
+
+def show(name: str, m: dict) -> str:
+    themes = ", ".join(f"{t} {v:.3f}" for t, v in m["theme_f1"].items())
+    return f"{name}: tone Spearman {m['tone_spearman']:.3f}; theme F1 {themes}; macro {m['theme_macro_f1']:.3f}"
+
+
+def rounded(m: dict) -> dict:
+    return {"tone_spearman": round(m["tone_spearman"], 4), "theme_f1": {t: round(v, 4) for t, v in m["theme_f1"].items()},
+            "theme_macro_f1": round(m["theme_macro_f1"], 4)}
+
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--labels", default=str(ROOT.parent / "shared" / "labels" / "dev.jsonl"))
+    ap.add_argument("--silver", default=str(ROOT / "bench" / "out" / "silver.jsonl"),
+                    help="silver-labelled answers with text (built by bench/build_silver.py); 'none' to train on --labels only")
     ap.add_argument("--out", default=str(ROOT / "nlp" / "data" / "model.json"))
     ap.add_argument("--folds", type=int, default=5)
     args = ap.parse_args()
 
-    import numpy as np
     import pandas as pd
-    from scipy.stats import spearmanr
-    from sklearn.metrics import f1_score
-    from sklearn.model_selection import KFold
 
+    from nlp.evaluate import cross_validated_predictions
     from nlp.pipeline import Scorer
 
-    labels = pd.read_json(args.labels, lines=True)
-    names = Scorer().theme_names
-    preds = [None] * len(labels)
-    for train, test in KFold(args.folds, shuffle=True, random_state=0).split(labels):
-        scorer = Scorer().fit(labels.iloc[train])
-        out = scorer.score_answers(labels.iloc[test])
-        for i, (_, row) in zip(test, out.iterrows()):
-            preds[i] = row
-    pred = pd.DataFrame(preds)
-    rho = spearmanr(pred["tone"], labels["tone"])[0]
-    f1 = {t: f1_score([t in x for x in labels["themes"]], [t in x for x in pred["themes"]]) for t in names}
-    print(f"{args.folds}-fold CV on {len(labels)} answers: tone Spearman {rho:.3f}; theme F1 "
-          + ", ".join(f"{t} {v:.3f}" for t, v in f1.items()) + f"; macro {np.mean(list(f1.values())):.3f}")
+    def make_scorer():
+        return Scorer(theme_params=THEME_PARAMS, tone_params=TONE_PARAMS)
 
-    model = Scorer().fit(labels).model_dict()
-    model["training"] = {"labels": Path(args.labels).name, "n": int(len(labels)), "cv_folds": args.folds,
-                         "cv_tone_spearman": round(float(rho), 4),
-                         "cv_theme_f1": {t: round(float(v), 4) for t, v in f1.items()}}
+    dev = pd.read_json(args.labels, lines=True)
+    silver = pd.DataFrame(columns=["question", "answer", "themes", "tone"])
+    if args.silver != "none":
+        if not Path(args.silver).exists():
+            subprocess.run([sys.executable, str(ROOT / "bench" / "build_silver.py"), "--out", args.silver], check=True)
+        silver = pd.read_json(args.silver, lines=True)
+    names = make_scorer().theme_names
+    print(f"labels: {len(dev)} dev answers ({Path(args.labels).name}), {len(silver)} silver answers")
+
+    figures = {}
+    cv = cross_validated_predictions(dev, make_scorer, n_splits=args.folds, random_state=0,
+                                     extra_train=silver if len(silver) else None)
+    figures["dev_cv"] = metrics(cv, dev, names)
+    print(show(f"1. dev, {args.folds}-fold CV (folds fitted on silver + other dev folds)", figures["dev_cv"]))
+    if len(silver):
+        held_out = make_scorer().fit(silver).score_answers(dev[["question", "answer"]])
+        figures["silver_to_dev"] = metrics(held_out, dev, names)
+        print(show("2. silver only -> all dev (no dev label trained on)", figures["silver_to_dev"]))
+        silver_cv = cross_validated_predictions(silver, make_scorer, n_splits=args.folds, random_state=0, extra_train=dev)
+        figures["silver_cv"] = metrics(silver_cv, silver, names)
+        print(show(f"3. silver, {args.folds}-fold CV (folds fitted on dev + other silver folds)", figures["silver_cv"]))
+
+    train = pd.concat([dev[["question", "answer", "themes", "tone"]], silver[["question", "answer", "themes", "tone"]]],
+                      ignore_index=True)
+    model = make_scorer().fit(train).model_dict()
+    model["training"] = {"labels": Path(args.labels).name, "n": int(len(dev)), "extra_labels": int(len(silver)),
+                         "extra_source": "bench/labels/silver.jsonl" if len(silver) else None, "cv_folds": args.folds,
+                         **{k: rounded(v) for k, v in figures.items()}}
     Path(args.out).write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
     return 0

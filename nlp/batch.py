@@ -59,7 +59,7 @@ SPLIT_ANSWERS = 256  # answers groups larger than this are scored in slices of t
 COMMIT_EVERY_S = 1.0  # fsync and checkpoint at most this often (at a chunk boundary): fsync is not free
 ROW_GROUP_ROWS = 65_536  # Parquet row group size of the merged output
 READ_AHEAD = 4  # chunks in flight per worker: the main process reads ahead while workers start and score
-JOURNAL_VERSION = 2  # 2: the `period` column; an interrupted run with the older columns is not resumed
+JOURNAL_VERSION = 3  # 2: the `period` column, 3: `tone_words`; an interrupted run with older columns is not resumed
 FORMATS = {".parquet": "parquet", ".csv": "csv", ".jsonl": "jsonl"}
 
 # The fixed columns of a batch row, in order; ``score_<theme>`` columns go after ``themes``.
@@ -67,7 +67,7 @@ HEAD_COLUMNS = (
     "row_id", "id", "source", "filing_id", "company", "code", "date", "period", "segment",
     "question", "answer", "tone", "tone_label", "themes",
 )
-TAIL_COLUMNS = ("evidence", "tone_terms", "model_version")
+TAIL_COLUMNS = ("evidence", "tone_terms", "tone_words", "model_version")
 
 
 def output_columns(theme_names: Sequence[str]) -> list[str]:

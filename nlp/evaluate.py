@@ -286,13 +286,16 @@ def bootstrap_ci(
 # --------------------------------------------------------------------------- cross-validation
 
 
-def cross_validated_predictions(labels_df, make_scorer: Callable[[], Any], n_splits: int = 5, random_state: int = 0):
+def cross_validated_predictions(labels_df, make_scorer: Callable[[], Any], n_splits: int = 5, random_state: int = 0,
+                                extra_train=None):
     """Out-of-fold predictions: every item scored by a scorer fitted without it.
 
     ``KFold(n_splits, shuffle=True, random_state)``; per fold ``make_scorer().fit(train)`` on the
     training items' ``question, answer, themes, tone`` only, then ``.score_answers(test)`` on the
     held-out items' ``id, question, answer`` (no labels). Returns the scorers' output rows
     concatenated in the original order (index of ``labels_df``), plus a ``cv_fold`` column.
+    ``extra_train``: more labelled answers added to every fold's training items (the recipe of a
+    model trained on more than these labels), except any whose answer is in the fold's test items.
     """
     import pandas as pd
     from sklearn.model_selection import KFold
@@ -306,6 +309,10 @@ def cross_validated_predictions(labels_df, make_scorer: Callable[[], Any], n_spl
     for fold, (train_index, test_index) in enumerate(folds.split(labels_df)):
         train = labels_df.iloc[train_index][list(FIT_COLUMNS)].reset_index(drop=True)
         test = labels_df.iloc[test_index][test_columns].reset_index(drop=True)
+        if extra_train is not None and len(extra_train):
+            held_out = frozenset("".join(str(a).split()) for a in test["answer"])  # whitespace aside
+            keep = ["".join(str(a).split()) not in held_out for a in extra_train["answer"]]
+            train = pd.concat([train, extra_train[keep][list(FIT_COLUMNS)]], ignore_index=True)
         scorer = make_scorer().fit(train)
         out = scorer.score_answers(test)
         if len(out) != len(test):
@@ -456,7 +463,7 @@ def _is_pipeline_scorer(make_scorer) -> bool:
     return make_scorer is Scorer
 
 
-def _irtone_predictions(labels, make_scorer, cv: int | None, random_state: int):
+def _irtone_predictions(labels, make_scorer, cv: int | None, random_state: int, extra_train=None):
     """(predictions, mode, notes, theme_names) for irtone on the labels, honestly."""
     notes = []
     shipped = make_scorer()
@@ -469,8 +476,17 @@ def _irtone_predictions(labels, make_scorer, cv: int | None, random_state: int):
                 f"{overlap} of {len(labels)} labelled answers are in the shipped model's training data: "
                 f"irtone is scored by {folds}-fold cross-validation (refitted per fold)"
             )
-        predictions = cross_validated_predictions(labels, make_scorer, n_splits=folds, random_state=random_state)
-        return predictions, f"{folds}-fold CV", notes, theme_names
+        predictions = cross_validated_predictions(labels, make_scorer, n_splits=folds, random_state=random_state,
+                                                  extra_train=extra_train)
+        extra = len(extra_train) if extra_train is not None else 0
+        trained_extra = (getattr(shipped, "training_info", None) or {}).get("extra_labels", 0)
+        if extra:
+            notes.append(f"each fold is also fitted on {extra} extra labelled answers (--train-extra), as the shipped model was")
+        elif trained_extra:
+            notes.append(f"the shipped model was also fitted on {trained_extra} extra labelled answers: without them "
+                         f"(--train-extra FILE) the folds are fitted on these labels alone and score lower")
+        mode = f"{folds}-fold CV" + (" + extra" if extra else "")
+        return predictions, mode, notes, theme_names
     test_columns = [c for c in ("id", "question", "answer") if c in labels.columns]
     predictions = shipped.score_answers(labels[test_columns].reset_index(drop=True))
     if len(predictions) != len(labels):
@@ -489,6 +505,7 @@ def evaluate_labels(
     random_state: int = 0,
     tokenizer=None,
     snownlp_signal: bool = True,
+    extra_train=None,
 ) -> EvalReport:
     """irtone, the baselines and the annotators' agreement on a labels DataFrame (``load_labels``).
 
@@ -497,7 +514,8 @@ def evaluate_labels(
     model's training data (``trained_on``); otherwise the shipped model scores the labels directly.
     ``snownlp_signal`` (with baselines and the default scorer): one more row, irtone with SnowNLP's
     sentiment as an extra tone feature, always cross-validated (that model is never shipped), to show
-    what SnowNLP adds.
+    what SnowNLP adds. ``extra_train``: labelled answers added to every cross-validation fold's
+    training data (the shipped model's recipe when it was trained on more than these labels).
     """
     notes: list[str] = []
     if make_scorer == "default":
@@ -511,15 +529,18 @@ def evaluate_labels(
     mode = None
     theme_order: list[str] = []
     if make_scorer is not None:
-        predictions, mode, irtone_notes, theme_order = _irtone_predictions(labels, make_scorer, cv, random_state)
+        predictions, mode, irtone_notes, theme_order = _irtone_predictions(labels, make_scorer, cv, random_state,
+                                                                           extra_train)
         notes.extend(irtone_notes)
         irtone_rows.append((predictions["tone"].astype(float).tolist(), [list(t) for t in predictions["themes"]]))
     snownlp_rows = []
     if baselines and snownlp_signal and make_scorer is not None and _is_pipeline_scorer(make_scorer):
         folds = cv or 5
         with_snownlp = cross_validated_predictions(
-            labels, lambda: make_scorer(snownlp_signal=True), n_splits=folds, random_state=random_state)
-        snownlp_rows.append((f"irtone + SnowNLP signal ({folds}-fold CV)", with_snownlp["tone"].astype(float).tolist()))
+            labels, lambda: make_scorer(snownlp_signal=True), n_splits=folds, random_state=random_state,
+            extra_train=extra_train)
+        cv_name = f"{folds}-fold CV" + (" + extra" if extra_train is not None and len(extra_train) else "")
+        snownlp_rows.append((f"irtone + SnowNLP signal ({cv_name})", with_snownlp["tone"].astype(float).tolist()))
     themes = evaluated_themes(labels, theme_order or _baseline_theme_order())
     absent = [t for t in theme_order if t not in themes]
     if absent:

@@ -42,6 +42,8 @@ class Scorer:
     user_dicts : extra tokenizer dictionaries.
     model_file : a model JSON replacing ``nlp/data/model.json``.
     engine : tokenizer engine ("auto", "rjieba", "jieba").
+    theme_params, tone_params : parameters of the ``ThemeTagger`` and ``ToneModel`` that ``fit`` trains
+        (default: those of the loaded model file), e.g. ``{"alpha": 3.0, "words": True}``.
     snownlp_signal : add SnowNLP's sentiment as one more tone feature. Off by default: on the labelled
         answers it did not improve the cross-validated tone, and it runs ~100x slower than the rest;
         ``irtone eval`` reports it as "irtone + SnowNLP signal". A scorer with it must be ``fit`` first.
@@ -49,13 +51,15 @@ class Scorer:
 
     def __init__(self, theme_files: Iterable[str | Path] = (), tone_lexicon: str | Path | None = None,
                  user_dicts: Iterable[str | Path] = (), model_file: str | Path | None = None, engine: str = "auto",
-                 snownlp_signal: bool = False):
+                 snownlp_signal: bool = False, theme_params: dict | None = None, tone_params: dict | None = None):
         self.theme_files = tuple(theme_files)
         self.tone_lexicon = tone_lexicon
         self.user_dicts = tuple(user_dicts)
         self.model_file = model_file
         self.engine = engine
         self.snownlp_signal = snownlp_signal
+        self.theme_params = theme_params
+        self.tone_params = tone_params
         self._state = None
 
     # ------------------------------------------------------------------ loading
@@ -97,9 +101,11 @@ class Scorer:
                 marks=CLAUSE_BREAKS),
             "question_scan": MatcherSet([theme_features.question_matcher, tone_features.matcher], marks=CLAUSE_BREAKS),
             "question_memo": {},
-            "theme_model": ThemeTagger.from_dict(model["themes"]),
-            "tone_model": ToneModel.from_dict(model["tone"]),
+            # a model file older than the features loads unfitted: fit() still works, scoring says to rebuild
+            "theme_model": ThemeTagger.from_dict(model["themes"], allow_stale=True),
+            "tone_model": ToneModel.from_dict(model["tone"], allow_stale=True),
             "trained_on": frozenset(model.get("trained_on", ())),
+            "training": dict(model.get("training", {})),
             "model_version": f"{__version__}+{digest.hexdigest()[:10]}",
         }
         return self._state
@@ -122,14 +128,20 @@ class Scorer:
         return self._load()["trained_on"]
 
     @property
+    def training_info(self) -> dict:
+        """What the model file says of its training (``bench/train_models.py``: label counts, CV figures)."""
+        return self._load()["training"]
+
+    @property
     def tokenizer(self):
         return self._load()["tokenizer"]
 
     # ------------------------------------------------------------------ features
-    def _analyze(self, questions: Sequence[str], answers: Sequence[str], terms_as_json: bool = False):
+    def _analyze(self, questions: Sequence[str], answers: Sequence[str], terms_as_json: bool = False,
+                 keep_tokens: bool = False):
         """Tokens, term matches and feature rows of many answers (with their questions).
 
-        Returns ``(matched, terms, theme_x, tone_x)``: per answer what its evidence needs, ``(tokens,
+        Returns ``(matched, terms, theme_x, tone_x, words)``: per answer what its evidence needs, ``(tokens,
         sentence breaks, ((theme, core matches, related matches), ...))``, or None when no core or
         related term matched (kept only where needed and as tuples of strings and numbers, which
         Python's garbage collector stops tracking: the many per-answer lists and dicts a batch kept
@@ -138,7 +150,9 @@ class Scorer:
         answer and theme, answer by answer) and the tone feature matrix (one row per answer). The
         per-token work is Python, one pass over each text for all matchers; the models then run
         once over the matrices instead of once per answer (numpy's per-call cost dominates on
-        arrays of one answer).
+        arrays of one answer). ``words``: per answer the learned words' share of the tone score and
+        its strongest words (``tone_words``; as JSON with ``terms_as_json``), plus every answer's
+        tokens with ``keep_tokens`` (what ``fit`` learns the words from).
         """
         from nlp.matching import fold_tokens
         from nlp.tokens import SENTENCE_BREAKS
@@ -150,7 +164,9 @@ class Scorer:
         if self.snownlp_signal:
             from nlp.baselines import snownlp_tone
         cut = tok.cutter()
-        matched, terms, theme_rows, tone_rows = [], [], [], []
+        tone_model = s["tone_model"]
+        learned = tone_model.fitted and getattr(tone_model, "words_", None) is not None
+        matched, terms, theme_rows, tone_rows, word_scores, word_terms, kept = [], [], [], [], [], [], []
         for answer, (cues, q_tone) in zip(answers, question_info):
             # tokenized here, not all up front: the next steps find the new tokens still in the CPU cache
             at = cut(answer)
@@ -169,9 +185,21 @@ class Scorer:
                                    if core or related) if found else ()
             matched.append((tuple(at), tuple(sentence_breaks), evidence_terms) if evidence_terms else None)
             terms.append(tone_terms_json(a_tone[0]) if terms_as_json else a_tone[0])
+            if learned or keep_tokens:
+                words_read = tone_f.word_tokens(at, tone_hits)
+            if learned:
+                total, parts = tone_model.word_part(words_read)
+                word_scores.append(total)
+                strongest = strongest_words(parts)
+                word_terms.append(tone_words_json(strongest) if terms_as_json else strongest)
+            else:
+                word_terms.append("[]" if terms_as_json else ())
+            if keep_tokens:
+                kept.append(words_read)
         theme_x = np.array(theme_rows, dtype=float).reshape(-1, len(s["theme_model"].FEATURE_NAMES))
         tone_x = np.array(tone_rows, dtype=float).reshape(-1, len(s["tone_model"].FEATURE_NAMES) + self.snownlp_signal)
-        return matched, terms, theme_x, tone_x
+        words = (word_scores if learned else None, word_terms, kept if keep_tokens else None)
+        return matched, terms, theme_x, tone_x, words
 
     def _question_info(self, questions: Sequence[str]) -> list[tuple]:
         """Per question: (names of the themes it cues, its tone ``scan`` or None for no question).
@@ -204,13 +232,17 @@ class Scorer:
         return [memo[q] for q in questions]
 
     def _predict(self, questions: Sequence[str], answers: Sequence[str], terms_as_json: bool = False):
-        """``(matched, terms, theme probabilities (answers × themes), tone scores)``: ``_analyze``, then the models."""
+        """``(matched, (tone terms, tone words), theme probabilities (answers × themes), tone scores)``:
+        ``_analyze``, then the models."""
         s = self._load()
+        if not (s["theme_model"].fitted and s["tone_model"].fitted):
+            raise IrtoneError(self.model_file or "nlp/data/model.json",
+                              "the model was fitted on other features: rebuild it with python bench/train_models.py")
         if len(s["tone_model"].feature_names_) != len(s["tone_model"].FEATURE_NAMES) + self.snownlp_signal:
             raise IrtoneError("model", "the tone model was not fitted with the SnowNLP signal: call fit() first")
-        matched, terms, theme_x, tone_x = self._analyze(questions, answers, terms_as_json)
+        matched, terms, theme_x, tone_x, (word_scores, word_terms, _) = self._analyze(questions, answers, terms_as_json)
         probs = s["theme_model"].proba_rows(theme_x).reshape(len(terms), len(s["themes"]))
-        return matched, terms, probs, s["tone_model"].predict_rows(tone_x)
+        return matched, (terms, word_terms), probs, s["tone_model"].predict_rows(tone_x, word_scores)
 
     # ------------------------------------------------------------------ fitting
     def fit(self, labels) -> "Scorer":
@@ -228,14 +260,14 @@ class Scorer:
         s = self._load()
         names = self.theme_names
         questions = [q if isinstance(q, str) else "" for q in df.get("question", [""] * len(df))]
-        _, _, tx, ox = self._analyze(questions, [a or "" for a in df["answer"]])
+        _, _, tx, ox, (_, _, tokens) = self._analyze(questions, [a or "" for a in df["answer"]], keep_tokens=True)
         ty = np.asarray([[n in set(themes) for n in names] for themes in df["themes"]], dtype=int).reshape(-1)
-        theme_params = s["theme_model"].get_params()
-        tone_params = s["tone_model"].get_params()
+        theme_params = dict(self.theme_params) if self.theme_params is not None else s["theme_model"].get_params()
+        tone_params = dict(self.tone_params) if self.tone_params is not None else s["tone_model"].get_params()
         tone_params["extra_features"] = ("snownlp",) if self.snownlp_signal else ()
         if len(np.unique(ty)) == 2:  # labels with no theme at all cannot teach the tagger: keep the current one
             s["theme_model"] = ThemeTagger(**theme_params).fit(tx, ty)
-        s["tone_model"] = ToneModel(**tone_params).fit(ox, df["tone"].to_numpy(dtype=float) / 2.0)
+        s["tone_model"] = ToneModel(**tone_params).fit(ox, df["tone"].to_numpy(dtype=float) / 2.0, docs=tokens)
         s["trained_on"] = frozenset(text_fingerprint(a) for a in df["answer"])
         s["model_version"] = s["model_version"].split("+")[0] + "+fit" + hashlib.sha1(
             "".join(sorted(s["trained_on"])).encode()).hexdigest()[:6]
@@ -265,7 +297,7 @@ class Scorer:
         answers = [a or "" for a in answers]
         s = self._load()
         themes = s["themes"]
-        matched, terms, probs, tones = self._predict(questions, answers)
+        matched, (terms, word_terms), probs, tones = self._predict(questions, answers)
         scores, tagged = round4(probs).tolist(), (probs >= s["theme_model"].threshold).tolist()
         out = []
         for k, (part, score_row, tagged_row, tone) in enumerate(zip(matched, scores, tagged, round4(tones).tolist())):
@@ -275,7 +307,7 @@ class Scorer:
                 results.append(ThemeResult(t.name, score, tag, Evidence(*ev) if ev is not None else None))
             out.append(ScoredAnswer(
                 number=numbers[k] if numbers is not None else None, question=questions[k], answer=answers[k],
-                tone=ToneResult(tone, tone_label(tone), tuple(TermContribution(*c) for c in terms[k])),
+                tone=ToneResult(tone, tone_label(tone), tuple(TermContribution(*c) for c in terms[k]), word_terms[k]),
                 themes=tuple(results),
             ))
         return out
@@ -315,8 +347,8 @@ class Scorer:
 
         s = self._load()
         names = [t.name for t in s["themes"]]
-        matched, terms, probs, tones = self._predict([q or "" for q in questions], [a or "" for a in answers],
-                                                     terms_as_json=True)
+        matched, (terms, word_terms), probs, tones = self._predict(
+            [q or "" for q in questions], [a or "" for a in answers], terms_as_json=True)
         scores = round4(probs)
         tagged = probs >= s["theme_model"].threshold
         tone_col = round4(tones).tolist()
@@ -345,6 +377,7 @@ class Scorer:
             cols[f"score_{name}"] = scores[:, j].tolist()
         cols["evidence"] = evidence_col
         cols["tone_terms"] = terms
+        cols["tone_words"] = word_terms
         cols["model_version"] = [s["model_version"]] * len(terms)
         return cols
 
@@ -394,6 +427,22 @@ def tone_terms_json(terms: Sequence[tuple]) -> str:
     ]) + "]"
 
 
+TONE_WORDS_SHOWN = 5  # the learned words reported per answer: the strongest, by absolute contribution
+
+
+def strongest_words(parts: Sequence[tuple[str, float]]) -> tuple[tuple[str, float], ...]:
+    """The ``TONE_WORDS_SHOWN`` words that moved the score most (ties: first in the answer), rounded."""
+    ranked = sorted(range(len(parts)), key=lambda i: (-abs(parts[i][1]), i))[:TONE_WORDS_SHOWN]
+    return tuple((parts[i][0], round(parts[i][1], 4)) for i in ranked)
+
+
+def tone_words_json(words: Sequence[tuple[str, float]]) -> str:
+    """``[[word, contribution], ...]`` as ``json.dumps(..., ensure_ascii=False)`` writes it."""
+    if not words:
+        return "[]"
+    return "[" + ", ".join([f"[{_json_str(w)}, {repr(c) if isfinite(c) else _JSON.encode(c)}]" for w, c in words]) + "]"
+
+
 def answer_columns(scored: Sequence[ScoredAnswer], theme_names: Sequence[str], model_version: str) -> dict[str, list]:
     """The output columns for scored answers (see README: output schema)."""
     cols: dict[str, list] = {
@@ -405,6 +454,7 @@ def answer_columns(scored: Sequence[ScoredAnswer], theme_names: Sequence[str], m
         cols[f"score_{name}"] = [(a.theme(name).score if a.theme(name) else 0.0) for a in scored]
     cols["evidence"] = [evidence_json(a) for a in scored]
     cols["tone_terms"] = [tone_terms_json([(c.term, c.weight, c.start, c.negated) for c in a.tone.terms]) for a in scored]
+    cols["tone_words"] = [tone_words_json(a.tone.words) for a in scored]
     cols["model_version"] = [model_version] * len(scored)
     return cols
 

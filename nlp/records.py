@@ -123,7 +123,9 @@ class TermContribution:
 class ToneResult:
     score: float  # in [-1, 1], 0 = neutral
     label: str  # "negative" | "neutral" | "positive"
-    terms: tuple[TermContribution, ...] = ()
+    terms: tuple[TermContribution, ...] = ()  # lexicon terms, with their signed lexicon weights
+    # learned words (``ToneModel.words_``) that moved the score most: (word, contribution to the score)
+    words: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)

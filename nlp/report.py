@@ -381,8 +381,9 @@ def highlight_answer(answer: ScoredAnswer, limit: int = ANSWER_CHARS) -> Text:
 
 
 def why_line(answer: ScoredAnswer, labels: Labels | None = None, max_terms: int = 6) -> Text:
-    """Why the tags and the tone: each tagged theme's evidence terms, then the terms that moved the
-    tone most, signed (a negated term is marked ¬). Plain text, so it survives piping and TXT export."""
+    """Why the tags and the tone: each tagged theme's evidence terms, then the lexicon terms that moved
+    the tone most, signed (a negated term is marked ¬), then the learned words that moved it most
+    (their contribution to the score). Plain text, so it survives piping and TXT export."""
     out = Text(style="dim")
     for theme in answer.themes:
         if theme.tagged and theme.evidence is not None and theme.evidence.terms:
@@ -397,7 +398,19 @@ def why_line(answer: ScoredAnswer, labels: Labels | None = None, max_terms: int 
             if i:
                 out.append(" ")
             out.append(("¬" if t.negated else "") + t.term + f"{t.weight:+.1f}", style="green" if t.weight > 0 else "red")
+    words = [(w, c) for w, c in answer.tone.words if abs(c) >= WORD_SHOWN_FROM][:MAX_WORDS_SHOWN]
+    if words:
+        out.append(" · " if out.plain else "why ")
+        out.append("learned: ")
+        for i, (w, c) in enumerate(words):
+            if i:
+                out.append(" ")
+            out.append(f"{w}{c:+.2f}", style="green" if c > 0 else "red")
     return out
+
+
+MAX_WORDS_SHOWN = 3  # learned words in the why line (the JSON keeps ToneResult.words: up to 5)
+WORD_SHOWN_FROM = 0.01  # a learned word that moved the score by less is not worth a reader's attention
 
 
 class KeyAnswers:

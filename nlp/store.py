@@ -120,6 +120,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # 2: the reporting period of results briefings (Filing.period); NULL for filings stored before.
     ("ALTER TABLE filings ADD COLUMN period TEXT",),
+    # 3: the learned words that moved each answer's tone (ToneResult.words); '[]' for answers stored before.
+    ("ALTER TABLE answers ADD COLUMN tone_words TEXT NOT NULL DEFAULT '[]'",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -477,7 +479,7 @@ class Store:
             )
             conn.executemany(
                 "INSERT INTO answers (filing_id, idx, number, question, answer, tone, tone_label, tone_terms,"
-                " tagged, themes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " tone_words, tagged, themes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         filing.filing_id,
@@ -488,6 +490,7 @@ class Store:
                         a.tone.score,
                         a.tone.label,
                         _dumps([asdict(t) for t in a.tone.terms]),
+                        _dumps([list(w) for w in a.tone.words]),
                         _dumps(list(a.tagged)),
                         _dumps([asdict(t) for t in a.themes]),
                     )
@@ -702,6 +705,7 @@ class Store:
                     score=a["tone"],
                     label=a["tone_label"],
                     terms=tuple(TermContribution(**t) for t in json.loads(a["tone_terms"])),
+                    words=tuple((w, c) for w, c in json.loads(a["tone_words"])),
                 ),
                 themes=tuple(_theme_from_json(t) for t in json.loads(a["themes"])),
             )

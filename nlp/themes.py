@@ -215,7 +215,7 @@ class ThemeFeaturizer:
                 float(cue and bool(any_sents) and deflection < 0.5),
                 deflection,
                 log_length,
-                (sum(_in_list(a_tokens, i) for _, i, _ in core) / len(core)) if core else 0.0,
+                _listed_share(a_tokens, core, related),
             ))
         return rows
 
@@ -256,6 +256,20 @@ def _strongest_first(hit: tuple) -> tuple:
 
 
 _KIND_INDEX = {kind: k for k, kind in enumerate(TERM_KINDS)}
+
+
+def _listed_share(tokens: Sequence[str], core: Sequence[tuple], related: Sequence[tuple]) -> float:
+    """Share of core hits that are a passing item in an enumeration of other things. A list whose
+    neighbouring items are terms of the same theme (非公开发行股票、发行债券等融资渠道) is the theme's
+    own subject, not a passing mention."""
+    if not core:
+        return 0.0
+    theme_tokens = {i for _, i, _ in core} | {i for _, i, _ in related}
+    listed = 0
+    for _, i, _ in core:
+        if _in_list(tokens, i) and not any(j in theme_tokens for j in (i - 2, i - 1, i + 1, i + 2)):
+            listed += 1
+    return listed / len(core)
 
 
 def _in_list(tokens: Sequence[str], i: int) -> bool:

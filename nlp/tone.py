@@ -11,6 +11,7 @@ scikit-learn) maps them to a score in [-1, 1]. Every score comes with the terms 
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from importlib import resources
@@ -30,6 +31,8 @@ DEGREE_WINDOW = 2
 NEGATED_NEGATIVE_FACTOR = 0.3  # 不存在风险: reassuring, but weaker than a plain positive
 NEGATED_POSITIVE_FACTOR = 0.8  # 没有增长: nearly as negative as 下降
 ASPIRATION_FACTOR = 0.35  # 公司将继续提升竞争力: a promise weighs about a third of a result (rest of the sentence)
+_WORDLIKE = re.compile(r"\w")
+NEGATED_MARK = "¬"  # prefix of a negated token in the learned words' vocabulary (¬增长)
 POSITIVE_LABEL_AT = 0.2  # score >= this is "positive", <= -this "negative"; chosen on dev CV predictions (3-class macro-F1 0.70 vs 0.64 at 0.25)
 
 
@@ -106,7 +109,37 @@ class ToneFeaturizer:
             weights[(cat, word)] = w
             entries.append((word, cat))
         self._weights = weights
+        self._negators = frozenset(lexicon.words("negator"))
         self.matcher = TermMatcher(entries, tokenizer, inside_tokens=True)
+
+    def word_tokens(self, tokens: Sequence[str], matches: list[tuple] | None = None) -> list[str]:
+        """The tokens the learned words read (``LearnedWords``): courtesy (谢谢, 感谢您的关注) is left
+        out, as it carries no tone, and so is punctuation; a token within ``NEGATION_WINDOW`` tokens after a negator, in the
+        same clause, is marked ``NEGATED_MARK`` + token, so 没有增长 does not count as 增长 (negation
+        marking, Das & Chen 2001). ``matches``: ``matcher.scan(tokens)`` if the caller has it."""
+        if matches is None:
+            matches = self.matcher.scan(tokens, fold_tokens(tokens))
+        courtesy = {i for m in matches if m[1] == "courtesy" for i in range(m[2], m[3])}
+        negators = self._negators
+        out = []
+        left = 0
+        for i, tok in enumerate(tokens):
+            if i in courtesy:
+                continue
+            if not _WORDLIKE.search(tok):  # punctuation: a clause break at most, never a word
+                if tok in CLAUSE_BREAKS:
+                    left = 0
+                continue
+            if tok in CLAUSE_BREAKS:
+                left = 0
+            elif tok in negators:
+                left = NEGATION_WINDOW
+            elif left:
+                out.append(NEGATED_MARK + tok)
+                left -= 1
+                continue
+            out.append(tok)
+        return out
 
     def analyze(self, tokens: Sequence[str]) -> ToneAnalysis:
         terms, *numbers = self.scan(tokens)
@@ -279,39 +312,165 @@ def _resolve_overlaps(polar: list) -> list:
     return sorted(kept, key=lambda p: (p[0], p[1]))
 
 
+class LearnedWords:
+    """Word weights learned from labelled answers: a TF-IDF bag of words (sublinear term frequency,
+    smoothed idf, L2 norm: scikit-learn's ``TfidfVectorizer`` defaults) with one linear weight per word.
+
+    It reads what the lexicon cannot list: the words annotators respond to in this domain (投产,
+    份额, 延期 …) in whatever phrasing. ``contributions(tokens)`` gives each word's signed share of the
+    score, so a score can always be explained word by word. Learned state: ``idf_`` and ``coef_``
+    (dicts keyed by word), set by ``ToneModel.fit``; stored as JSON by ``to_dict``.
+    """
+
+    def __init__(self, idf: dict[str, float], coef: dict[str, float]):
+        self.idf_ = idf
+        self.coef_ = coef
+
+    @staticmethod
+    def vocabulary(docs: Sequence[Sequence[str]], min_df: int) -> tuple[list[str], dict[str, float]]:
+        """Words in at least ``min_df`` documents (sorted) and their smoothed idf."""
+        df: dict[str, int] = {}
+        for tokens in docs:
+            for word in set(tokens):
+                if word.strip():
+                    df[word] = df.get(word, 0) + 1
+        n = len(docs)
+        words = sorted(w for w, c in df.items() if c >= min_df)
+        return words, {w: math.log((1 + n) / (1 + df[w])) + 1.0 for w in words}
+
+    @staticmethod
+    def tfidf(tokens: Sequence[str], idf: dict[str, float]) -> dict[str, float]:
+        """The answer's TF-IDF row as {word: value}, words in order of first occurrence."""
+        counts: dict[str, int] = {}
+        for word in tokens:
+            if word in idf:
+                counts[word] = counts.get(word, 0) + 1
+        if not counts:
+            return {}
+        row = {w: (1.0 + math.log(c)) * idf[w] for w, c in counts.items()}
+        norm = math.sqrt(sum(v * v for v in row.values()))
+        return {w: v / norm for w, v in row.items()}
+
+    def contributions(self, tokens: Sequence[str]) -> list[tuple[str, float]]:
+        """(word, signed contribution to the score) for every learned word of the answer."""
+        coef = self.coef_
+        return [(w, v * coef[w]) for w, v in self.tfidf(tokens, self.idf_).items()]
+
+    def score(self, tokens: Sequence[str]) -> float:
+        total = 0.0
+        for _, c in self.contributions(tokens):
+            total += c
+        return total
+
+    def to_dict(self) -> dict:
+        # one [idf, coef] pair per word, words sorted: a stable, diffable file
+        return {w: [self.idf_[w], self.coef_[w]] for w in sorted(self.idf_)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "LearnedWords":
+        return cls({w: float(v[0]) for w, v in d.items()}, {w: float(v[1]) for w, v in d.items()})
+
+
 class ToneModel(StandardizedLinear):
-    """Ridge regression from tone features to the labelled tone (scaled to [-1, 1]).
+    """Ridge regression from tone features, and optionally the answer's words, to the labelled tone
+    (scaled to [-1, 1]).
 
     Parameters: ``alpha`` (ridge penalty), ``extra_features`` (names of signals appended after the
-    lexicon features, e.g. ("snownlp",)). Learned: ``coef_``, ``intercept_``, ``mean_``, ``scale_``.
+    lexicon features, e.g. ("snownlp",)), ``words`` (also learn word weights, ``LearnedWords``),
+    ``lexicon_scale`` (the standardized lexicon features are multiplied by it before the joint ridge:
+    a smaller value penalizes their weights more against the words'), ``min_df`` (a word must occur in
+    this many training answers). Learned: ``coef_``, ``intercept_``, ``mean_``, ``scale_``, and
+    ``words_`` (``LearnedWords`` or None).
     """
 
     FEATURE_NAMES = FEATURE_NAMES
 
-    def __init__(self, alpha: float = 30.0, extra_features: tuple[str, ...] = ()):
+    def __init__(self, alpha: float = 30.0, extra_features: tuple[str, ...] = (), words: bool = False,
+                 lexicon_scale: float = 1.0, min_df: int = 2):
         self.alpha = alpha
         self.extra_features = tuple(extra_features)
+        self.words = words
+        self.lexicon_scale = lexicon_scale
+        self.min_df = min_df
 
     def get_params(self) -> dict:
         params = {"alpha": self.alpha}
         if self.extra_features:
             params["extra_features"] = list(self.extra_features)
+        if self.words:
+            params.update(words=True, lexicon_scale=self.lexicon_scale, min_df=self.min_df)
         return params
 
-    def fit(self, X: np.ndarray, y: np.ndarray) -> "ToneModel":
+    def fit(self, X: np.ndarray, y: np.ndarray, docs: Sequence[Sequence[str]] | None = None) -> "ToneModel":
+        """``docs``: each answer's tokens (needed when ``words``)."""
         from sklearn.linear_model import Ridge
 
-        model = Ridge(alpha=self.alpha).fit(self._standardize_fit(X), np.asarray(y, dtype=float))
-        self.coef_ = model.coef_.copy()
+        Z = self._standardize_fit(X)
+        y = np.asarray(y, dtype=float)
+        if not self.words:
+            model = Ridge(alpha=self.alpha).fit(Z, y)
+            self.coef_ = model.coef_.copy()
+            self.intercept_ = float(model.intercept_)
+            self.words_ = None
+            return self
+        if docs is None or len(docs) != len(y):
+            raise ValueError("ToneModel(words=True).fit needs the tokens of every answer (docs)")
+        from scipy import sparse
+
+        words, idf = LearnedWords.vocabulary(docs, self.min_df)
+        index = {w: j for j, w in enumerate(words)}
+        rows, cols, vals = [], [], []
+        for i, tokens in enumerate(docs):
+            for w, v in LearnedWords.tfidf(tokens, idf).items():
+                rows.append(i)
+                cols.append(index[w])
+                vals.append(v)
+        T = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), len(words)))
+        design = sparse.hstack([sparse.csr_matrix(Z * self.lexicon_scale), T]).tocsr()
+        model = Ridge(alpha=self.alpha, solver="sparse_cg", tol=1e-8, max_iter=10000).fit(design, y)
+        k = Z.shape[1]
+        self.coef_ = model.coef_[:k] * self.lexicon_scale  # weights of the standardized features as such
         self.intercept_ = float(model.intercept_)
+        self.words_ = LearnedWords(idf, {w: round(float(c), 6) for w, c in zip(words, model.coef_[k:])})
         return self
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        return np.clip(self._linear(X), -1.0, 1.0)
+    def word_part(self, tokens: Sequence[str]) -> tuple[float, list[tuple[str, float]]]:
+        """The learned words' share of an answer's score, and each word's contribution."""
+        if self.words_ is None:
+            return 0.0, []
+        parts = self.words_.contributions(tokens)
+        total = 0.0
+        for _, c in parts:
+            total += c
+        return total, parts
 
-    def predict_rows(self, X: np.ndarray) -> np.ndarray:
+    def predict(self, X: np.ndarray, word_scores: Sequence[float] | None = None) -> np.ndarray:
+        linear = self._linear(X)
+        if word_scores is not None:
+            linear = linear + np.asarray(word_scores, dtype=float)
+        return np.clip(linear, -1.0, 1.0)
+
+    def predict_rows(self, X: np.ndarray, word_scores: Sequence[float] | None = None) -> np.ndarray:
         """``predict`` of many answers at once (each row rounded independently of the others)."""
-        return np.clip(self._linear_rows(X), -1.0, 1.0)
+        linear = self._linear_rows(X)
+        if word_scores is not None and len(linear):
+            linear = linear + np.asarray(word_scores, dtype=float)
+        return np.clip(linear, -1.0, 1.0)
+
+    def to_dict(self) -> dict:
+        d = super().to_dict()
+        if self.words_ is not None:
+            d["words"] = self.words_.to_dict()
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict, allow_stale: bool = False):
+        self = super().from_dict(d, allow_stale)
+        if self.fitted:
+            self.words_ = LearnedWords.from_dict(d["words"]) if "words" in d else None
+            if self.words and self.words_ is None:
+                raise ValueError("ToneModel(words=True) stored without its word weights; rebuild it")
+        return self
 
 
 def tone_label(score: float) -> str:

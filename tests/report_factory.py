@@ -34,6 +34,7 @@ def answer(
     themes: dict[str, tuple[str, ...]] | None = None,
     number: int | None = None,
     tone_terms: tuple[tuple[str, float], ...] = (),
+    tone_words: tuple[tuple[str, float], ...] = (),
 ) -> ScoredAnswer:
     """An answer tagged with ``themes`` (theme -> evidence terms, all found in ``text``)."""
     themes = themes or {}
@@ -55,7 +56,7 @@ def answer(
         number=number,
         question=question,
         answer=text,
-        tone=ToneResult(score=tone, label=tone_label(tone), terms=contributions),
+        tone=ToneResult(score=tone, label=tone_label(tone), terms=contributions, words=tone_words),
         themes=tuple(results),
     )
 

@@ -50,7 +50,7 @@ def test_columns_and_parquet_schema_are_fixed():
     assert output_columns(THEMES) == [
         "row_id", "id", "source", "filing_id", "company", "code", "date", "period", "segment", "question", "answer",
         "tone", "tone_label", "themes", "score_ai_compute", "score_capex", "score_domestic_chips",
-        "score_financing", "evidence", "tone_terms", "model_version",
+        "score_financing", "evidence", "tone_terms", "tone_words", "model_version",
     ]
     schema = output_schema(THEMES)
     assert str(schema.field("segment").type) == "int32"

@@ -21,9 +21,10 @@ def test_parse_json_is_one_object_with_the_documented_keys(capsys):
     assert code == 0, err
     data = json.loads(out)  # exactly one JSON document: json.loads rejects trailing data
     assert list(data) == [
-        "code", "name", "company", "activity_types", "participants", "date", "event_dates",
+        "code", "name", "company", "activity_types", "participants", "date", "period", "event_dates",
         "location", "staff", "filing_id", "segments",
     ]
+    assert data["period"] is None  # a dated IR record; only results briefings carry a reporting period
     assert data["code"] == "300846"
     assert data["name"] == "首都在线"
     assert data["company"] == "北京首都在线科技股份有限公司"

@@ -12,7 +12,7 @@ dd = pytest.importorskip("dask.dataframe", reason="dask is not installed (pip in
 distributed = pytest.importorskip("distributed", reason="distributed is not installed")
 
 SCORED = ["tone", "tone_label", "themes", "score_ai_compute", "score_capex", "score_domestic_chips",
-          "score_financing", "evidence", "tone_terms", "model_version"]
+          "score_financing", "evidence", "tone_terms", "tone_words", "model_version"]
 
 
 def test_score_frame_on_a_local_dask_cluster_equals_batch_rows(tmp_path):

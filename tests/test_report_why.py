@@ -14,3 +14,14 @@ def test_why_line_names_evidence_and_signed_tone_terms():
 
 def test_why_line_empty_for_courtesy():
     assert why_line(Scorer().score_answer("", "谢谢！")).plain == ""
+
+
+def test_why_line_names_learned_words_with_their_contribution():
+    from report_factory import answer
+
+    scored = answer("订单饱满，产能没有下降。", tone=0.4, tone_terms=(("饱满", 1.0),),
+                    tone_words=(("饱满", 0.031), ("¬下降", -0.012), ("了", 0.004)))
+    line = why_line(scored).plain
+    assert "tone: 饱满+1.0" in line
+    assert "learned: 饱满+0.03 ¬下降-0.01" in line
+    assert "了" not in line  # below WORD_SHOWN_FROM

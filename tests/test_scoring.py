@@ -1,5 +1,6 @@
 """Behaviour of themes and tone that cannot pass by accident."""
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -152,3 +153,21 @@ def test_snownlp_signal_needs_a_fit_and_then_scores():
                            "themes": [[]] * 4, "tone": [1, 2, -1, -2]})
     scorer.fit(labels)
     assert scorer.score_answer("", "利润增长。").tone.score > scorer.score_answer("", "利润下降。").tone.score
+
+
+def test_a_model_fitted_on_other_features_must_be_rebuilt_but_can_be_refitted(tmp_path):
+    model = json.loads((Path(__file__).resolve().parents[1] / "nlp" / "data" / "model.json").read_text(encoding="utf-8"))
+    model["tone"]["feature_names"] = model["tone"]["feature_names"][:-1] + ["a_feature_irtone_no_longer_has"]
+    stale = tmp_path / "stale.json"
+    stale.write_text(json.dumps(model), encoding="utf-8")
+    scorer = Scorer(model_file=stale)
+    with pytest.raises(IrtoneError, match="rebuild"):
+        scorer.score_answer("", "公司订单实现增长。")
+    labels = pd.DataFrame({
+        "question": ["", "", "", ""],
+        "answer": ["公司订单实现大幅增长。", "公司业绩下滑，亏损扩大。", "请关注公司公告。", "公司新建生产线扩大产能。"],
+        "themes": [[], [], [], ["capex"]],
+        "tone": [2, -2, 0, 1],
+    })
+    refitted = scorer.fit(labels)
+    assert refitted.score_answer("", "公司订单实现大幅增长。").tone.score > refitted.score_answer("", "公司业绩下滑，亏损扩大。").tone.score

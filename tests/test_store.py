@@ -20,12 +20,12 @@ def db(tmp_path):
 
 def test_schema_version_wal_and_busy_timeout(db):
     with Store(db) as store:
-        assert store.schema_version == SCHEMA_VERSION == 2
+        assert store.schema_version == SCHEMA_VERSION == 3
         assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 30000
     # Reopening does not migrate again.
     with Store(db) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == 3
 
 
 def test_newer_schema_is_refused(db):
@@ -161,9 +161,11 @@ def test_schema_1_store_upgrades_in_place(db):
     briefing = filing_score("990003", "海岳A", None, [answer("年度业绩稳定。", tone=0.2)], period="2016")
     _create_schema_1_store(db, [briefing, record])
     with Store(db) as store:
-        assert store.schema_version == SCHEMA_VERSION == 2
+        assert store.schema_version == SCHEMA_VERSION == 3
         columns = [r["name"] for r in store.conn.execute("PRAGMA table_info(filings)")]
         assert columns[-1] == "period"
+        answer_columns = [r["name"] for r in store.conn.execute("PRAGMA table_info(answers)")]
+        assert answer_columns[-1] == "tone_words"
         rows = store.filings("990003")
         # stored before periods existed: the briefing is undated, last, as schema 1 had it
         assert [(r.date, r.period) for r in rows] == [("2017-06-01", None), (None, None)]
@@ -173,7 +175,7 @@ def test_schema_1_store_upgrades_in_place(db):
         assert store.get(briefing.filing.filing_id).filing.period == "2016"
         assert store.count() == 2
     with Store(db) as store:  # reopening does not migrate again
-        assert store.schema_version == 2
+        assert store.schema_version == 3
 
 
 @pytest.mark.parametrize(
@@ -270,3 +272,25 @@ def test_two_processes_writing_at_once_lose_nothing(db):
         assert store.count() == 120
         assert store.conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 240
         assert sorted(r.seq for r in store.filings("990100")) == list(range(1, 121))
+
+
+def test_learned_tone_words_round_trip(db):
+    score = filing_score("990004", "海岳B", "2017-06-01",
+                         [answer("订单饱满，产能扩张。", tone=0.4, tone_words=(("饱满", 0.031), ("¬下降", 0.012)))])
+    with Store(db) as store:
+        store.put(score)
+        assert store.get(score.filing.filing_id).answers[0].tone.words == (("饱满", 0.031), ("¬下降", 0.012))
+
+
+def test_schema_2_answers_upgrade_with_no_learned_words(db):
+    score = filing_score("990005", "海岳C", "2017-06-01", [answer("订单饱满。", tone=0.3, tone_words=(("饱满", 0.03),))])
+    with Store(db) as store:
+        store.put(score)
+    conn = sqlite3.connect(db)  # as schema 2 had it: no tone_words column
+    conn.execute("ALTER TABLE answers DROP COLUMN tone_words")
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    with Store(db) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert store.get(score.filing.filing_id).answers[0].tone.words == ()

@@ -26,6 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="score irtone by N-fold cross-validation (refit per fold) even when the "
                              "labels do not overlap the shipped model's training data (default: 5-fold "
                              "CV only when they do)")
+    parser.add_argument("--train-extra", type=Path, metavar="FILE", default=None,
+                        help="more labelled answers (same layout) added to every cross-validation fold's training "
+                             "data: the shipped model's recipe (bench/out/silver.jsonl, built by bench/build_silver.py)")
     parser.add_argument("--no-baselines", action="store_true", help="skip SnowNLP, 姚加权 and keyword baselines")
     parser.add_argument("--external", action="store_true",
                         help="add 3-class macro-F1 on FinFE eval (dedup) and CFBench news (slow: minutes)")
@@ -45,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     if args.bootstrap < 0:
         raise IrtoneError("--bootstrap", f"must be 0 or more, got {args.bootstrap}")
     labels = load_labels(args.labels)
+    extra = load_labels(args.train_extra) if args.train_extra is not None else None
     if args.cv is not None and args.cv > len(labels):
         raise IrtoneError("--cv", f"{args.cv} folds but only {len(labels)} labelled answers")
 
@@ -66,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
             cv=args.cv,
             n_boot=args.bootstrap,
             tokenizer=tokenizer,
+            extra_train=extra,
         )
     if make_scorer is None:
         report = _with_notes(report, ["irtone not evaluated: nlp.pipeline is not available"])

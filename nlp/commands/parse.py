@@ -11,7 +11,7 @@ import json
 HELP = "parse a disclosure into metadata and ordered Q&A segments"
 
 JSON_KEYS = (
-    "code", "name", "company", "activity_types", "participants", "date", "event_dates",
+    "code", "name", "company", "activity_types", "participants", "date", "period", "event_dates",
     "location", "staff", "filing_id", "segments",
 )
 SEGMENT_KEYS = ("kind", "number", "question", "answer", "text", "title")
@@ -57,6 +57,7 @@ def _print_rich(filing, full: bool = False) -> None:
         ("证券简称 name", filing.name),
         ("公司 company", filing.company),
         ("日期 date", filing.date),
+        ("报告期 period", filing.period),
         ("活动时间 event", " → ".join(filing.event_dates)),
         ("活动类别 activity", "、".join(filing.activity_types)),
         ("地点 location", filing.location),

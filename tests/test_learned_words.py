@@ -1,0 +1,63 @@
+"""The tone model's learned words: TF-IDF as scikit-learn computes it, JSON round trips, negation marking."""
+import json
+
+import numpy as np
+import pytest
+
+from nlp.pipeline import Scorer
+from nlp.tone import NEGATED_MARK, LearnedWords, ToneModel
+
+DOCS = [
+    ["订单", "饱满", "产能", "扩张", "订单"],
+    ["业绩", "下降", "亏损"],
+    ["订单", "下降"],
+    ["产能", "饱满", "业绩", "增长"],
+    ["公告", "披露"],
+    ["业绩", "增长", "订单"],
+]
+
+
+def test_tfidf_rows_equal_scikit_learns():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vec = TfidfVectorizer(analyzer=lambda doc: doc, min_df=2, sublinear_tf=True)
+    expected = vec.fit_transform(DOCS).toarray()
+    words, idf = LearnedWords.vocabulary(DOCS, min_df=2)
+    assert words == sorted(vec.vocabulary_)
+    for doc, row in zip(DOCS, expected):
+        ours = LearnedWords.tfidf(doc, idf)
+        np.testing.assert_allclose([ours.get(w, 0.0) for w in words], [row[vec.vocabulary_[w]] for w in words])
+
+
+def test_word_model_round_trips_through_json_and_explains_its_score():
+    X = np.array([[1.0, 0.0], [0.0, 2.0], [0.5, 1.0], [2.0, 0.0], [0.0, 0.0], [1.5, 0.0]])
+    y = np.array([0.5, -0.5, -0.25, 0.5, 0.0, 0.5])
+
+    class Model(ToneModel):
+        FEATURE_NAMES = ("pos", "neg")
+
+    model = Model(alpha=1.0, words=True, lexicon_scale=0.5).fit(X, y, docs=DOCS)
+    again = Model.from_dict(json.loads(json.dumps(model.to_dict(), ensure_ascii=False)))
+    scores = [model.word_part(d)[0] for d in DOCS]
+    assert [again.word_part(d)[0] for d in DOCS] == scores
+    np.testing.assert_array_equal(again.predict_rows(X, scores), model.predict_rows(X, scores))
+    total, parts = model.word_part(DOCS[0])
+    assert total == pytest.approx(sum(c for _, c in parts))
+    assert {w for w, _ in parts} <= set(DOCS[0])
+    with pytest.raises(ValueError, match="tokens"):
+        Model(words=True).fit(X, y)
+
+
+def test_negated_words_are_marked_within_the_clause():
+    featurizer = Scorer()._load()["tone_features"]
+    read = featurizer.word_tokens(["订单", "没有", "下降", "，", "利润", "增长", "。"])
+    assert read == ["订单", "没有", NEGATED_MARK + "下降", "利润", "增长"]  # the comma ends the negation
+
+
+def test_courtesy_carries_no_learned_weight():
+    scorer = Scorer()
+    model, featurizer, cut = scorer._load()["tone_model"], scorer._load()["tone_features"], scorer.tokenizer.cutter()
+    plain = model.word_part(featurizer.word_tokens(cut("公司订单饱满。")))[0]
+    polite_words = featurizer.word_tokens(cut("谢谢您的提问！公司订单饱满。感谢您的关注！"))
+    assert not set(polite_words) & {"谢谢", "感谢", "关注", "提问", "！"}
+    assert model.word_part(polite_words)[0] == pytest.approx(plain, abs=0.005)
