@@ -13,22 +13,25 @@
   sent to a worker process and of writing. Chunks are built from the input alone, so the rows (and
   the bytes of the output) do not depend on ``--jobs``.
 
-Workers (``concurrent.futures.ProcessPoolExecutor``, spawn context) load the tokenizer
-and models once, in their initializer, then parse, score and *serialize* whole chunks; the main
-process only reads inputs, writes bytes and keeps the books.
+Workers (``concurrent.futures.ProcessPoolExecutor``) are started as soon as the batch knows its
+configuration: on Linux forked from the main process once it has loaded the tokenizer and models
+(so they start at once, with everything loaded), elsewhere spawned (each loads them in its
+initializer). They parse, score and *serialize* whole chunks; the main process reads inputs (a few
+chunks ahead), writes bytes, merges Parquet row groups and keeps the books.
 
 Resume after a crash or SIGKILL
 -------------------------------
 At a chunk that ends on a unit boundary (at most every ``COMMIT_EVERY_S`` seconds) the main
-process makes the rows and errors so far durable (flush + fsync; Parquet part files, each renamed
-into place whole) and only then atomically replaces the progress file ``OUT.progress.json`` (write, fsync, rename) with the counts so far:
-units done, bytes of OUT and of the errors file (JSONL/CSV), part files (Parquet). ``--resume``
-truncates OUT and the errors file back to those byte counts (dropping a torn last row), deletes
-uncommitted part files, skips the units already done and goes on. Rows are a pure function of
-their unit, so the result is exactly the rows of an uninterrupted run. Parquet rows go to Arrow
-part files in ``OUT.parts/`` and are merged into OUT at the end, in row groups of
-``ROW_GROUP_ROWS`` rows regardless of the part boundaries. The progress file and the parts are
-removed when the batch completes.
+process makes the rows and errors so far durable (flush + fsync) and only then atomically replaces
+the progress file ``OUT.progress.json`` (write, fsync, rename) with the counts so far: units done,
+bytes of OUT (JSONL/CSV) or of ``OUT.rows.arrows`` (Parquet), bytes of the errors file. ``--resume``
+truncates those files back to the committed byte counts (dropping a torn last row), skips the
+units already done and goes on. Rows are a pure function of their unit, so the result is exactly
+the rows of an uninterrupted run. Parquet rows are appended to ``OUT.rows.arrows`` (one
+length-prefixed Arrow IPC stream per chunk) and merged into ``OUT.tmp`` as they come, in row
+groups of ``ROW_GROUP_ROWS`` rows regardless of the chunk boundaries; a resume merges the
+committed rows again first. When the batch completes ``OUT.tmp`` becomes OUT and the progress
+and rows files are removed.
 
 Outside ``irtone batch``: ``score_records(df)`` scores a whole-record DataFrame into the same
 row layout (a pure function for Dask ``map_partitions`` / Spark ``mapInPandas``); answers frames
@@ -41,6 +44,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -59,7 +63,8 @@ SPLIT_ANSWERS = 256  # answers groups larger than this are scored in slices of t
 COMMIT_EVERY_S = 1.0  # fsync and checkpoint at most this often (at a chunk boundary): fsync is not free
 ROW_GROUP_ROWS = 65_536  # Parquet row group size of the merged output
 READ_AHEAD = 4  # chunks in flight per worker: the main process reads ahead while workers start and score
-JOURNAL_VERSION = 3  # 2: the `period` column, 3: `tone_words`; an interrupted run with older columns is not resumed
+JOURNAL_VERSION = 4  # 2: the `period` column, 3: `tone_words`, 4: Parquet rows in one file (not part files);
+# an interrupted run of an older version is not resumed
 FORMATS = {".parquet": "parquet", ".csv": "csv", ".jsonl": "jsonl"}
 
 # The fixed columns of a batch row, in order; ``score_<theme>`` columns go after ``themes``.
@@ -132,7 +137,7 @@ def _rows_of(cols: dict[str, list], names: Sequence[str]) -> Iterator[list]:
 
 
 def encode_rows(fmt: str, cols: dict[str, list], theme_names: Sequence[str]) -> bytes:
-    """Rows as the bytes appended to OUT (JSONL, CSV) or an Arrow IPC stream (Parquet parts)."""
+    """Rows as the bytes appended to OUT (JSONL, CSV) or an Arrow IPC stream (Parquet)."""
     names = output_columns(theme_names)
     if fmt == "jsonl":
         lines = [json.dumps(dict(zip(names, row)), ensure_ascii=False) + "\n" for row in _rows_of(cols, names)]
@@ -421,38 +426,30 @@ class _AppendFile:
         self.fh.close()
 
 
-class _PartFiles:
-    """Parquet output: one Arrow part file per chunk (what a resume starts from), merged into OUT as
-    they come: a row group is written to ``OUT.tmp`` as soon as its rows are in, so ``finish`` only
-    writes the last one and renames the file into place."""
+class _ParquetOut:
+    """Parquet output. Each chunk's rows (an Arrow IPC stream) are appended, length-prefixed, to one
+    file ``OUT.rows.arrows`` that commits like a JSONL output (fsync, byte count; what a resume
+    starts from), and merged into ``OUT.tmp`` as they come: a row group is written as soon as its
+    rows are in, so ``finish`` only writes the last one and renames the file to OUT."""
 
     def __init__(self, out: Path, committed: int | None, theme_names: Sequence[str]):
         self.out = out
-        self.dir = out.with_name(out.name + ".parts")
         self.tmp = out.with_name(out.name + ".tmp")
+        self.rows = out.with_name(out.name + ".rows.arrows")
         self.theme_names = tuple(theme_names)
-        self.count = committed or 0
-        self.unsynced: list[Path] = []
+        old_parts = out.with_name(out.name + ".parts")  # an older irtone's part files
+        if old_parts.is_dir():
+            shutil.rmtree(old_parts)
         self.merger: _Merger | None = None
-        if committed is None and self.dir.exists():
-            self._remove_parts(0)
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self._remove_parts(self.count)  # uncommitted parts of an interrupted run
-        for index in range(self.count):  # the committed parts of an interrupted run go first
-            self._merge(self._part(index).read_bytes())
-
-    def _part(self, index: int) -> Path:
-        return self.dir / f"part-{index:06d}.arrows"
-
-    def _remove_parts(self, first: int) -> None:
-        for path in sorted(self.dir.glob("part-*.arrows*")):
-            stem = path.name.split(".", 1)[0]
-            try:
-                index = int(stem.removeprefix("part-"))
-            except ValueError:
-                continue
-            if index >= first or path.name.endswith(".tmp"):
-                path.unlink()
+        self.log = _AppendFile(self.rows, committed)
+        if committed:  # the rows an interrupted run committed go first
+            with open(self.rows, "rb") as fh:
+                data = fh.read(committed)
+            at = 0
+            while at < len(data):
+                size = int.from_bytes(data[at : at + 8], "little")
+                self._merge(data[at + 8 : at + 8 + size])
+                at += 8 + size
 
     def _merge(self, data: bytes) -> None:
         if self.merger is None:
@@ -462,25 +459,15 @@ class _PartFiles:
     def write(self, data: bytes) -> None:
         if not data:
             return
-        path = self._part(self.count)
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)  # a part file is whole or absent
-        self.unsynced.append(path)
-        self.count += 1
+        self.log.write(len(data).to_bytes(8, "little"))
+        self.log.write(data)
         self._merge(data)
 
     def commit(self) -> int:
-        for path in self.unsynced:
-            with open(path, "rb") as fh:
-                os.fsync(fh.fileno())
-        self.unsynced = []
-        _fsync_dir(self.dir)
-        return self.count
+        return self.log.commit()
 
     def finish(self) -> None:
-        """Write the last row group and the footer, then rename ``OUT.tmp`` to OUT."""
+        """Write the last row group and the footer, rename ``OUT.tmp`` to OUT, drop the rows file."""
         if self.merger is None:  # no rows: a file with the schema and no row groups
             self.merger = _Merger(self.tmp, output_schema(self.theme_names))
         self.merger.close()
@@ -489,13 +476,14 @@ class _PartFiles:
             os.fsync(fh.fileno())
         os.replace(self.tmp, self.out)
         _fsync_dir(self.out.parent)
-        self._remove_parts(0)
-        self.dir.rmdir()
+        self.log.close()
+        self.rows.unlink()
 
     def close(self) -> None:
-        if self.merger is not None:  # an unfinished batch: its parts stay for --resume
+        if self.merger is not None:  # an unfinished batch: its rows file stays for --resume
             self.merger.abandon()
             self.merger = None
+        self.log.close()
 
 
 class _Merger:
@@ -720,7 +708,7 @@ def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> B
     writer: Any = None
     try:
         if fmt == "parquet":
-            writer = _PartFiles(out, journal["out"] if journal else None, theme_names)
+            writer = _ParquetOut(out, journal["out"] if journal else None, theme_names)
         else:
             header = csv_header(theme_names) if fmt == "csv" else b""
             writer = _AppendFile(out, journal["out"] if journal else None, header)
@@ -800,7 +788,7 @@ def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> B
                     last_commit = time.monotonic()
             progress.advance(sum(p.rows for p in chunk), result.documents, result.rows, len(result.errors))
         commit(complete=True)
-        if isinstance(writer, _PartFiles):
+        if isinstance(writer, _ParquetOut):
             writer.finish()
         writer.close()
         writer = None

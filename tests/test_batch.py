@@ -104,7 +104,8 @@ def test_two_jobs_and_small_chunks_give_the_same_bytes(corpus, tmp_path, fmt):
     _batch(corpus.inputs, one, chunk_docs=64)
     _batch(corpus.inputs, two, jobs=2, chunk_docs=3)
     assert one.read_bytes() == two.read_bytes()
-    assert not journal_path(two).exists() and not Path(str(two) + ".parts").exists()
+    assert not journal_path(two).exists()
+    assert not [p.name for p in tmp_path.iterdir() if p.name not in ("one." + fmt, "two." + fmt)]  # no rows/tmp file
 
 
 @pytest.mark.parametrize("fork", [False, True])
@@ -342,7 +343,7 @@ def test_sigkill_then_resume_gives_exactly_the_uninterrupted_rows(big_corpus, tm
     assert done.returncode == 0, done.stderr
     assert out.read_bytes() == reference.read_bytes()
     assert errors.read_bytes() == (tmp_path / "ref_errors.jsonl").read_bytes()
-    assert not journal.exists() and not Path(str(out) + ".parts").exists()
+    assert not journal.exists() and not Path(str(out) + ".rows.arrows").exists() and not Path(str(out) + ".tmp").exists()
 
     # resuming a finished batch does nothing
     cmd, kw = _cli(*args[:-1], "--resume")  # without --quiet
