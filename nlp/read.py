@@ -761,7 +761,7 @@ def _jsonl_rows(source: str, compressed: bool) -> _Table:
                     if not raw.strip():
                         continue
                     try:
-                        record = json.loads(raw.decode("utf-8"))
+                        record = _json_line(raw.decode("utf-8"))
                     except UnicodeDecodeError:
                         yield IrtoneError(f"{source}#{number}", "line is not valid UTF-8")
                         continue
@@ -797,6 +797,27 @@ def _jsonl_rows(source: str, compressed: bool) -> _Table:
 
     # pending, then the rest of the stream, lazily: a multi-GB table is never held in memory
     return columns, itertools.chain(pending, stream), "utf-8"
+
+
+_JSON_DECODER = None
+
+
+def _json_line(text: str) -> Any:
+    """``json.loads(text)``: a line that is one JSON value from its first character (the common
+    case) is decoded without ``json.loads``' two whitespace scans; anything else goes to
+    ``json.loads`` itself, so values and error messages are the same."""
+    global _JSON_DECODER
+    import json
+
+    if _JSON_DECODER is None:
+        _JSON_DECODER = json.JSONDecoder()
+    try:
+        value, end = _JSON_DECODER.raw_decode(text)
+    except json.JSONDecodeError:
+        return json.loads(text)
+    if end != len(text) and text[end:].strip(" \t\n\r"):  # json.loads' whitespace
+        return json.loads(text)  # raises "Extra data"
+    return value
 
 
 def _json_str(value: Any) -> str:

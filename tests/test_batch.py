@@ -84,6 +84,21 @@ def test_parquet_rows_are_built_from_buffers_as_pyarrow_would_from_lists():
             assert got.column(c).null_count == want.column(c).null_count, c
 
 
+def test_jsonl_lines_decode_as_json_loads_does():
+    from nlp.read import _json_line
+
+    lines = ['{"a": 1}\n', '{"a": 1}  \r\n', ' {"a": 1}', '{"a": 1} x', '{"a": 1}\x0c', '\ufeff{"a":1}', '[1,2]', '"s"',
+             '{"a": NaN}', '{"a": 1}{"b":2}', '', '{', '1 2', '{"a":"\\ud800"}', '  ']
+    for line in lines:
+        outcome = []
+        for decode in (json.loads, _json_line):
+            try:
+                outcome.append(("value", repr(decode(line))))
+            except json.JSONDecodeError as err:
+                outcome.append(("error", err.msg, err.colno))
+        assert outcome[0] == outcome[1], line
+
+
 def test_rows_counts_ids_and_error_log(corpus, reference):
     out, summary = reference
     rows = _jsonl(out)
