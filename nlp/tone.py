@@ -31,7 +31,7 @@ DEGREE_WINDOW = 2
 NEGATED_NEGATIVE_FACTOR = 0.3  # 不存在风险: reassuring, but weaker than a plain positive
 NEGATED_POSITIVE_FACTOR = 0.8  # 没有增长: nearly as negative as 下降
 ASPIRATION_FACTOR = 0.35  # 公司将继续提升竞争力: a promise weighs about a third of a result (rest of the sentence)
-_WORDLIKE = re.compile(r"\w")
+_WORDLIKE = re.compile(r"[^\W\d_]")  # a letter or a character: not punctuation, not a bare number
 NEGATED_MARK = "¬"  # prefix of a negated token in the learned words' vocabulary (¬增长)
 POSITIVE_LABEL_AT = 0.2  # score >= this is "positive", <= -this "negative"; chosen on dev CV predictions (3-class macro-F1 0.70 vs 0.64 at 0.25)
 
@@ -126,7 +126,7 @@ class ToneFeaturizer:
         for i, tok in enumerate(tokens):
             if i in courtesy:
                 continue
-            if not _WORDLIKE.search(tok):  # punctuation: a clause break at most, never a word
+            if not _WORDLIKE.search(tok):  # punctuation (a clause break at most) or a bare number: not a word
                 if tok in CLAUSE_BREAKS:
                     left = 0
                 continue
