@@ -9,6 +9,7 @@ first use, once per process. ``score_frame`` is a pure DataFrame → DataFrame f
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 from functools import lru_cache
 from importlib import resources
@@ -432,8 +433,12 @@ TONE_WORDS_SHOWN = 5  # the learned words reported per answer: the strongest, by
 
 def strongest_words(parts: Sequence[tuple[str, float]]) -> tuple[tuple[str, float], ...]:
     """The ``TONE_WORDS_SHOWN`` words that moved the score most (ties: first in the answer), rounded."""
-    ranked = sorted(range(len(parts)), key=lambda i: (-abs(parts[i][1]), i))[:TONE_WORDS_SHOWN]
-    return tuple((parts[i][0], round(parts[i][1], 4)) for i in ranked)
+    ranked = heapq.nsmallest(TONE_WORDS_SHOWN, parts, key=_strength)  # stable: ties stay in answer order
+    return tuple((w, round(c, 4)) for w, c in ranked)
+
+
+def _strength(part: tuple[str, float]) -> float:
+    return -abs(part[1])
 
 
 def tone_words_json(words: Sequence[tuple[str, float]]) -> str:
