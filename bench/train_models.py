@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 THEME_PARAMS = {"C": 0.3, "class_weight": None, "threshold": 0.5, "random_state": 0}
 TONE_PARAMS = {"alpha": 3.0, "words": True, "lexicon_scale": 0.2, "min_df": 2}
+DEV_WEIGHT = 1.0  # human labels against silver ones: chosen by the figures below
 
 
 def metrics(pred, gold, names) -> dict:
@@ -58,6 +59,8 @@ def main() -> int:
                     help="silver-labelled answers with text (built by bench/build_silver.py); 'none' to train on --labels only")
     ap.add_argument("--out", default=str(ROOT / "nlp" / "data" / "model.json"))
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--dev-weight", type=float, default=DEV_WEIGHT,
+                    help=f"how much a human-labelled answer counts against a silver one (default {DEV_WEIGHT})")
     args = ap.parse_args()
 
     import pandas as pd
@@ -69,6 +72,7 @@ def main() -> int:
         return Scorer(theme_params=THEME_PARAMS, tone_params=TONE_PARAMS)
 
     dev = pd.read_json(args.labels, lines=True)
+    dev["weight"] = args.dev_weight
     silver = pd.DataFrame(columns=["question", "answer", "themes", "tone"])
     if args.silver != "none":
         if not Path(args.silver).exists():
@@ -90,10 +94,11 @@ def main() -> int:
         figures["silver_cv"] = metrics(silver_cv, silver, names)
         print(show(f"3. silver, {args.folds}-fold CV (folds fitted on dev + other silver folds)", figures["silver_cv"]))
 
-    train = pd.concat([dev[["question", "answer", "themes", "tone"]], silver[["question", "answer", "themes", "tone"]]],
+    train = pd.concat([dev[["question", "answer", "themes", "tone", "weight"]], silver[["question", "answer", "themes", "tone"]]],
                       ignore_index=True)
     model = make_scorer().fit(train).model_dict()
     model["training"] = {"labels": Path(args.labels).name, "n": int(len(dev)), "extra_labels": int(len(silver)),
+                         "dev_weight": args.dev_weight,
                          "extra_source": "bench/labels/silver.jsonl" if len(silver) else None, "cv_folds": args.folds,
                          **{k: rounded(v) for k, v in figures.items()}}
     Path(args.out).write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

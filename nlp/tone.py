@@ -440,14 +440,15 @@ class ToneModel(StandardizedLinear):
             params.update(words=True, lexicon_scale=self.lexicon_scale, min_df=self.min_df)
         return params
 
-    def fit(self, X: np.ndarray, y: np.ndarray, docs: Sequence[Sequence[str]] | None = None) -> "ToneModel":
-        """``docs``: each answer's tokens (needed when ``words``)."""
+    def fit(self, X: np.ndarray, y: np.ndarray, docs: Sequence[Sequence[str]] | None = None,
+            sample_weight: np.ndarray | None = None) -> "ToneModel":
+        """``docs``: each answer's tokens (needed when ``words``); ``sample_weight``: per answer."""
         from sklearn.linear_model import Ridge
 
         Z = self._standardize_fit(X)
         y = np.asarray(y, dtype=float)
         if not self.words:
-            model = Ridge(alpha=self.alpha).fit(Z, y)
+            model = Ridge(alpha=self.alpha).fit(Z, y, sample_weight=sample_weight)
             self.coef_ = model.coef_.copy()
             self.intercept_ = float(model.intercept_)
             self.words_ = None
@@ -466,7 +467,7 @@ class ToneModel(StandardizedLinear):
                 vals.append(v)
         T = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), len(words)))
         design = sparse.hstack([sparse.csr_matrix(Z * self.lexicon_scale), T]).tocsr()
-        model = Ridge(alpha=self.alpha, solver="sparse_cg", tol=1e-8, max_iter=10000).fit(design, y)
+        model = Ridge(alpha=self.alpha, solver="sparse_cg", tol=1e-8, max_iter=10000).fit(design, y, sample_weight=sample_weight)
         k = Z.shape[1]
         self.coef_ = model.coef_[:k] * self.lexicon_scale  # weights of the standardized features as such
         self.intercept_ = float(model.intercept_)
