@@ -59,6 +59,31 @@ def test_columns_and_parquet_schema_are_fixed():
     assert {str(schema.field(c).type) for c in ("row_id", "id", "code", "date", "period", "evidence")} == {"string"}
 
 
+def test_parquet_rows_are_built_from_buffers_as_pyarrow_would_from_lists():
+    import math
+
+    import pyarrow as pa
+
+    from nlp.batch import encode_rows
+
+    names = output_columns(["a"])
+    rows = [
+        ["x:1", None, "s", "f", None, "000001", "", None, 1, "问？😀", "", 0.25, "positive", [], 0.0, "{}", "[]", "[]", "v"],
+        ["x:2", "7", "s", "f", "公司", None, None, "2016", 2**31 - 1, "", "a\x00b", -1.0, "negative", ["a", "b"], 1e-300,
+         "{}", "[]", "[]", "v"],
+        ["x:3", None, "s", "f", None, None, None, None, -5, "q", "é", math.nan, "neutral", ["c"], -0.0, "", "", "", "v"],
+    ]
+    for tone in ([0.25, -1.0, math.nan], [None, 1.0, 2.0], [1, 2.5, 3.0]):  # floats; a null or an int: pa.array
+        cols = {c: [r[i] for r in rows] for i, c in enumerate(names)}
+        cols["tone"] = tone
+        got = pa.ipc.open_stream(encode_rows("parquet", cols, ["a"])).read_all()
+        want = pa.Table.from_pydict(cols, schema=output_schema(["a"]))
+        assert got.schema.equals(want.schema)
+        for c in names:
+            assert str(got.column(c).to_pylist()) == str(want.column(c).to_pylist()), c  # (nan != nan)
+            assert got.column(c).null_count == want.column(c).null_count, c
+
+
 def test_rows_counts_ids_and_error_log(corpus, reference):
     out, summary = reference
     rows = _jsonl(out)
