@@ -307,12 +307,14 @@ def cross_validated_predictions(labels_df, make_scorer: Callable[[], Any], n_spl
     folds = KFold(n_splits=n_splits, shuffle=True, random_state=random_state)
     parts = []
     for fold, (train_index, test_index) in enumerate(folds.split(labels_df)):
-        train = labels_df.iloc[train_index][list(FIT_COLUMNS)].reset_index(drop=True)
+        fit_columns = [c for c in (*FIT_COLUMNS, "weight") if c in labels_df.columns]  # weight: optional
+        train = labels_df.iloc[train_index][fit_columns].reset_index(drop=True)
         test = labels_df.iloc[test_index][test_columns].reset_index(drop=True)
         if extra_train is not None and len(extra_train):
             held_out = frozenset("".join(str(a).split()) for a in test["answer"])  # whitespace aside
             keep = ["".join(str(a).split()) not in held_out for a in extra_train["answer"]]
-            train = pd.concat([train, extra_train[keep][list(FIT_COLUMNS)]], ignore_index=True)
+            extra_columns = [c for c in (*FIT_COLUMNS, "weight") if c in extra_train.columns]
+            train = pd.concat([train, extra_train[keep][extra_columns]], ignore_index=True)
         scorer = make_scorer().fit(train)
         out = scorer.score_answers(test)
         if len(out) != len(test):

@@ -9,6 +9,7 @@ first use, once per process. ``score_frame`` is a pure DataFrame → DataFrame f
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 from functools import lru_cache
 from importlib import resources
@@ -249,7 +250,8 @@ class Scorer:
         """Refit the theme tagger and the tone model on labelled answers.
 
         ``labels``: DataFrame (or records) with question, answer, themes (list of names), tone
-        (-2..2, the labelling guide's scale). Themes not in the labels count as untagged.
+        (-2..2, the labelling guide's scale), and optionally ``weight`` (how much an answer counts,
+        default 1). Themes not in the labels count as untagged.
         """
         import pandas as pd
 
@@ -262,12 +264,15 @@ class Scorer:
         questions = [q if isinstance(q, str) else "" for q in df.get("question", [""] * len(df))]
         _, _, tx, ox, (_, _, tokens) = self._analyze(questions, [a or "" for a in df["answer"]], keep_tokens=True)
         ty = np.asarray([[n in set(themes) for n in names] for themes in df["themes"]], dtype=int).reshape(-1)
+        weight = (df["weight"].fillna(1.0).to_numpy(dtype=float) if "weight" in df.columns
+                  else np.ones(len(df)))
         theme_params = dict(self.theme_params) if self.theme_params is not None else s["theme_model"].get_params()
         tone_params = dict(self.tone_params) if self.tone_params is not None else s["tone_model"].get_params()
         tone_params["extra_features"] = ("snownlp",) if self.snownlp_signal else ()
         if len(np.unique(ty)) == 2:  # labels with no theme at all cannot teach the tagger: keep the current one
-            s["theme_model"] = ThemeTagger(**theme_params).fit(tx, ty)
-        s["tone_model"] = ToneModel(**tone_params).fit(ox, df["tone"].to_numpy(dtype=float) / 2.0, docs=tokens)
+            s["theme_model"] = ThemeTagger(**theme_params).fit(tx, ty, sample_weight=np.repeat(weight, len(names)))
+        s["tone_model"] = ToneModel(**tone_params).fit(ox, df["tone"].to_numpy(dtype=float) / 2.0, docs=tokens,
+                                                       sample_weight=weight)
         s["trained_on"] = frozenset(text_fingerprint(a) for a in df["answer"])
         s["model_version"] = s["model_version"].split("+")[0] + "+fit" + hashlib.sha1(
             "".join(sorted(s["trained_on"])).encode()).hexdigest()[:6]
@@ -432,8 +437,12 @@ TONE_WORDS_SHOWN = 5  # the learned words reported per answer: the strongest, by
 
 def strongest_words(parts: Sequence[tuple[str, float]]) -> tuple[tuple[str, float], ...]:
     """The ``TONE_WORDS_SHOWN`` words that moved the score most (ties: first in the answer), rounded."""
-    ranked = sorted(range(len(parts)), key=lambda i: (-abs(parts[i][1]), i))[:TONE_WORDS_SHOWN]
-    return tuple((parts[i][0], round(parts[i][1], 4)) for i in ranked)
+    ranked = heapq.nsmallest(TONE_WORDS_SHOWN, parts, key=_strength)  # stable: ties stay in answer order
+    return tuple((w, round(c, 4)) for w, c in ranked)
+
+
+def _strength(part: tuple[str, float]) -> float:
+    return -abs(part[1])
 
 
 def tone_words_json(words: Sequence[tuple[str, float]]) -> str:

@@ -297,12 +297,12 @@ class ThemeTagger(StandardizedLinear):
     def get_params(self) -> dict:
         return {"C": self.C, "class_weight": self.class_weight, "threshold": self.threshold, "random_state": self.random_state}
 
-    def fit(self, X: np.ndarray, y: np.ndarray) -> "ThemeTagger":
+    def fit(self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None) -> "ThemeTagger":
         from sklearn.linear_model import LogisticRegression
 
         Z = self._standardize_fit(X)
         model = LogisticRegression(C=self.C, class_weight=self.class_weight, random_state=self.random_state, max_iter=1000)
-        model.fit(Z, np.asarray(y, dtype=int))
+        model.fit(Z, np.asarray(y, dtype=int), sample_weight=sample_weight)
         self.coef_ = model.coef_[0].copy()
         self.intercept_ = float(model.intercept_[0])
         return self

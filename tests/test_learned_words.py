@@ -61,3 +61,12 @@ def test_courtesy_carries_no_learned_weight():
     polite_words = featurizer.word_tokens(cut("谢谢您的提问！公司订单饱满。感谢您的关注！"))
     assert not set(polite_words) & {"谢谢", "感谢", "关注", "提问", "！"}
     assert model.word_part(polite_words)[0] == pytest.approx(plain, abs=0.005)
+
+
+def test_contributions_are_tfidf_times_weight():
+    words, idf = LearnedWords.vocabulary(DOCS, min_df=2)
+    coef = {w: (k - 2.5) / 10 for k, w in enumerate(words)}
+    learned = LearnedWords(idf, coef)
+    for doc in DOCS + [["订单", "订单", "订单", "业绩"], ["无关"]]:
+        expected = {w: v * coef[w] for w, v in LearnedWords.tfidf(doc, idf).items()}
+        assert dict(learned.contributions(doc)) == pytest.approx(expected)

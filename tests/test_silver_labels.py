@@ -7,22 +7,29 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "bench" / "labels" / "silver.jsonl"
+TEST_LABELS = ROOT / "bench" / "labels" / "silver_test.jsonl"
 CORPUS = ROOT.parent / "shared" / "corpus"
 THEMES = {"ai_compute", "capex", "domestic_chips", "financing"}
 
 
-def _items():
-    return [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
+def _items(path=LABELS):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def test_silver_labels_hold_references_and_labels_only():
-    items = _items()
-    assert len(items) > 1000
+@pytest.mark.parametrize("path", [LABELS, TEST_LABELS], ids=["train", "test"])
+def test_silver_labels_hold_references_and_labels_only(path):
+    items = _items(path)
+    assert len(items) > 500
     for it in items:
         assert set(it) == {"id", "ref", "themes", "tone", "annotator", "unsure"}
         assert set(it["ref"]) in ({"file", "line", "answer_sha1"}, {"file", "doc_id", "number", "answer_sha1"})
         assert set(it["themes"]) <= THEMES and it["tone"] in (-2, -1, 0, 1, 2)
     assert len({it["ref"]["answer_sha1"] for it in items}) == len(items)  # no answer labelled twice
+
+
+def test_silver_test_set_is_disjoint_from_the_training_labels():
+    train = {it["ref"]["answer_sha1"] for it in _items(LABELS)}
+    assert not train & {it["ref"]["answer_sha1"] for it in _items(TEST_LABELS)}
 
 
 @pytest.mark.corpus
