@@ -29,8 +29,9 @@ where a value is undefined, e.g. without earlier filings):
   ``other_model_filings``: earlier filings scored by another model version (``Store.stale`` finds them).
 - ``terms_in`` / ``terms_out``: ``[{term, z}]``, log-odds z-scores (Monroe et al. 2008) of terms more /
   less used than in the earlier filings.
-- ``movers``: ``[{index, number, question, answer, tone, tone_label, tone_change_mean, new_themes,
-  score, themes: [{theme, score, evidence: {terms, sentence, start, end} | null}]}]`` (tagged themes only).
+- ``movers``: ``[{index, number, question, answer, tone, tone_label, tone_terms: [{term, weight, start,
+  negated}], tone_words: [{word, contribution}], tone_change_mean, new_themes, score, themes: [{theme,
+  score, evidence: {terms, sentence, start, end} | null}]}]`` (tagged themes only): why each score.
 """
 from __future__ import annotations
 
@@ -548,6 +549,9 @@ def _answer_json(index: int, answer: ScoredAnswer) -> dict[str, Any]:
         "answer": answer.answer,
         "tone": answer.tone.score,
         "tone_label": answer.tone.label,
+        "tone_terms": [{"term": t.term, "weight": t.weight, "start": t.start, "negated": t.negated}
+                       for t in answer.tone.terms],
+        "tone_words": [{"word": w, "contribution": c} for w, c in answer.tone.words],
         "themes": [
             {
                 "theme": t.theme,

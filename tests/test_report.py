@@ -190,6 +190,9 @@ def test_json_keys_and_numbers(xinghe):
     assert (mover["index"], mover["new_themes"]) == (0, ["ai_compute"])
     assert mover["tone_change_mean"] == pytest.approx(0.716667, abs=1e-6)
     assert mover["themes"][0]["evidence"]["terms"] == ["数据中心", "算力"]
+    assert {"tone_terms", "tone_words"} <= set(mover)  # why the tone: lexicon terms and learned words
+    terms = [(m["answer"], t) for m in data["movers"] for t in m["tone_terms"]]
+    assert terms and all(answer[t["start"]:].startswith(t["term"]) for answer, t in terms)
 
 
 def test_json_without_history_uses_nulls():
