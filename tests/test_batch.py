@@ -340,7 +340,7 @@ def big_corpus(tmp_path_factory):
     return write_corpus(tmp_path_factory.mktemp("big"), records=300, answers=900)
 
 
-@pytest.mark.parametrize("fmt,jobs", [("jsonl", 2), ("parquet", 1)])
+@pytest.mark.parametrize("fmt,jobs", [("jsonl", 2), ("parquet", 1), ("parquet", 2)])
 def test_sigkill_then_resume_gives_exactly_the_uninterrupted_rows(big_corpus, tmp_path, fmt, jobs):
     reference = tmp_path / f"ref.{fmt}"
     summary = _batch(big_corpus.inputs, reference, errors=str(tmp_path / "ref_errors.jsonl"))
