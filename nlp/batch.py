@@ -920,6 +920,7 @@ class _Workers:
             gc.freeze()  # what the workers inherit stays out of their garbage collections (and shared)
         self.executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
                                             initargs=(config,))
+        _widen_pipes(self.executor)
         try:
             # Forked workers all start at the first task; spawned ones one per task while none is
             # idle: one no-op task each.
@@ -931,6 +932,19 @@ class _Workers:
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _widen_pipes(executor: Any) -> None:
+    """Let a worker hand over a whole chunk's rows (~0.5 MB) without waiting for the main process
+    to read them, and the main process queue chunks without waiting for a worker: pipes of 1 MB
+    instead of 64 kB (Linux; elsewhere, or if the pool's internals change, nothing happens)."""
+    try:
+        import fcntl
+
+        for queue in (executor._result_queue, executor._call_queue):
+            fcntl.fcntl(queue._reader.fileno(), 1031, 1 << 20)  # F_SETPIPE_SZ
+    except Exception:  # noqa: BLE001 - only a speed-up
+        pass
 
 
 def _map_ordered(config: _WorkerConfig, chunks: Iterable[list[_Piece]], jobs: int,
