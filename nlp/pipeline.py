@@ -9,7 +9,6 @@ first use, once per process. ``score_frame`` is a pure DataFrame → DataFrame f
 from __future__ import annotations
 
 import hashlib
-import heapq
 import json
 from functools import lru_cache
 from importlib import resources
@@ -437,7 +436,7 @@ TONE_WORDS_SHOWN = 5  # the learned words reported per answer: the strongest, by
 
 def strongest_words(parts: Sequence[tuple[str, float]]) -> tuple[tuple[str, float], ...]:
     """The ``TONE_WORDS_SHOWN`` words that moved the score most (ties: first in the answer), rounded."""
-    ranked = heapq.nsmallest(TONE_WORDS_SHOWN, parts, key=_strength)  # stable: ties stay in answer order
+    ranked = sorted(parts, key=_strength)[:TONE_WORDS_SHOWN]  # a stable sort: ties stay in answer order
     return tuple((w, round(c, 4)) for w, c in ranked)
 
 
