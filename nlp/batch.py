@@ -498,13 +498,17 @@ class _ParquetOut:
         self.merger: _Merger | None = None
         self.log = _AppendFile(self.rows, committed)
         if committed:  # the rows an interrupted run committed go first
-            with open(self.rows, "rb") as fh:
-                data = fh.read(committed)
-            at = 0
-            while at < len(data):
-                size = int.from_bytes(data[at : at + 8], "little")
-                self._merge(data[at + 8 : at + 8 + size])
-                at += 8 + size
+            try:
+                with open(self.rows, "rb") as fh:
+                    data = fh.read(committed)
+                at = 0
+                while at < len(data):
+                    size = int.from_bytes(data[at : at + 8], "little")
+                    self._merge(data[at + 8 : at + 8 + size])
+                    at += 8 + size
+            except BaseException:
+                self.close()
+                raise
 
     def _merge(self, data: bytes) -> None:
         if self.merger is None:
@@ -706,8 +710,8 @@ def output_format(out: str | Path) -> str:
 def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> BatchSummary:
     """Score ``options.inputs`` into ``options.out`` (see the module docstring).
 
-    With ``jobs > 1`` workers are spawned: a script calling this needs the usual
-    ``if __name__ == "__main__":`` guard.
+    With ``jobs > 1`` workers are forked (Linux, no other thread running) or spawned: a script
+    calling this needs the usual ``if __name__ == "__main__":`` guard for the latter.
     """
     from nlp.read import iter_inputs
     from nlp.themes import load_themes
