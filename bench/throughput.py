@@ -94,7 +94,7 @@ def stage_seconds(rows: list[dict]) -> dict[str, float]:
     import pandas as pd
 
     from nlp.matching import fold_tokens
-    from nlp.pipeline import Scorer, tone_terms_json
+    from nlp.pipeline import Scorer, strongest_words, tone_terms_json, tone_words_json
     from nlp.tokens import SENTENCE_BREAKS
 
     questions = [r.get("question") or "" for r in rows]
@@ -103,6 +103,7 @@ def stage_seconds(rows: list[dict]) -> dict[str, float]:
     try:
         state = scorer._load()
         tok, themes, tone = state["tokenizer"], state["theme_features"], state["tone_features"]
+        tone_model = state["tone_model"]
         answer_scan, question_scan = state["answer_scan"], state["question_scan"]
     except (AttributeError, KeyError, TypeError):
         return {}
@@ -110,7 +111,8 @@ def stage_seconds(rows: list[dict]) -> dict[str, float]:
     matching = "term matching (themes, deflection, tone words, regexes)"
     features = "theme features"
     lexicon = "tone lexicon analysis (answers and questions)"
-    out = dict.fromkeys((tokenize, matching, features, lexicon), 0.0)
+    words = "learned tone words (negation marks, TF-IDF, top words)"
+    out = dict.fromkeys((tokenize, matching, features, lexicon, words), 0.0)
     clock = time.perf_counter
     cut = tok.cutter()
     for q in dict.fromkeys(questions):
@@ -142,10 +144,13 @@ def stage_seconds(rows: list[dict]) -> dict[str, float]:
         t3 = clock()
         tone_terms_json(tone.scan(at, folded, (clause_breaks, sentence_breaks), tone_hits)[0])
         t4 = clock()
+        tone_words_json(strongest_words(tone_model.word_part(tone.word_tokens(at, tone_hits))[1]))
+        t5 = clock()
         out[tokenize] += t1 - t0
         out[matching] += t2 - t1
         out[features] += t3 - t2
         out[lexicon] += t4 - t3
+        out[words] += t5 - t4
     frame = pd.DataFrame({"question": questions, "answer": answers})
     fresh = Scorer()
     fresh.model_version  # noqa: B018 - loaded outside the clock, as in irtone_pipeline
