@@ -286,6 +286,11 @@ def bootstrap_ci(
 # --------------------------------------------------------------------------- cross-validation
 
 
+def _fit_columns(df) -> list[str]:
+    """The columns ``fit`` reads: ``FIT_COLUMNS`` and, where present, the optional ``weight``."""
+    return [c for c in (*FIT_COLUMNS, "weight") if c in df.columns]
+
+
 def cross_validated_predictions(labels_df, make_scorer: Callable[[], Any], n_splits: int = 5, random_state: int = 0,
                                 extra_train=None):
     """Out-of-fold predictions: every item scored by a scorer fitted without it.
@@ -305,16 +310,18 @@ def cross_validated_predictions(labels_df, make_scorer: Callable[[], Any], n_spl
         raise ValueError(f"cross-validation needs 2 <= folds <= items ({count}), got {n_splits}")
     test_columns = [c for c in ("id", "question", "answer") if c in labels_df.columns]
     folds = KFold(n_splits=n_splits, shuffle=True, random_state=random_state)
+    extra = None
+    if extra_train is not None and len(extra_train):
+        extra = extra_train[_fit_columns(extra_train)].reset_index(drop=True)
+        extra_texts = [str(a) for a in extra["answer"]]
     parts = []
     for fold, (train_index, test_index) in enumerate(folds.split(labels_df)):
-        fit_columns = [c for c in (*FIT_COLUMNS, "weight") if c in labels_df.columns]  # weight: optional
-        train = labels_df.iloc[train_index][fit_columns].reset_index(drop=True)
+        train = labels_df.iloc[train_index][_fit_columns(labels_df)].reset_index(drop=True)
         test = labels_df.iloc[test_index][test_columns].reset_index(drop=True)
-        if extra_train is not None and len(extra_train):
-            held_out = frozenset("".join(str(a).split()) for a in test["answer"])  # whitespace aside
-            keep = ["".join(str(a).split()) not in held_out for a in extra_train["answer"]]
-            extra_columns = [c for c in (*FIT_COLUMNS, "weight") if c in extra_train.columns]
-            train = pd.concat([train, extra_train[keep][extra_columns]], ignore_index=True)
+        if extra is not None:  # never train on a held-out answer, whitespace aside
+            held_out = {text_fingerprint("".join(str(a).split())) for a in test["answer"]}
+            keep = [not hit for hit in training_overlap(extra_texts, held_out)]
+            train = pd.concat([train, extra[keep]], ignore_index=True)
         scorer = make_scorer().fit(train)
         out = scorer.score_answers(test)
         if len(out) != len(test):

@@ -34,7 +34,7 @@ NEGATED_POSITIVE_FACTOR = 0.8  # 没有增长: nearly as negative as 下降
 ASPIRATION_FACTOR = 0.35  # 公司将继续提升竞争力: a promise weighs about a third of a result (rest of the sentence)
 _WORDLIKE = re.compile(r"[^\W\d_]")  # a letter or a character: not punctuation, not a bare number
 _SKIP, _BREAK, _NEGATOR, _WORD = range(4)  # what word_tokens does with a token
-WORDLIKE_MEMO = 500_000  # tokens remembered by word_tokens before the memo starts over
+WORD_KIND_MEMO = 500_000  # tokens remembered by word_tokens before the memo starts over
 NEGATED_MARK = "¬"  # prefix of a negated token in the learned words' vocabulary (¬增长)
 POSITIVE_LABEL_AT = 0.2  # score >= this is "positive", <= -this "negative"; chosen on dev CV predictions (3-class macro-F1 0.70 vs 0.64 at 0.25)
 
@@ -131,7 +131,7 @@ class ToneFeaturizer:
                     courtesy = set()
                 courtesy.update(range(m[2], m[3]))
         kinds = self._word_kind
-        if len(kinds) > WORDLIKE_MEMO:
+        if len(kinds) > WORD_KIND_MEMO:
             kinds.clear()
         out: list[str] = []
         append = out.append
@@ -338,7 +338,7 @@ class LearnedWords:
     smoothed idf, L2 norm: scikit-learn's ``TfidfVectorizer`` defaults) with one linear weight per word.
 
     It reads what the lexicon cannot list: the words annotators respond to in this domain (投产,
-    份额, 延期 …) in whatever phrasing. ``contributions(tokens)`` gives each word's signed share of the
+    份额, 延期 …) in whatever phrasing. ``score_parts(tokens)`` gives each word's signed share of the
     score, so a score can always be explained word by word. Learned state: ``idf_`` and ``coef_``
     (dicts keyed by word), set by ``ToneModel.fit``; stored as JSON by ``to_dict``.
     """
@@ -373,13 +373,10 @@ class LearnedWords:
         norm = math.sqrt(sum(v * v for v in row.values()))
         return {w: v / norm for w, v in row.items()}
 
-    def contributions(self, tokens: Sequence[str]) -> list[tuple[str, float]]:
-        """(word, signed contribution to the score) for every learned word of the answer: its
-        ``tfidf`` value times its weight (computed here in one pass; the hot path of scoring)."""
-        return self.score_parts(tokens)[1]
-
     def score_parts(self, tokens: Sequence[str]) -> tuple[float, list[tuple[str, float]]]:
-        """(the words' share of the score, ``contributions``)."""
+        """(the words' share of the score, [(word, signed contribution)] for every learned word of
+        the answer): each word's ``tfidf`` value times its weight, computed here in one pass (the hot
+        path of scoring; ``tfidf`` is the reference the tests hold it to)."""
         weights = self._idf_coef
         squares = 0.0
         raw = []
@@ -403,9 +400,6 @@ class LearnedWords:
         for _, c in parts:
             total += c
         return total, parts
-
-    def score(self, tokens: Sequence[str]) -> float:
-        return self.score_parts(tokens)[0]
 
     def to_dict(self) -> dict:
         # one [idf, coef] pair per word, words sorted: a stable, diffable file

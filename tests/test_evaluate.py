@@ -7,6 +7,7 @@ import math
 import sys
 import types
 
+import pandas as pd
 import pytest
 
 from nlp.evaluate import (
@@ -227,6 +228,23 @@ def test_cross_validation_never_fits_on_a_test_item(tmp_path):
     assert predictions["themes"].tolist()[1] == ["capex", "financing"]
     assert predictions["tone"].tolist()[6] == -1.0
     assert sorted(predictions["cv_fold"].value_counts().tolist()) == [2, 2, 2, 2, 2]
+
+
+def test_cross_validation_adds_extra_training_labels_but_never_a_held_out_answer(tmp_path):
+    labels = load_labels(write_labels(tmp_path / "labels.jsonl"))
+    extra = labels.iloc[:2].copy()
+    extra["answer"] = [" " + a.replace("，", " ，") for a in extra["answer"]]  # the same answers, spaced
+    extra = pd.concat([extra, pd.DataFrame({"question": ["问"], "answer": ["公司新建生产线。"], "themes": [["capex"]],
+                                            "tone": [1.0], "weight": [2.0]})], ignore_index=True)
+    log: list[dict] = []
+    cross_validated_predictions(labels, lambda: FakeScorer(log=log), n_splits=5, random_state=0, extra_train=extra)
+    fits = [entry for entry in log if "fit" in entry]
+    scores = [entry for entry in log if "score" in entry]
+    for fit, score in zip(fits, scores):
+        assert "公司新建生产线。" in fit["fit"] and fit["columns"][-1] == "weight"
+        squeezed = {"".join(a.split()) for a in fit["fit"]}
+        assert not squeezed & {"".join(a.split()) for a in score["score"]}
+        assert len(fit["fit"]) == 8 + 1 + sum(a in squeezed for a in labels["answer"].iloc[:2])
 
 
 def test_cross_validation_rejects_bad_fold_counts(tmp_path):

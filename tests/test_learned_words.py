@@ -69,4 +69,4 @@ def test_contributions_are_tfidf_times_weight():
     learned = LearnedWords(idf, coef)
     for doc in DOCS + [["订单", "订单", "订单", "业绩"], ["无关"]]:
         expected = {w: v * coef[w] for w, v in LearnedWords.tfidf(doc, idf).items()}
-        assert dict(learned.contributions(doc)) == pytest.approx(expected)
+        assert dict(learned.score_parts(doc)[1]) == pytest.approx(expected)
