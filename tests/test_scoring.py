@@ -51,6 +51,16 @@ def test_degree_words_scale(scorer):
     assert min(strong) < min(mild) < 0
 
 
+def test_a_falling_cost_is_good_news_and_falling_revenue_bad(scorer):
+    def lexicon_weights(answer):
+        return [t.weight for t in tone(scorer, answer).terms]
+
+    for good in ("今年原材料成本下降15%。", "产品可为用户降低电费15%。", "公司管理费用同比下降10%。"):
+        assert lexicon_weights(good) and all(w > 0 for w in lexicon_weights(good)), good
+    for bad in ("今年公司收入下降15%。", "公司净利润同比下降10%。"):
+        assert sum(lexicon_weights(bad)) < 0, bad
+
+
 def test_tone_orders_clear_cases(scorer):
     good = tone(scorer, "公司今年营业收入同比增长35%，订单饱满，产能已满产，下游需求旺盛。")
     bad = tone(scorer, "受行业下行影响，公司净利润同比下降40%，出现亏损，经营压力较大。")
