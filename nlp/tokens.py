@@ -5,15 +5,25 @@ plus ``nlp/data/domain_dict.txt``. ``rjieba`` (jieba-rs) builds the same prefix 
 the same tokens about ten times faster; it serves the hot path only because
 ``tests/test_tokens.py`` proves its tokens identical to the reference on the seed, the labelled
 answers and a corpus sample. HMM stays off: with HMM on, jieba-rs and jieba disagree on ~3% of texts.
+
+Exact ties. Both engines pick the most probable route, a sum of log frequencies; where two routes
+have equal frequency products (露|露露 against 露露|露, or 自|购自 against 自购|自 when both words have
+frequency 3) the float sums are equal or one rounding apart, and the two engines may break the tie
+differently (2 texts of the 210,019 in ../shared). ``tie_pairs`` lists every pair of adjacent
+dictionary words that can take part in such a tie (``nlp/data/jieba_ties.txt.gz``, rebuilt by
+``python bench/build_token_ties.py``); a text whose fast tokens hold such a pair is cut again by the
+reference, so the tokens are the reference's everywhere.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
+from itertools import islice
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 DEFAULT_DICT = "domain_dict.txt"
+TIES_FILE = "jieba_ties.txt.gz"
 CLAUSE_BREAKS = frozenset("，,。；;！!？?：:\n、")
 SENTENCE_BREAKS = frozenset("。！!？?；;\n")  # each also a clause break
 
@@ -51,22 +61,68 @@ def read_dictionary(path: str | Path | None = None) -> tuple[DictEntry, ...]:
     return tuple(entries)
 
 
+def tie_pairs(freq: Mapping[str, int]) -> set[tuple[str, str]]:
+    """Pairs of adjacent words (a, b) whose text a+b splits again into two dictionary words a2, b2 with
+    the same frequency product: freq[a] * freq[b] == freq[a2] * freq[b2]. Both orientations are listed.
+
+    ``freq``: the reference's word frequencies (``jieba.Tokenizer().FREQ`` after the user words; prefixes
+    stored with frequency 0 are not words). Equal products are the only way two routes of a text can
+    score the same, short of three or more words on each side (not seen in the corpora).
+    """
+    from collections import defaultdict
+    from math import gcd
+
+    words = {w: f for w, f in freq.items() if f > 0}
+    # b split as prefix + rest (rest a word), indexed by (prefix, freq[rest]/freq[b] in lowest terms)
+    by_prefix_ratio: dict[tuple[str, int, int], list[tuple[str, str]]] = defaultdict(list)
+    for b, fb in words.items():
+        for k in range(1, len(b)):
+            f_rest = words.get(b[k:])
+            if f_rest:
+                g = gcd(f_rest, fb)
+                by_prefix_ratio[(b[:k], f_rest // g, fb // g)].append((b, b[k:]))
+    pairs = set()
+    for a2, fa2 in words.items():  # a2 = a + prefix: tie when freq[a]/freq[a2] == freq[rest]/freq[b]
+        for i in range(1, len(a2)):
+            fa = words.get(a2[:i])
+            if fa:
+                g = gcd(fa, fa2)
+                for b, rest in by_prefix_ratio.get((a2[i:], fa // g, fa2 // g), ()):
+                    pairs.add((a2[:i], b))
+                    pairs.add((a2, rest))
+    return pairs
+
+
+def read_tie_pairs(path: str | Path | None = None) -> frozenset[tuple[str, str]]:
+    """The shipped ``tie_pairs`` of jieba's dictionary plus the domain dictionary (a gzip text file,
+    one tab-separated pair a line)."""
+    import gzip
+
+    if path is None:
+        data = resources.files("nlp.data").joinpath(TIES_FILE).read_bytes()
+    else:
+        data = Path(path).read_bytes()
+    lines = gzip.decompress(data).decode("utf-8").splitlines()
+    return frozenset(tuple(line.split("\t")) for line in lines if line and not line.startswith("#"))
+
+
 class Tokenizer:
     """A jieba-identical tokenizer.
 
     Parameters
     ----------
     engine : "rjieba", "jieba" or "auto" (the ``IRTONE_TOKENIZER`` environment variable if set, else
-        rjieba where installed, else jieba). rjieba and jieba agree on all but exact ties between two
-        equally likely routes (1 answer in 20,000 in bench/throughput.py); set IRTONE_TOKENIZER=jieba
-        for the reference itself.
-    user_dicts : extra dictionary files in the domain dictionary's format.
+        rjieba where installed, else jieba). With rjieba, a text that may hold an exact tie is cut by the
+        reference (see the module's docstring); set IRTONE_TOKENIZER=jieba for the reference alone.
+    user_dicts : extra dictionary files in the domain dictionary's format. With rjieba they cost a few
+        seconds at load: the tie pairs of the changed dictionary are computed then.
     """
 
     def __init__(self, engine: str = "auto", user_dicts: Iterable[str | Path] = ()):
         self.engine = engine
         self.user_dicts = tuple(user_dicts)
         self._impl = None
+        self._reference = None
 
     @property
     def entries(self) -> tuple[DictEntry, ...]:
@@ -96,8 +152,17 @@ class Tokenizer:
             impl = rjieba.Jieba()
             for e in self.entries:
                 impl.add_word(e.word, e.freq, e.tag)
-            self._impl = ("rjieba", impl)
+            ties = read_tie_pairs() if not self.user_dicts else frozenset(tie_pairs(self._jieba().FREQ))
+            self._impl = ("rjieba", impl, ties)
         elif engine == "jieba":
+            self._impl = ("jieba", self._jieba(), frozenset())
+        else:
+            raise ValueError(f"unknown tokenizer engine {self.engine!r}")
+        return self._impl
+
+    def _jieba(self):
+        """The reference: a jieba.Tokenizer with the same dictionary (loaded once, when first needed)."""
+        if self._reference is None:
             import logging
 
             import jieba
@@ -106,27 +171,31 @@ class Tokenizer:
             impl = jieba.Tokenizer()
             for e in self.entries:
                 impl.add_word(e.word, e.freq, e.tag)
-            self._impl = ("jieba", impl)
-        else:
-            raise ValueError(f"unknown tokenizer engine {self.engine!r}")
-        return self._impl
+            impl.initialize()
+            self._reference = impl
+        return self._reference
 
     @property
     def engine_name(self) -> str:
         return self._load()[0]
 
     def cut(self, text: str) -> list[str]:
-        name, impl = self._load()
-        if name == "rjieba":
-            return impl.cut(text, False)
-        return impl.lcut(text, HMM=False)
+        return self.cutter()(text)
 
     def cutter(self):
         """``cut`` as a plain function of the text (no per-call engine look-up: the hot path)."""
-        name, impl = self._load()
-        if name == "rjieba":
-            return lambda text: impl.cut(text, False)
-        return lambda text: impl.lcut(text, HMM=False)
+        name, impl, ties = self._load()
+        if name == "jieba":
+            return lambda text: impl.lcut(text, HMM=False)
+        fast_cut = impl.cut
+
+        def cut(text: str) -> list[str]:
+            tokens = fast_cut(text, False)
+            if ties.isdisjoint(zip(tokens, islice(tokens, 1, None))):
+                return tokens
+            return self._jieba().lcut(text, HMM=False)  # a possible exact tie: the reference decides
+
+        return cut
 
     def tokenize(self, text: str) -> list[tuple[str, int, int]]:
         """Tokens with character offsets: (word, start, end)."""
@@ -139,4 +208,4 @@ class Tokenizer:
 
     def __getstate__(self):
         # Worker processes rebuild the engine; never ship the native object.
-        return {"engine": self.engine, "user_dicts": self.user_dicts, "_impl": None}
+        return {"engine": self.engine, "user_dicts": self.user_dicts, "_impl": None, "_reference": None}

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp.tokens import Tokenizer, read_dictionary
+from nlp.tokens import Tokenizer, read_dictionary, read_tie_pairs, tie_pairs
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -44,6 +44,35 @@ def test_identical_on_seed(engines):
     assert ref.cut(text) == fast.cut(text)
     for line in text.splitlines():
         assert ref.cut(line) == fast.cut(line)
+
+
+def test_exact_ties_are_cut_by_the_reference(engines):
+    """Routes of equal probability (最|最最 against 最最|最; 自|购自 against 自购|自, both words of
+    frequency 3): the fast engine breaks some such ties differently; the guard hands them to the
+    reference."""
+    ref, fast = engines
+    raw = fast._load()[1]
+    texts = ["最最最业务", "最最最热门行业", "自购自建的公司", "东东东业务"]
+    assert any(raw.cut(t, False) != ref.cut(t) for t in texts)  # the ties are real in this rjieba
+    for t in texts:
+        assert fast.cut(t) == ref.cut(t), t
+
+
+def test_shipped_tie_pairs_match_the_dictionaries(engines):
+    """nlp/data/jieba_ties.txt.gz is what bench/build_token_ties.py builds from jieba's dictionary and
+    the domain dictionary today (rebuild it after changing either)."""
+    ref, _ = engines
+    shipped = read_tie_pairs()
+    assert ("最", "最最") in shipped and ("自购", "自") in shipped
+    assert shipped == tie_pairs(ref._jieba().FREQ)
+
+
+def test_tie_pairs_need_equal_frequency_products():
+    freq = {"甲": 2, "乙": 3, "甲乙": 6, "乙丙": 1, "丙": 1, "甲乙丙": 0}
+    # 甲|乙丙 (2 * 1) against 甲乙|丙 (6 * 1): no tie
+    assert tie_pairs(freq) == set()
+    freq["乙丙"] = 3  # now 2 * 3 == 6 * 1
+    assert tie_pairs(freq) == {("甲", "乙丙"), ("甲乙", "丙")}
 
 
 def test_dictionary_file_parses():
