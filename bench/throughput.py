@@ -162,11 +162,14 @@ def stage_seconds(rows: list[dict]) -> dict[str, float]:
     return out
 
 
-def identical_tokens(answers: list[str]) -> int:
+def identical_tokens(answers: list[str]) -> tuple[int, int]:
+    """Answers whose irtone tokens equal the reference's, and answers the tie guard re-cut by jieba."""
     from nlp.tokens import Tokenizer
 
     fast, reference = Tokenizer("rjieba"), Tokenizer("jieba")
-    return sum(fast.cut(a) == reference.cut(a) for a in answers)
+    _, raw, ties = fast._load()
+    recut = sum(not ties.isdisjoint(zip(t, t[1:])) for t in (raw.cut(a, False) for a in answers))
+    return sum(fast.cut(a) == reference.cut(a) for a in answers), recut
 
 
 def snownlp_rate(answers: list[str]) -> float:
@@ -264,9 +267,10 @@ def per_core(args: argparse.Namespace, briefings: Path, table: list) -> tuple[in
     table.append(("  ratio irtone / research", f"{ratio:.1f}x", "1x", "≥ 10x" + ("" if ratio >= 10 else "  ✗")))
     print(f"research {research_rate:,.0f} chars/s, irtone {irtone_rate:,.0f} chars/s ({ratio:.1f}x)", flush=True)
     stages = stage_seconds(rows)
-    same = identical_tokens(answers)
-    table.append(("token lists identical, rjieba vs jieba reference", f"{same}/{len(answers)}", "—",
+    same, recut = identical_tokens(answers)
+    table.append(("token lists identical, irtone (rjieba) vs jieba reference", f"{same}/{len(answers)}", "—",
                   f"{len(answers)}/{len(answers)}" + ("" if same == len(answers) else "  ✗")))
+    table.append(("  answers re-cut by jieba at a possible exact tie", f"{recut}", "—", "—"))
     snow = snownlp_rate(answers[: args.snownlp])
     table.append((f"SnowNLP sentiments ({args.snownlp} answers), chars/s/core", f"{snow:,.0f}", "—", "—"))
     help_s = help_seconds()
