@@ -44,7 +44,7 @@ class TopicModel:
         vec = TfidfVectorizer(analyzer=lambda d: d, max_features=self.max_features,
                               min_df=min(self.min_df, len(docs)), sublinear_tf=True)
         X = vec.fit_transform(docs)
-        nmf = NMF(n_components=self.k, init="nndsvd", random_state=self.random_state, max_iter=1000)
+        nmf = NMF(n_components=self.k, init="nndsvda", random_state=self.random_state, max_iter=1000)
         W = nmf.fit_transform(X)
         vocab = vec.get_feature_names_out()
         self.vocabulary_ = vocab

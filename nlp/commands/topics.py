@@ -56,7 +56,7 @@ def run(args) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{args.k} emergent topics over {len(docs)} answers from {filings} filings", title_justify="left")
+    table = Table(title=f"{args.k} emergent topics over {len(docs)} answers from {filings} filing{'s' if filings != 1 else ''}", title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("share", justify="right")
     table.add_column("top terms")
