@@ -66,6 +66,7 @@ class Scorer:
     def _load(self):
         if self._state is not None:
             return self._state
+        from nlp.compare import load_stopwords
         from nlp.matching import MatcherSet
         from nlp.themes import ThemeFeaturizer, ThemeTagger, load_themes
         from nlp.tokens import CLAUSE_BREAKS, Tokenizer
@@ -87,9 +88,11 @@ class Scorer:
         for t in themes:
             digest.update(json.dumps(t.__dict__, ensure_ascii=False, sort_keys=True).encode("utf-8"))
         digest.update(repr(lexicon.entries).encode("utf-8"))
+        stopwords = load_stopwords()
         digest.update(repr(tokenizer.entries).encode("utf-8"))
+        digest.update(repr(sorted(stopwords)).encode("utf-8"))
         theme_features = ThemeFeaturizer(themes, tokenizer, deflection)
-        tone_features = ToneFeaturizer(lexicon, tokenizer)
+        tone_features = ToneFeaturizer(lexicon, tokenizer, stopwords)
         self._state = {
             "tokenizer": tokenizer,
             "themes": themes,

@@ -33,7 +33,7 @@ NEGATED_NEGATIVE_FACTOR = 0.3  # 不存在风险: reassuring, but weaker than a 
 NEGATED_POSITIVE_FACTOR = 0.8  # 没有增长: nearly as negative as 下降
 ASPIRATION_FACTOR = 0.35  # 公司将继续提升竞争力: a promise weighs about a third of a result (rest of the sentence)
 _WORDLIKE = re.compile(r"[^\W\d_]")  # a letter or a character: not punctuation, not a bare number
-_SKIP, _BREAK, _NEGATOR, _WORD = range(4)  # what word_tokens does with a token
+_SKIP, _BREAK, _NEGATOR, _QUIET_NEGATOR, _WORD = range(5)  # what word_tokens does with a token
 WORD_KIND_MEMO = 500_000  # tokens remembered by word_tokens before the memo starts over
 NEGATED_MARK = "¬"  # prefix of a negated token in the learned words' vocabulary (¬增长)
 POSITIVE_LABEL_AT = 0.2  # score >= this is "positive", <= -this "negative"; chosen on dev CV predictions (3-class macro-F1 0.70 vs 0.64 at 0.25)
@@ -103,9 +103,13 @@ FEATURE_NAMES = (
 
 
 class ToneFeaturizer:
-    def __init__(self, lexicon: ToneLexicon, tokenizer):
+    """``stopwords``: function words the learned words do not read (nlp/data/stopwords.txt): 和, 了, 的
+    carry no tone of their own, and a why line that names them explains nothing."""
+
+    def __init__(self, lexicon: ToneLexicon, tokenizer, stopwords: frozenset[str] = frozenset()):
         self.lexicon = lexicon
         self.tokenizer = tokenizer
+        self.stopwords = frozenset(stopwords)
         weights = {}
         entries = []
         for cat, word, w in lexicon.entries:
@@ -113,12 +117,12 @@ class ToneFeaturizer:
             entries.append((word, cat))
         self._weights = weights
         self._negators = frozenset(lexicon.words("negator"))
-        self._word_kind: dict[str, int] = {}  # token -> _WORD, _NEGATOR, _BREAK or _SKIP (memo, bounded)
+        self._word_kind: dict[str, int] = {}  # token -> one of _WORD, _NEGATOR, ... (memo, bounded)
         self.matcher = TermMatcher(entries, tokenizer, inside_tokens=True)
 
     def word_tokens(self, tokens: Sequence[str], matches: list[tuple] | None = None) -> list[str]:
         """The tokens the learned words read (``LearnedWords``): courtesy (谢谢, 感谢您的关注) is left
-        out, as it carries no tone, and so are punctuation and bare numbers; a token within
+        out, as it carries no tone, and so are punctuation, bare numbers and stopwords; a token within
         ``NEGATION_WINDOW`` words after a negator, in the same clause, is marked ``NEGATED_MARK`` +
         token, so 没有增长 does not count as 增长 (negation marking, Das & Chen 2001). ``matches``:
         ``matcher.scan(tokens)`` if the caller has it."""
@@ -148,11 +152,12 @@ class ToneFeaturizer:
                     left -= 1
                 else:
                     append(tok)
-            elif kind == _NEGATOR:
+            elif kind == _NEGATOR or kind == _QUIET_NEGATOR:
                 if courtesy is not None and i in courtesy:
                     continue
                 left = NEGATION_WINDOW
-                append(tok)
+                if kind == _NEGATOR:
+                    append(tok)
             elif kind == _BREAK:
                 left = 0
         return out
@@ -160,7 +165,9 @@ class ToneFeaturizer:
     def _kind_of(self, token: str) -> int:
         if not _WORDLIKE.search(token):  # punctuation (a clause break at most) or a bare number
             return _BREAK if token in CLAUSE_BREAKS else _SKIP
-        return _NEGATOR if token in self._negators else _WORD
+        if token in self._negators:  # a stopword negator (没有) still negates, but is not read as a word
+            return _QUIET_NEGATOR if token in self.stopwords else _NEGATOR
+        return _SKIP if token in self.stopwords else _WORD
 
     def analyze(self, tokens: Sequence[str]) -> ToneAnalysis:
         terms, *numbers = self.scan(tokens)

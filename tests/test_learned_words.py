@@ -50,8 +50,15 @@ def test_word_model_round_trips_through_json_and_explains_its_score():
 
 def test_negated_words_are_marked_within_the_clause():
     featurizer = Scorer()._load()["tone_features"]
-    read = featurizer.word_tokens(["订单", "没有", "下降", "，", "利润", "增长", "。"])
-    assert read == ["订单", "没有", NEGATED_MARK + "下降", "利润", "增长"]  # the comma ends the negation
+    read = featurizer.word_tokens(["订单", "不再", "下降", "，", "利润", "增长", "。"])
+    assert read == ["订单", "不再", NEGATED_MARK + "下降", "利润", "增长"]  # the comma ends the negation
+
+
+def test_stopwords_are_not_read_but_a_stopword_negator_still_negates():
+    featurizer = Scorer()._load()["tone_features"]
+    assert {"没有", "和", "了"} <= featurizer.stopwords
+    read = featurizer.word_tokens(["订单", "和", "利润", "没有", "下降", "了", "。"])
+    assert read == ["订单", "利润", NEGATED_MARK + "下降"]
 
 
 def test_courtesy_carries_no_learned_weight():
