@@ -504,6 +504,21 @@ def _irtone_predictions(labels, make_scorer, cv: int | None, random_state: int, 
     return predictions.reset_index(drop=True), "shipped", notes, theme_names
 
 
+CEILING_NAME = "best possible score without ties"
+
+
+def continuous_ceiling(tone: Sequence[float]) -> list[float]:
+    """The consensus's own order with its ties broken by position: the highest tone Spearman a score
+    that never ties can reach. The consensus ties heavily (most answers 0 or +1); two annotators'
+    integer scores share such ties and so can agree above this, a continuous score cannot."""
+    import numpy as np
+
+    order = np.argsort(np.asarray(tone, dtype=float), kind="stable")
+    ranks = np.empty(len(order))
+    ranks[order] = np.arange(len(order))
+    return ranks.tolist()
+
+
 def evaluate_labels(
     labels,
     source: str = "",
@@ -587,6 +602,9 @@ def evaluate_labels(
         )
     else:
         notes.append("no annotator fields (themes_a, tone_a, themes_b, tone_b): agreement row omitted")
+    if len(set(true_tone)) < len(true_tone):
+        systems.append(score_system(CEILING_NAME, "reference", true_tone, continuous_ceiling(true_tone),
+                                    n_boot=n_boot, random_state=random_state))
     return EvalReport(
         labels=source,
         n_items=len(labels),

@@ -1,6 +1,7 @@
 """Metrics, the CV protocol and ``irtone eval``, on small hand-made (fictional) examples."""
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 import math
@@ -11,6 +12,8 @@ import pandas as pd
 import pytest
 
 from nlp.evaluate import (
+    CEILING_NAME,
+    continuous_ceiling,
     bootstrap_ci,
     cross_validated_predictions,
     evaluate_external,
@@ -255,13 +258,21 @@ def test_cross_validation_rejects_bad_fold_counts(tmp_path):
         cross_validated_predictions(labels, FakeScorer, n_splits=1)
 
 
+def test_ceiling_breaks_the_consensus_ties_and_bounds_any_untied_score():
+    tone = [0.0, 1.0, 0.0, 0.0, 1.0, -1.0, 2.0]
+    ceiling = continuous_ceiling(tone)
+    assert len(set(ceiling)) == len(tone)  # no ties left
+    assert spearman(ceiling, tone) == pytest.approx(max(spearman(p, tone) for p in itertools.permutations(range(7))))
+    assert spearman(ceiling, tone) < 1.0 == spearman(tone, tone)
+
+
 def test_evaluate_labels_uses_cv_when_labels_overlap_training(tmp_path):
     labels = load_labels(write_labels(tmp_path / "labels.jsonl"))
     overlapping = frozenset({text_fingerprint(labels.loc[0, "answer"])})
     report = evaluate_labels(labels, "labels.jsonl", make_scorer=lambda: FakeScorer(overlapping),
                              baselines=False, n_boot=50)
     assert report.irtone_mode == "5-fold CV"
-    assert [s.name for s in report.systems] == ["irtone (5-fold CV)", "annotator A vs B"]
+    assert [s.name for s in report.systems] == ["irtone (5-fold CV)", "annotator A vs B", CEILING_NAME]
     assert "1 of 10 labelled answers" in report.notes[0]
 
     report = evaluate_labels(labels, "labels.jsonl", make_scorer=FakeScorer, baselines=False, n_boot=50)
@@ -295,7 +306,7 @@ def test_eval_command_json(tmp_path, monkeypatch, capsys):
     assert result["n_items"] == 10
     assert result["irtone_mode"] == "shipped"
     names = [s["name"] for s in result["systems"]]
-    assert names == ["irtone", "annotator A vs B"]
+    assert names == ["irtone", "annotator A vs B", CEILING_NAME]
     irtone = result["systems"][0]
     assert irtone["macro_f1"] == 1.0 and irtone["theme_f1"] == {"capex": 1.0, "financing": 1.0}
     low, high = irtone["tone_spearman_ci95"]
