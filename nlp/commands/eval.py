@@ -2,7 +2,8 @@
 
 One table: tone Spearman vs the consensus tone and theme F1 vs the consensus themes, each with a
 95% bootstrap interval, for irtone, SnowNLP, 姚加权 net tone, jieba + keyword themes and the two
-annotators against each other (the ceiling). ``--external`` adds 3-class macro-F1 on FinFE eval
+annotators against each other (the human ceiling), and the best tone Spearman a score without ties can
+reach on these labels (the consensus ties heavily). ``--external`` adds 3-class macro-F1 on FinFE eval
 (deduplicated) and CFBench news from ../shared/corpus. ``--json`` prints one JSON object instead.
 """
 from __future__ import annotations
@@ -139,7 +140,8 @@ def render_table(report):
         "tone: Spearman vs consensus tone; themes: F1 vs consensus themes"
         + (f"; below each: 95% interval from {report.bootstrap} bootstrap resamples of answers"
            if report.bootstrap else "")
-        + ". Annotator A vs B: the two annotators against each other (the ceiling)."
+        + ". Annotator A vs B: the two annotators against each other (the human ceiling). Best possible score"
+        " without ties: the consensus's own order with its ties broken, the most a continuous score can reach."
     )
     table = Table(title=title, caption=caption, caption_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     table.add_column("system", min_width=12)
