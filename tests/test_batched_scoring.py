@@ -139,12 +139,13 @@ def test_required_strings_never_skip_a_match():
                 assert rx.search(text) is None or rx.search(text).group() == "", (p, text)
 
 
-def test_regex_prefilter_keeps_every_regex_that_matches(scorer, tokenizer):
+def test_regex_prefilter_keeps_every_regex_that_matches(scorer):
     # overlapping needles, one inside another, a regex without needles
-    patterns = [r"产能(扩大|提升)", r"(能力|水平)提升", r"产(品|能)", r"募集资金[^，]{0,4}项目", r"募集", r"[a-z]+\d", r"资金(充足|紧张)"]
+    patterns = [r"产能(扩大|提升)", r"(能力|水平)提升", r"产(品|能)", r"募集资金[^，]{0,4}项目", r"募集", r"[a-z]+\d", r"资金(充足|紧张)",
+                r"能力(强|弱)"]
     rx = [re.compile(p) for p in patterns]
     prefilter = RegexPrefilter([required_strings(r) for r in rx])
-    texts = ["产能力提升", "产能扩大", "募集资金投资项目", "ai2", "募集", "", "产品", "能力", "募集资金充足"]
+    texts = ["产能力提升", "产能扩大", "募集资金投资项目", "ai2", "募集", "", "产品", "能力", "募集资金充足", "产能力强", "产品能力弱"]
     for text in texts:
         assert {k for k, r in enumerate(rx) if r.search(text)} <= set(prefilter.candidates(text)), text
     assert list(prefilter.candidates("无关")) == [5]
