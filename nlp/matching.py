@@ -41,15 +41,14 @@ class TermMatcher:
         self.inside_tokens = inside_tokens
         self._single: dict[str, list[tuple[str, Hashable]]] = {}
         self._by_first: dict[str, list[tuple[tuple[str, ...], int, str, Hashable]]] = {}
-        self._regexes: list[tuple[re.Pattern, Hashable, str, tuple[str, ...] | None]] = []
+        self._regexes: list[tuple[re.Pattern, Hashable, str]] = []
         seen = set()
         for term, key in entries:
             if (term, key) in seen or not term:
                 continue
             seen.add((term, key))
             if term.startswith("re:"):
-                rx = re.compile(term[3:])
-                self._regexes.append((rx, key, term, required_strings(rx)))
+                self._regexes.append((re.compile(term[3:]), key, term))
                 continue
             toks = tuple(t for t in tokenizer.cut(term) if t.strip())
             if not toks:
@@ -62,6 +61,7 @@ class TermMatcher:
         for cands in self._by_first.values():
             cands.sort(key=lambda c: -c[1])  # longest first
         self._firsts = frozenset(self._by_first)
+        self._prefilter = RegexPrefilter([required_strings(rx) for rx, _, _ in self._regexes])
         # Inside matching: tokens known to hold terms (token -> terms found inside it) and tokens
         # known to hold none. Both are pure functions of the token, and tokens repeat a lot.
         self._inside_memo: dict[str, tuple[tuple[str, Hashable], ...]] = {}
@@ -134,13 +134,9 @@ class TermMatcher:
             if text is None:
                 text = "".join(tokens)
             starts = None  # token start offsets, computed only once a regex matches (rarely)
-            for rx, key, entry, needles in self._regexes:
-                if needles is not None:  # most texts hold none of the strings every match contains
-                    for needle in needles:
-                        if needle in text:
-                            break
-                    else:
-                        continue
+            regexes = self._regexes
+            for k in self._prefilter.candidates(text):  # most texts hold few of the strings every match contains
+                rx, key, entry = regexes[k]
                 for mo in rx.finditer(text):
                     if mo.end() == mo.start():
                         continue
@@ -182,14 +178,50 @@ class TermMatcher:
         return tuple(found)
 
 
-MAX_NEEDLES = 4  # more alternatives than this cost about as much to test as the regex itself
+class RegexPrefilter:
+    """Which of a list of regexes may match a text: those with one of their ``required_strings`` (the
+    needles) in it, and those without needles.
+
+    One search of an alternation of all the needles, in C, finds the needles in a text, instead of an
+    ``in`` test per needle and regex in Python; most texts hold only one or two of them.
+    """
+
+    def __init__(self, needles: Sequence[tuple[str, ...] | None]):
+        self._always = tuple(k for k, strings in enumerate(needles) if strings is None)
+        by_needle: dict[str, set[int]] = {}
+        for k, strings in enumerate(needles):
+            for needle in strings or ():
+                by_needle.setdefault(needle, set()).add(k)
+        # Longest first: at each position the search finds the longest needle there, the others there
+        # are its prefixes; so a needle found stands for the regexes of its prefixes too.
+        ordered = sorted(by_needle, key=lambda n: (-len(n), n))
+        self._search = re.compile("|".join(map(re.escape, ordered))).search if ordered else None
+        self._regexes_of = {n: {k for p in ordered if n.startswith(p) for k in by_needle[p]} for n in ordered}
+
+    def candidates(self, text: str) -> Sequence[int]:
+        """Indices (ascending) of the regexes that may match ``text``."""
+        if self._search is None:
+            return self._always
+        found = None
+        mo = self._search(text)
+        while mo is not None:  # from each needle's next character: needles may overlap (产能, 能力)
+            if found is None:
+                found = set(self._always)
+            found |= self._regexes_of[mo.group()]
+            mo = self._search(text, mo.start() + 1)
+        return self._always if found is None else sorted(found)
+
+
+# Bound of the needles of one regex. Needles cost one search for all of a matcher's regexes (however
+# many there are), so a regex starting with a choice of several words (建立|设立|建设|新建…) still gets them.
+MAX_NEEDLES = 8
 
 
 def required_strings(pattern: re.Pattern) -> tuple[str, ...] | None:
     """A few strings of which every match of ``pattern`` contains one (``%`` or ``％`` for
     ``增长\\d+[%％]``), or None when the pattern has no such short list.
 
-    Testing them with ``in`` costs a fraction of running the regex, and most texts hold none. Read
+    Finding them (``RegexPrefilter``) costs a fraction of running the regex, and most texts hold none. Read
     from the pattern's parse tree: only parts every match must pass through (no repeats, branches
     of plain text), so the test never skips a text the regex would match.
     """

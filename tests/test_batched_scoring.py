@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from nlp.batch import filing_columns
-from nlp.matching import MatcherSet, TermMatcher, fold_tokens, required_strings
+from nlp.matching import MatcherSet, RegexPrefilter, TermMatcher, fold_tokens, required_strings
 from nlp.parse import parse_document
 from nlp.pipeline import Scorer, answer_columns, round4, tone_terms_json
 from nlp.read import read_file
@@ -137,6 +137,27 @@ def test_required_strings_never_skip_a_match():
         for text in texts:
             if needles is not None and not any(n in text for n in needles):
                 assert rx.search(text) is None or rx.search(text).group() == "", (p, text)
+
+
+def test_regex_prefilter_keeps_every_regex_that_matches(scorer):
+    # overlapping needles, one inside another, a regex without needles
+    patterns = [r"产能(扩大|提升)", r"(能力|水平)提升", r"产(品|能)", r"募集资金[^，]{0,4}项目", r"募集", r"[a-z]+\d", r"资金(充足|紧张)",
+                r"能力(强|弱)"]
+    rx = [re.compile(p) for p in patterns]
+    prefilter = RegexPrefilter([required_strings(r) for r in rx])
+    texts = ["产能力提升", "产能扩大", "募集资金投资项目", "ai2", "募集", "", "产品", "能力", "募集资金充足", "产能力强", "产品能力弱"]
+    for text in texts:
+        assert {k for k, r in enumerate(rx) if r.search(text)} <= set(prefilter.candidates(text)), text
+    assert list(prefilter.candidates("无关")) == [5]
+    # the lexicons' own regexes on real answers (the seed filing)
+    state = scorer._load()
+    matchers = [state["theme_features"].answer_matcher, state["tone_features"].matcher]
+    texts = [seg.answer for seg in parse_document(read_file(SEED)).qa] + [a for _, a in QA]
+    for matcher in matchers:
+        for text in texts:
+            matching = {k for k, (r, _, _) in enumerate(matcher._regexes) if any(m.group() for m in r.finditer(text))}
+            assert matching <= set(matcher._prefilter.candidates(text)), text
+    assert any(matcher._prefilter.candidates(text) for text in texts)
 
 
 def test_public_analysis_agrees_with_the_hot_path(scorer, tokenizer):

@@ -77,3 +77,14 @@ def test_contributions_are_tfidf_times_weight():
     for doc in DOCS + [["订单", "订单", "订单", "业绩"], ["无关"]]:
         expected = {w: v * coef[w] for w, v in LearnedWords.tfidf(doc, idf).items()}
         assert dict(learned.score_parts(doc)[1]) == pytest.approx(expected)
+
+
+def test_strongest_words_are_the_first_of_a_stable_sort():
+    from nlp.pipeline import TONE_WORDS_SHOWN, strongest_words
+
+    parts = [("a", 0.1), ("b", -0.3), ("c", 0.3), ("d", 0.05), ("e", -0.1), ("f", 0.3), ("g", 0.2), ("h", -0.3)]
+    ranked = sorted(parts, key=lambda p: -abs(p[1]))[:TONE_WORDS_SHOWN]  # ties: first in the answer
+    assert strongest_words(parts) == tuple((w, round(c, 4)) for w, c in ranked)
+    assert [w for w, _ in strongest_words(parts)] == ["b", "c", "f", "h", "g"]
+    assert strongest_words(parts[:2]) == (("b", -0.3), ("a", 0.1))
+    assert strongest_words([]) == ()
