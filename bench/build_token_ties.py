@@ -25,7 +25,7 @@ def main() -> int:
 
     from nlp.tokens import Tokenizer, tie_pairs
 
-    pairs = sorted(tie_pairs(Tokenizer("jieba")._jieba().FREQ))
+    pairs = sorted(tie_pairs(Tokenizer("jieba").reference().FREQ))
     header = (f"# Adjacent word pairs at which jieba {jieba.__version__}'s route can tie exactly (jieba's dictionary, MIT, "
               "plus nlp/data/domain_dict.txt). Built by bench/build_token_ties.py.\n")
     body = "".join(f"{a}\t{b}\n" for a, b in pairs)

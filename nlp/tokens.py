@@ -152,15 +152,15 @@ class Tokenizer:
             impl = rjieba.Jieba()
             for e in self.entries:
                 impl.add_word(e.word, e.freq, e.tag)
-            ties = read_tie_pairs() if not self.user_dicts else frozenset(tie_pairs(self._jieba().FREQ))
+            ties = read_tie_pairs() if not self.user_dicts else frozenset(tie_pairs(self.reference().FREQ))
             self._impl = ("rjieba", impl, ties)
         elif engine == "jieba":
-            self._impl = ("jieba", self._jieba(), frozenset())
+            self._impl = ("jieba", self.reference(), frozenset())
         else:
             raise ValueError(f"unknown tokenizer engine {self.engine!r}")
         return self._impl
 
-    def _jieba(self):
+    def reference(self):
         """The reference: a jieba.Tokenizer with the same dictionary (loaded once, when first needed)."""
         if self._reference is None:
             import logging
@@ -193,7 +193,7 @@ class Tokenizer:
             tokens = fast_cut(text, False)
             if ties.isdisjoint(zip(tokens, islice(tokens, 1, None))):
                 return tokens
-            return self._jieba().lcut(text, HMM=False)  # a possible exact tie: the reference decides
+            return self.reference().lcut(text, HMM=False)  # a possible exact tie: the reference decides
 
         return cut
 
