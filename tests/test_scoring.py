@@ -55,9 +55,10 @@ def test_a_falling_cost_is_good_news_and_falling_revenue_bad(scorer):
     def lexicon_weights(answer):
         return [t.weight for t in tone(scorer, answer).terms]
 
-    for good in ("今年原材料成本下降15%。", "产品可为用户降低电费15%。", "公司管理费用同比下降10%。"):
+    for good in ("今年原材料成本下降15%。", "产品可为用户降低电费15%。", "公司管理费用同比下降10%。",
+                 "公司资产负债率相对较低。"):
         assert lexicon_weights(good) and all(w > 0 for w in lexicon_weights(good)), good
-    for bad in ("今年公司收入下降15%。", "公司净利润同比下降10%。"):
+    for bad in ("今年公司收入下降15%。", "公司净利润同比下降10%。", "公司毛利率较低。"):
         assert sum(lexicon_weights(bad)) < 0, bad
 
 
