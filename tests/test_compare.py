@@ -10,6 +10,7 @@ import pytest
 from report_factory import haiyue_briefings, single_filing, xinghe_filings
 
 from nlp.compare import (
+    MIN_TONE_SD,
     TermFilter,
     compare,
     comparison_for,
@@ -50,6 +51,12 @@ def test_tone_z_undefined_with_one_earlier_filing_or_flat_history():
     flat = tone_stats(0.5, [0.2, 0.2, 0.2])
     assert (flat.z, flat.std, flat.mean) == (None, 0.0, pytest.approx(0.2))
     assert tone_stats(0.5, []) == tone_stats(0.0, [])  # all None
+
+
+def test_tone_z_divides_by_at_least_the_floor():
+    near_equal = tone_stats(0.32, [0.012, 0.009])  # sd 0.0021: without the floor z would be ~146
+    assert near_equal.std == pytest.approx(0.0021213, abs=1e-6)
+    assert near_equal.z == pytest.approx((0.32 - 0.0105) / MIN_TONE_SD)
 
 
 # Shares (tagged / answers): f1 capex .5; f2 financing .5, capex 1; f3 financing .5;
