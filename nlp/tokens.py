@@ -123,6 +123,7 @@ class Tokenizer:
         self.user_dicts = tuple(user_dicts)
         self._impl = None
         self._reference = None
+        self._cut = None  # the cut function, built once (cutter)
 
     @property
     def entries(self) -> tuple[DictEntry, ...]:
@@ -183,19 +184,22 @@ class Tokenizer:
         return self.cutter()(text)
 
     def cutter(self):
-        """``cut`` as a plain function of the text (no per-call engine look-up: the hot path)."""
-        name, impl, ties = self._load()
-        if name == "jieba":
-            return lambda text: impl.lcut(text, HMM=False)
-        fast_cut = impl.cut
+        """``cut`` as a plain function of the text (built once; no per-call engine look-up: the hot path)."""
+        if self._cut is None:
+            name, impl, ties = self._load()
+            if name == "jieba":
+                self._cut = lambda text: impl.lcut(text, HMM=False)
+            else:
+                fast_cut = impl.cut
 
-        def cut(text: str) -> list[str]:
-            tokens = fast_cut(text, False)
-            if ties.isdisjoint(zip(tokens, islice(tokens, 1, None))):
-                return tokens
-            return self.reference().lcut(text, HMM=False)  # a possible exact tie: the reference decides
+                def cut(text: str) -> list[str]:
+                    tokens = fast_cut(text, False)
+                    if ties.isdisjoint(zip(tokens, islice(tokens, 1, None))):
+                        return tokens
+                    return self.reference().lcut(text, HMM=False)  # a possible exact tie: the reference decides
 
-        return cut
+                self._cut = cut
+        return self._cut
 
     def tokenize(self, text: str) -> list[tuple[str, int, int]]:
         """Tokens with character offsets: (word, start, end)."""
@@ -208,4 +212,4 @@ class Tokenizer:
 
     def __getstate__(self):
         # Worker processes rebuild the engine; never ship the native object.
-        return {"engine": self.engine, "user_dicts": self.user_dicts, "_impl": None, "_reference": None}
+        return {"engine": self.engine, "user_dicts": self.user_dicts, "_impl": None, "_reference": None, "_cut": None}
