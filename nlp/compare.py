@@ -7,9 +7,10 @@ What is computed, and the conventions:
   and from the mean over all earlier filings (``*_change_mean``); ``None`` without earlier filings.
 - Tone (``tone_stats``): change from the previous filing, and the z-score against the company's own
   history, ``(tone - mean) / sd`` with the sample standard deviation (ddof = 1) of the earlier filings'
-  tones, floored at ``MIN_TONE_SD``. ``tone_z`` is ``None`` with fewer than 2 earlier filings or when their
-  tones are all equal (sd = 0): a z-score would then be undefined or infinite, not informative. The floor
-  keeps two nearly equal earlier tones (0.012, 0.009: sd 0.002) from turning an ordinary change into z = 100.
+  tones, floored at ``MIN_TONE_SD``. ``tone_z`` is ``None`` with fewer than 2 earlier filings (no spread to
+  measure). The floor keeps nearly or exactly equal earlier tones (0.012, 0.009: sd 0.002; or sd 0) from
+  turning an ordinary change into z = 100 or infinity: the spread is never taken as smaller than a filing
+  tone's own standard error.
 - Distinctive terms (``log_odds_z``): the weighted log-odds ratio with an informative Dirichlet prior
   of Monroe, Colaresi & Quinn (2008, "Fightin' Words", Political Analysis 16(4)), the current filing's
   answers against all earlier answers. The prior is the company's own term counts over all its filings
@@ -173,7 +174,7 @@ def tone_stats(tone: float, history_tones: Sequence[float]) -> ToneStats:
     if len(history_tones) < 2:
         return ToneStats(change_prev, None, mean, None)
     std = stdev(history_tones)
-    z = (tone - mean) / max(std, MIN_TONE_SD) if std > 0 else None
+    z = (tone - mean) / max(std, MIN_TONE_SD)
     return ToneStats(change_prev, z, mean, std)
 
 

@@ -269,8 +269,7 @@ class ToneGauge:
         stats.append(signed(c.tone_change_prev), style="bold")
         stats.append("   z ")
         if c.tone_z is None:
-            reason = "needs 2+ earlier filings" if len(c.history) < 2 else "earlier tones all equal"
-            stats.append(f"n/a ({reason})", style="dim")
+            stats.append("n/a (needs 2+ earlier filings)", style="dim")
         else:
             stats.append(signed(c.tone_z), style="bold")
         if c.tone_mean is not None:

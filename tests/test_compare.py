@@ -45,11 +45,9 @@ def test_tone_change_and_z_against_own_history():
     assert [h.date for h in c.history] == ["2021-03-10", "2021-09-15", "2022-04-20"]
 
 
-def test_tone_z_undefined_with_one_earlier_filing_or_flat_history():
+def test_tone_z_undefined_with_one_earlier_filing():
     assert tone_stats(0.5, [0.1]).z is None
     assert tone_stats(0.5, [0.1]).change_prev == pytest.approx(0.4)
-    flat = tone_stats(0.5, [0.2, 0.2, 0.2])
-    assert (flat.z, flat.std, flat.mean) == (None, 0.0, pytest.approx(0.2))
     assert tone_stats(0.5, []) == tone_stats(0.0, [])  # all None
 
 
@@ -57,6 +55,10 @@ def test_tone_z_divides_by_at_least_the_floor():
     near_equal = tone_stats(0.32, [0.012, 0.009])  # sd 0.0021: without the floor z would be ~146
     assert near_equal.std == pytest.approx(0.0021213, abs=1e-6)
     assert near_equal.z == pytest.approx((0.32 - 0.0105) / MIN_TONE_SD)
+    # an exactly flat history is the limit of a nearly flat one, not a special case
+    flat = tone_stats(0.5, [0.2, 0.2, 0.2])
+    assert (flat.std, flat.mean) == (0.0, pytest.approx(0.2))
+    assert flat.z == pytest.approx(0.3 / MIN_TONE_SD)
 
 
 # Shares (tagged / answers): f1 capex .5; f2 financing .5, capex 1; f3 financing .5;
