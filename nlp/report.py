@@ -58,8 +58,8 @@ EXPORT_WIDTH = 100
 MAX_TREND = 24  # sparkline points shown (the most recent)
 MAX_TABLE_TREND = 12  # in the theme table, where 80 columns must also hold the bars
 MAX_PARTICIPANTS = 6
-ANSWER_CHARS = 260
-MIN_HISTORY_UNUSUAL = 5  # a tone z-score from fewer earlier filings is too unstable to call unusual  # answer text shown per key answer, around its evidence
+ANSWER_CHARS = 260  # answer text shown per key answer, around its evidence
+MIN_HISTORY_UNUSUAL = 5  # a tone z-score from fewer earlier filings is too unstable to call unusual
 
 Labels = Mapping[str, str]
 
