@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -39,6 +39,29 @@ NEGATED_MARK = "¬"  # prefix of a negated token in the learned words' vocabular
 POSITIVE_LABEL_AT = 0.2  # score >= this is "positive", <= -this "negative"; chosen on dev CV predictions (3-class macro-F1 0.70 vs 0.64 at 0.25)
 
 
+_NAME = re.compile(r"[A-Z][A-Z_]*")
+_NAME_USE = re.compile(r"(\(\?<!)?\{([A-Z][A-Z_]*)\}(\))?")
+
+
+def expand_names(pattern: str, names: Mapping[str, Sequence[str]], source: str = "lexicon", line: int = 0) -> str:
+    """Replace ``{NAME}`` in a ``re:`` pattern by the alternatives a ``define`` line gave it.
+
+    ``(?<!{NAME})`` becomes one negative lookbehind per alternative, since Python's lookbehinds must
+    have a fixed width; elsewhere ``{NAME}`` becomes ``(?:a|b|…)``. ``{0,6}`` and other quantifiers are
+    untouched (a name starts with a capital letter).
+    """
+    def expand(m: re.Match) -> str:
+        lookbehind, name, close = m.group(1), m.group(2), m.group(3)
+        if name not in names:
+            raise IrtoneError(source, f"line {line}: {{{name}}} is used before a 'define' line gives it")
+        alternatives = names[name]
+        if lookbehind and close:
+            return "".join(f"(?<!{re.escape(a)})" for a in alternatives)
+        return (lookbehind or "") + "(?:" + "|".join(map(re.escape, alternatives)) + ")" + (close or "")
+
+    return _NAME_USE.sub(expand, pattern)
+
+
 @dataclass(frozen=True)
 class ToneLexicon:
     """Word lists by category with weights (see the data file's header)."""
@@ -56,15 +79,24 @@ class ToneLexicon:
                 text = Path(path).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as err:
                 raise IrtoneError(source, f"cannot read tone lexicon ({err.__class__.__name__})") from None
-        entries = []
+        entries, names = [], {}
         for n, line in enumerate(text.splitlines(), 1):
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             parts = line.split("\t")
+            if len(parts) == 3 and parts[0] == "define":
+                name, alternatives = parts[1].strip(), tuple(a.strip() for a in parts[2].split("|"))
+                if not _NAME.fullmatch(name) or not all(alternatives):
+                    raise IrtoneError(source, f"line {n}: expected 'define<TAB>NAME<TAB>word|word|…' with NAME in capitals")
+                names[name] = alternatives
+                continue
             if len(parts) != 3 or parts[0] not in CATEGORIES:
                 raise IrtoneError(source, f"line {n}: expected 'category<TAB>word<TAB>weight' with a category in {CATEGORIES}")
+            word = parts[1].strip()
+            if word.startswith("re:"):
+                word = expand_names(word, names, source, n)
             try:
-                entries.append((parts[0], parts[1].strip(), float(parts[2])))
+                entries.append((parts[0], word, float(parts[2])))
             except ValueError:
                 raise IrtoneError(source, f"line {n}: weight {parts[2]!r} is not a number") from None
         return cls(tuple(entries))

@@ -66,6 +66,24 @@ def test_costs_read_the_other_way_round(scorer):
         assert sum(lexicon_weights(bad)) < 0, bad
 
 
+def test_lexicon_define_names_a_word_list_once(tmp_path):
+    """A user lexicon can name a word list and use it in several regexes (and lookbehinds)."""
+    from nlp.tone import ToneLexicon
+
+    path = tmp_path / "lexicon.txt"
+    path.write_text("define\tFEE\t运费|关税\n"
+                    "pos\tre:({FEE})下降\t1\n"
+                    "pos\tre:(?<!{FEE})上升\t1\n", encoding="utf-8")
+    entries = ToneLexicon.load(path).entries
+    assert [w for _, w, _ in entries] == ["re:((?:运费|关税))下降", "re:(?<!运费)(?<!关税)上升"]
+    scorer = Scorer(tone_lexicon=path)
+    found = lambda text: [t.term for t in scorer.score_answer("", text).tone.terms]  # noqa: E731
+    assert found("今年关税下降。") == ["关税下降"] and found("今年运费上升。") == [] and found("收入上升。") == ["上升"]
+    path.write_text("pos\tre:({FEE})下降\t1\n", encoding="utf-8")
+    with pytest.raises(IrtoneError, match=r"\{FEE\} is used before"):
+        ToneLexicon.load(path)
+
+
 def test_tone_orders_clear_cases(scorer):
     good = tone(scorer, "公司今年营业收入同比增长35%，订单饱满，产能已满产，下游需求旺盛。")
     bad = tone(scorer, "受行业下行影响，公司净利润同比下降40%，出现亏损，经营压力较大。")
