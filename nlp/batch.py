@@ -325,14 +325,20 @@ class _WorkerConfig:
     fmt: str
     keep_scores: bool
     engine: str = "auto"
+    tone_lexicon: str | None = None
+    user_dicts: tuple[str, ...] = ()
+
+    def scorer(self):
+        return _worker_scorer(self.theme_files, self.engine, self.tone_lexicon, self.user_dicts)
 
 
 @lru_cache(maxsize=2)
-def _worker_scorer(theme_files: tuple[str, ...], engine: str):
+def _worker_scorer(theme_files: tuple[str, ...], engine: str, tone_lexicon: str | None = None,
+                   user_dicts: tuple[str, ...] = ()):
     """One Scorer per process and configuration, loaded once (models are read-only afterwards)."""
     from nlp.pipeline import Scorer
 
-    scorer = Scorer(theme_files=theme_files, engine=engine)
+    scorer = Scorer(theme_files=theme_files, tone_lexicon=tone_lexicon, user_dicts=user_dicts, engine=engine)
     scorer.model_version  # noqa: B018 - loads tokenizer, themes, lexicon and models now
     return scorer
 
@@ -356,14 +362,14 @@ def _init_worker(config: _WorkerConfig) -> None:
 
     threading.Thread(target=watch_parent, daemon=True, name="irtone-parent-watch").start()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle, not each worker's
-    _worker_scorer(config.theme_files, config.engine)
+    config.scorer()
 
 
 def _score_chunk(config: _WorkerConfig, pieces: Sequence[_Piece]) -> _ChunkResult:
     """Parse, score and serialize one chunk. Bad documents become errors; the chunk goes on."""
     from nlp.parse import parse_document
 
-    scorer = _worker_scorer(config.theme_files, config.engine)
+    scorer = config.scorer()
     names = tuple(scorer.theme_names)
     version = scorer.model_version
     merged: dict[str, list] = {c: [] for c in output_columns(names)}
@@ -654,6 +660,8 @@ class BatchOptions:
     db: str | None = None
     errors: str | None = None
     theme_files: tuple[str, ...] = ()
+    tone_lexicon: str | None = None  # replaces nlp/data/tone_lexicon.txt
+    user_dicts: tuple[str, ...] = ()  # extra tokenizer dictionaries
     chunk_docs: int = CHUNK_DOCS
     chunk_chars: int = CHUNK_CHARS
     split_answers: int = SPLIT_ANSWERS
@@ -736,6 +744,8 @@ def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> B
         "inputs_resolved": [str(Path(p).resolve()) for p in options.inputs],
         "theme_files": [str(Path(p).resolve()) for p in options.theme_files],
         "theme_names": list(theme_names),
+        "tone_lexicon": str(Path(options.tone_lexicon).resolve()) if options.tone_lexicon else None,
+        "user_dicts": [str(Path(p).resolve()) for p in options.user_dicts] or None,  # None: as journals before it
         "errors_file": str(errors_path.resolve()) if errors_path else None,
         "split_answers": options.split_answers,
     }
@@ -761,7 +771,8 @@ def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> B
         model_version = journal.get("model_version")
     resumed_units = counts.units
 
-    config = _WorkerConfig(tuple(options.theme_files), fmt, bool(options.db), options.engine)
+    config = _WorkerConfig(tuple(options.theme_files), fmt, bool(options.db), options.engine,
+                           options.tone_lexicon, tuple(options.user_dicts))
     # Workers start now: their start-up overlaps the opening of the outputs and the first reads.
     workers = _Workers(config, options.jobs) if options.jobs > 1 else None
     writer: Any = None
@@ -918,7 +929,7 @@ class _Workers:
         self.forked = _can_fork() if fork is None else fork
         context = multiprocessing.get_context("fork" if self.forked else "spawn")
         if self.forked:
-            _worker_scorer(config.theme_files, config.engine)
+            config.scorer()
             _warm_up(config)
             gc.collect()
             gc.freeze()  # what the workers inherit stays out of their garbage collections (and shared)
@@ -955,7 +966,7 @@ def _map_ordered(config: _WorkerConfig, chunks: Iterable[list[_Piece]], jobs: in
                  workers: _Workers | None = None) -> Iterator[tuple[list[_Piece], _ChunkResult]]:
     """(chunk, result) in input order; with jobs > 1, at most ``READ_AHEAD``·jobs chunks in flight."""
     if jobs <= 1:
-        _worker_scorer(config.theme_files, config.engine)
+        config.scorer()
         for chunk in chunks:
             yield chunk, _score_chunk(config, chunk)
         return

@@ -276,6 +276,37 @@ def test_user_theme_file_adds_a_score_column(corpus, tmp_path):
     assert list(rows[0]) == output_columns([*THEMES, "logistics"])
 
 
+def test_user_tone_lexicon_and_dictionary_reach_every_worker(corpus, reference, tmp_path):
+    """--tone-lexicon replaces the built-in lexicon in the workers too; resume refuses another lexicon."""
+    lexicon = tmp_path / "lexicon.txt"
+    lexicon.write_text("pos\t公司\t2\n", encoding="utf-8")  # absurd on purpose: every 公司 is praise
+    words = tmp_path / "words.txt"
+    words.write_text("融资渠道 50 n\n", encoding="utf-8")
+    for jobs in (1, 2):
+        out = tmp_path / f"lex{jobs}.jsonl"
+        _batch(corpus.inputs, out, jobs=jobs, tone_lexicon=str(lexicon), user_dicts=(str(words),))
+        rows = _jsonl(out)
+        terms = {t[0] for r in rows for t in json.loads(r["tone_terms"])}
+        assert terms == {"公司"}, terms
+        assert {r["model_version"] for r in rows}.isdisjoint({r["model_version"] for r in _jsonl(reference[0])})
+    assert (tmp_path / "lex1.jsonl").read_bytes() == (tmp_path / "lex2.jsonl").read_bytes()
+    cmd, kw = _cli(*corpus.inputs, "--out", tmp_path / "cli.jsonl", "--tone-lexicon", lexicon,
+                   "--user-dict", words, "--quiet")
+    assert subprocess.run(cmd, capture_output=True, text=True, **kw).returncode == 0
+    assert (tmp_path / "cli.jsonl").read_bytes() == (tmp_path / "lex1.jsonl").read_bytes()
+    # an interrupted run with the built-in lexicon cannot be resumed with another one
+    out = tmp_path / "o.jsonl"
+    _batch(corpus.inputs, out)
+    state = {"version": JOURNAL_VERSION, "format": "jsonl", "inputs": [str(p) for p in corpus.inputs],
+             "inputs_resolved": [str(p.resolve()) for p in corpus.inputs],
+             "theme_files": [], "theme_names": THEMES, "errors_file": None, "split_answers": 256,
+             "units": 1, "rows": 1, "documents": 1, "answers": 1, "errors": 0, "last_source": None,
+             "model_version": None, "out": 0, "errors_bytes": 0, "complete": False}
+    journal_path(out).write_text(json.dumps(state), encoding="utf-8")
+    with pytest.raises(IrtoneError, match="tone_lexicon differ from the interrupted run"):
+        _batch(corpus.inputs, out, resume=True, tone_lexicon=str(lexicon))
+
+
 def test_bad_output_names_are_clear_errors(corpus, tmp_path):
     with pytest.raises(IrtoneError, match="unsupported output format .xlsx"):
         _batch(corpus.inputs, tmp_path / "out.xlsx")

@@ -179,6 +179,19 @@ def test_analyze_no_store_compares_without_writing(capsys, tmp_path, pipeline):
     assert not db.exists()
 
 
+def test_analyze_with_a_user_tone_lexicon(capsys, tmp_path, pipeline):
+    lexicon = tmp_path / "lexicon.txt"
+    lexicon.write_text("neg\t公司\t2\n", encoding="utf-8")  # absurd on purpose: every 公司 is bad news
+    db = tmp_path / "n.db"
+    _, out, _ = run(capsys, "analyze", str(SEED), "--db", str(db), "--no-store", "--json")
+    code, mine, err = run(capsys, "analyze", str(SEED), "--db", str(db), "--no-store", "--json",
+                          "--tone-lexicon", str(lexicon))
+    assert code == 0, err
+    built_in, mine = json.loads(out), json.loads(mine)
+    assert mine["filing"]["model_version"] != built_in["filing"]["model_version"]
+    assert mine["tone"]["value"] < 0 < built_in["tone"]["value"]
+
+
 def test_analyze_export_svg(capsys, tmp_path, pipeline):
     target = tmp_path / "seed.svg"
     code, _, _ = run(capsys, "analyze", str(SEED), "--db", str(tmp_path / "e.db"), "--export", str(target))

@@ -17,6 +17,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a theme file (layout of nlp/data/themes.json) adding to or replacing built-in themes; repeatable")
     parser.add_argument("--user-dict", action="append", default=[], metavar="FILE",
                         help="an extra tokenizer dictionary (format of nlp/data/domain_dict.txt); repeatable")
+    parser.add_argument("--tone-lexicon", metavar="FILE",
+                        help="a tone lexicon replacing nlp/data/tone_lexicon.txt (same format; start from a copy of it)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
 
         print(f"irtone analyze: warning: {args.file}: no question-answer pairs found "
               "(a truncated file, or a stub such as 见附件?); themes and tone are empty", file=sys.stderr)
-    scorer = Scorer(theme_files=args.themes, user_dicts=args.user_dict)
+    scorer = Scorer(theme_files=args.themes, user_dicts=args.user_dict, tone_lexicon=args.tone_lexicon)
     score = scorer.score_filing(filing)
     labels = dict(scorer.theme_labels)
     store = Store(args.db, create=not args.no_store)

@@ -28,6 +28,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--themes", action="append", default=[], metavar="FILE",
                         help="a theme file (JSON, the layout of nlp/data/themes.json) added to the built-in themes; "
                              "repeatable")
+    parser.add_argument("--tone-lexicon", metavar="FILE",
+                        help="a tone lexicon replacing nlp/data/tone_lexicon.txt (same format; start from a copy of it)")
+    parser.add_argument("--user-dict", action="append", default=[], metavar="FILE",
+                        help="an extra tokenizer dictionary (format of nlp/data/domain_dict.txt); repeatable")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary line")
     # For tests and benchmarks: smaller chunks commit (and can be interrupted) more often.
     parser.add_argument("--chunk-docs", type=int, default=None, help=argparse.SUPPRESS)
@@ -45,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
         raise IrtoneError("--chunk-docs", f"must be 1 or more, got {args.chunk_docs}")
     options = BatchOptions(
         inputs=tuple(args.inputs), out=args.out, jobs=jobs, resume=args.resume, db=args.db, errors=args.errors,
-        theme_files=tuple(args.themes), chunk_docs=args.chunk_docs or CHUNK_DOCS,
+        theme_files=tuple(args.themes), tone_lexicon=args.tone_lexicon, user_dicts=tuple(args.user_dict),
+        chunk_docs=args.chunk_docs or CHUNK_DOCS,
         commit_every=COMMIT_EVERY_S if args.commit_every is None else args.commit_every,
     )
     show_bar = not args.quiet and sys.stderr.isatty() and sys.stdout.isatty()
