@@ -34,7 +34,9 @@ earlier). A filing is placed by its valid date or, for an undated results briefi
 period (``Filing.period``, at the approximate date ``nlp.store.period_date`` gives: "2016" sorts as
 2017-04-30), so a 2017 annual briefing follows the 2016 one and both count as dated for the previous
 filing, the z-score and the trends. Filings with neither (garbled or missing dates) are left out of
-the history and counted in ``undated``.
+the history and counted in ``undated``. Filings without question-answer pairs (stubs, truncated files)
+measured nothing: they are left out too, counted in ``without_answers``, and a current filing without
+any has no tone change, z-score or theme deltas.
 """
 from __future__ import annotations
 
@@ -277,11 +279,18 @@ def compare(
     ``tokenize`` turns an answer into content terms (default ``TermFilter()``); ``history_points``
     may be given when the caller already holds them (e.g. from the store, with date flags).
     """
-    points = tuple(history_points) if history_points is not None else tuple(history_point(s) for s in history)
-    stats = tone_stats(current.tone, [p.tone for p in points])
+    every = tuple(history_points) if history_points is not None else tuple(history_point(s) for s in history)
+    # A filing without question-answer pairs (a stub, a truncated file) measured nothing: its tone of 0
+    # and theme shares of 0 are not observations, so it is left out of the history like an undated one.
+    points = tuple(p for p in every if p.answers > 0)
+    history = [s for s in history if s.answers]
+    if current.answers:
+        stats = tone_stats(current.tone, [p.tone for p in points])
+    else:
+        stats = ToneStats(None, None, None, None)
     terms_in: tuple[tuple[str, float], ...] = ()
     terms_out: tuple[tuple[str, float], ...] = ()
-    if history:
+    if history and current.answers:
         tokenize = tokenize or TermFilter()
         terms_in, terms_out = distinctive_terms(
             term_counts([current], tokenize),
@@ -295,7 +304,7 @@ def compare(
         history=points,
         tone_change_prev=stats.change_prev,
         tone_z=stats.z,
-        themes=theme_deltas(current, points),
+        themes=theme_deltas(current, points if current.answers else ()),
         terms_in=terms_in,
         terms_out=terms_out,
         movers=movers(current, history, top=top_movers),
@@ -303,6 +312,7 @@ def compare(
         tone_std=stats.std,
         undated=undated,
         other_models=sum(1 for s in history if s.model_version != current.model_version),
+        without_answers=len(every) - len(points),
     )
 
 

@@ -218,6 +218,7 @@ class Comparison:
     tone_std: float | None = None  # sample standard deviation (ddof=1) of the history's filing tones
     undated: int = 0  # the company's stored filings left out of the history for a garbled date
     other_models: int = 0  # earlier filings whose scores came from another model version
+    without_answers: int = 0  # earlier filings with no question-answer pairs (nothing measured): left out
 
     @property
     def previous(self) -> HistoryPoint | None:

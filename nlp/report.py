@@ -17,21 +17,25 @@ where a value is undefined, e.g. without earlier filings):
   "2016Q3"; see ``nlp.parse``), else ``null``. A briefing without a date is placed in the history by
   its period (``nlp.store.period_date``), so its ``date`` stays ``null`` and ``date_valid`` false.
 - ``tone``: ``{value, label, change_prev, z, history_mean, history_std, trend}``; ``change_prev`` =
-  tone − previous filing's tone; ``z`` = (tone − history_mean) / history_std (sample sd, needs ≥ 2
-  earlier filings and sd > 0); ``trend`` = filing tones oldest first, ending with this one.
+  tone − previous filing's tone; ``z`` = (tone − history_mean) / max(history_std, 0.05) (sample sd,
+  floored at ``nlp.compare.MIN_TONE_SD``; needs ≥ 2 earlier filings); ``trend`` = filing tones oldest
+  first, ending with this one. A filing without question-answer pairs has ``value`` ``null``.
 - ``themes``: list of ``{theme, label, share, intensity, share_change_prev, share_change_mean,
   intensity_change_prev, intensity_change_mean, share_trend}`` (changes are current − previous and
   current − mean of the earlier filings, as fractions, not percentage points).
 - ``previous``: ``{filing_id, date, period}`` of the previous filing, or ``null``.
 - ``history``: the earlier filings, oldest first: ``{filing_id, date, period, date_valid, activity,
   answers, tone, theme_share, theme_intensity}``; ``undated_filings``: stored filings left out for a
-  garbled or missing date (and no reporting period);
+  garbled or missing date (and no reporting period); ``filings_without_answers``: earlier filings
+  with no question-answer pairs, left out (they measured nothing);
   ``other_model_filings``: earlier filings scored by another model version (``Store.stale`` finds them).
 - ``terms_in`` / ``terms_out``: ``[{term, z}]``, log-odds z-scores (Monroe et al. 2008) of terms more /
   less used than in the earlier filings.
 - ``movers``: ``[{index, number, question, answer, tone, tone_label, tone_terms: [{term, weight, start,
   negated}], tone_words: [{word, contribution}], tone_change_mean, new_themes, score, themes: [{theme,
   score, evidence: {terms, sentence, start, end} | null}]}]`` (tagged themes only): why each score.
+- ``answers``: every answer of the filing in order, the same keys as a mover without the three
+  comparison keys, plus ``theme_scores`` (every theme's score, tagged or not: near misses show).
 """
 from __future__ import annotations
 
@@ -49,6 +53,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from nlp.compare import MIN_TONE_SD
 from nlp.records import Comparison, FilingScore, HistoryPoint, IrtoneError, ScoredAnswer
 
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
@@ -246,6 +251,9 @@ class ToneGauge:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         c = self.comparison
+        if not c.current.answers:
+            yield Text("Tone n/a  (no question-answer pairs in this filing: nothing was scored)", style="dim")
+            return
         tone = c.current.tone
         style = _tone_style(tone)
         line = Text("Tone ", style="bold")
@@ -273,7 +281,10 @@ class ToneGauge:
         else:
             stats.append(signed(c.tone_z), style="bold")
         if c.tone_mean is not None:
-            spread = f", sd {c.tone_std:.2f}" if c.tone_std is not None else ""
+            spread = ""
+            if c.tone_std is not None:
+                floored = c.tone_std < MIN_TONE_SD
+                spread = f", sd {c.tone_std:.2f}" + (f" (z divides by the floor {MIN_TONE_SD:.2f})" if floored else "")
             stats.append(f"   history mean {signed(c.tone_mean)}{spread}, {len(c.history)} filings", style="dim")
         yield stats
         trend = c.tone_trend[-MAX_TREND:]
@@ -312,6 +323,8 @@ class WhatChanged:
         grid.add_row("Terms out", self._terms(c.terms_out, "red"))
         if c.undated:
             grid.add_row("Undated", Text(f"{c.undated} stored filing(s) with missing or unreadable dates not compared"))
+        if c.without_answers:
+            grid.add_row("No Q&A", Text(f"{c.without_answers} earlier filing(s) without question-answer pairs left out"))
         if c.other_models:
             grid.add_row(
                 "Models",
@@ -475,6 +488,10 @@ class Report:
         yield ThemeTable(c, self.labels)
         yield Rule(Text("Tone", style="bold"), align="left")
         yield ToneGauge(c)
+        if not c.current.answers:
+            yield Text("This filing has no question-answer pairs (a stub or a truncated file?): nothing was "
+                       "scored, so nothing is compared.", style="dim")
+            return
         if c.history:
             yield Rule(Text("What changed", style="bold"), align="left")
             yield WhatChanged(c, self.labels)
@@ -483,6 +500,8 @@ class Report:
             note = "No earlier filings of this company in the store: nothing to compare with yet."
             if c.undated:
                 note += f" ({c.undated} stored filing(s) have missing or unreadable dates.)"
+            if c.without_answers:
+                note += f" ({c.without_answers} earlier filing(s) have no question-answer pairs.)"
             yield Text(note, style="dim")
             title = "Key answers"
         yield Rule(Text(title, style="bold"), align="left")
@@ -607,7 +626,7 @@ def to_json(comparison: Comparison, labels: Labels | None = None) -> dict[str, A
             "model_version": c.current.model_version,
         },
         "tone": {
-            "value": c.current.tone,
+            "value": c.current.tone if c.current.answers else None,
             "label": c.current.tone_label,
             "change_prev": c.tone_change_prev,
             "z": c.tone_z,
@@ -632,6 +651,7 @@ def to_json(comparison: Comparison, labels: Labels | None = None) -> dict[str, A
         "previous": None if prev is None else {"filing_id": prev.filing_id, "date": prev.date, "period": prev.period},
         "history": [_point_json(p) for p in c.history],
         "undated_filings": c.undated,
+        "filings_without_answers": c.without_answers,
         "other_model_filings": c.other_models,
         "terms_in": [{"term": t, "z": z} for t, z in c.terms_in],
         "terms_out": [{"term": t, "z": z} for t, z in c.terms_out],
@@ -643,6 +663,10 @@ def to_json(comparison: Comparison, labels: Labels | None = None) -> dict[str, A
                 "score": m.score,
             }
             for m in c.movers
+        ],
+        "answers": [
+            {**_answer_json(i, a), "theme_scores": {t.theme: t.score for t in a.themes}}
+            for i, a in enumerate(c.current.answers)
         ],
     }
 

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 
 import pytest
-from report_factory import haiyue_briefings, single_filing, xinghe_filings
+from report_factory import filing_score, haiyue_briefings, single_filing, xinghe_filings
 
 from nlp.compare import (
     MIN_TONE_SD,
@@ -43,6 +43,23 @@ def test_tone_change_and_z_against_own_history():
     assert c.tone_z == pytest.approx(1.721892, abs=1e-6)
     assert c.tone_trend == (0.2, 0.4, -0.1, 0.6)
     assert [h.date for h in c.history] == ["2021-03-10", "2021-09-15", "2022-04-20"]
+
+
+def test_filings_without_answers_are_not_measurements():
+    """A stub filing (no Q&A) stored between two real ones does not enter the change, the z-score or the
+    theme deltas as a tone of 0 and shares of 0; the comparison counts it instead."""
+    f1, f2, f3, f4, _ = xinghe_filings()
+    stub = filing_score("990001", "星河云算", "2022-01-05", [])
+    with_stub = compare(f4, [f1, f2, f3, stub], tokenize=vocab_tokenize)
+    without = compare(f4, [f1, f2, f3], tokenize=vocab_tokenize)
+    assert with_stub.without_answers == 1 and without.without_answers == 0
+    assert with_stub.tone_change_prev == without.tone_change_prev == pytest.approx(0.7)
+    assert (with_stub.tone_z, with_stub.themes, with_stub.history) == (without.tone_z, without.themes, without.history)
+    # the stub as the current filing: nothing to compare
+    current_stub = compare(stub, [f1, f2, f3], tokenize=vocab_tokenize)
+    assert (current_stub.tone_change_prev, current_stub.tone_z) == (None, None)
+    assert all(d.share_change_prev is None for d in current_stub.themes)
+    assert current_stub.terms_in == current_stub.terms_out == ()
 
 
 def test_tone_z_undefined_with_one_earlier_filing():

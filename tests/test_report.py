@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from report_factory import HOSTILE, LABELS, haiyue_briefings, hostile_filing, single_filing, xinghe_filings
+from report_factory import HOSTILE, LABELS, filing_score, haiyue_briefings, hostile_filing, single_filing, xinghe_filings
 from rich.cells import cell_len
 from rich.console import Console
 
@@ -193,6 +193,42 @@ def test_json_keys_and_numbers(xinghe):
     assert {"tone_terms", "tone_words"} <= set(mover)  # why the tone: lexicon terms and learned words
     terms = [(m["answer"], t) for m in data["movers"] for t in m["tone_terms"]]
     assert terms and all(answer[t["start"]:].startswith(t["term"]) for answer, t in terms)
+
+
+def test_json_lists_every_answer_with_every_theme_score(xinghe):
+    data = to_json(xinghe, LABELS)
+    answers = data["answers"]
+    assert [a["index"] for a in answers] == list(range(len(xinghe.current.answers)))
+    for a, scored in zip(answers, xinghe.current.answers):
+        assert a["answer"] == scored.answer and a["tone"] == scored.tone.score
+        assert a["theme_scores"] == {t.theme: t.score for t in scored.themes}
+        assert [t["theme"] for t in a["themes"]] == list(scored.tagged)
+    moved = data["movers"][0]
+    assert {k: v for k, v in answers[moved["index"]].items() if k != "theme_scores"} == {
+        k: v for k, v in moved.items() if k not in ("tone_change_mean", "new_themes", "score")}
+
+
+def test_filing_without_answers_reports_nothing_measured(xinghe):
+    f1, f2, f3, _, _ = xinghe_filings()
+    stub = filing_score("990001", "星河云算", "2023-06-01", [])
+    c = compare(stub, [f1, f2, f3], tokenize=tokenize)
+    text = render80(Report(c, LABELS))
+    assert "Tone n/a" in text and "no question-answer pairs" in text and "What changed" not in text
+    data = to_json(c, LABELS)
+    assert data["tone"]["value"] is None and data["answers"] == [] and data["tone"]["z"] is None
+    # as an earlier filing it is left out and counted
+    f4 = xinghe_filings()[3]
+    later = compare(f4, [f1, f2, f3, stub], tokenize=tokenize)
+    assert to_json(later, LABELS)["filings_without_answers"] == 1
+    assert "1 earlier filing(s) without question-answer pairs left out" in render80(Report(later, LABELS))
+
+
+def test_tone_line_says_when_z_divides_by_the_floor():
+    f1, f2, f3, f4, _ = xinghe_filings()
+    near = [filing_score("990001", "星河云算", d, list(f.answers), tone=t)
+            for f, d, t in ((f1, "2021-03-10", 0.012), (f2, "2021-09-15", 0.009))]
+    text = render80(Report(compare(f4, near, tokenize=tokenize), LABELS))
+    assert "sd 0.00 (z divides by the floor 0.05)" in " ".join(line.strip() for line in text.splitlines())
 
 
 def test_json_without_history_uses_nulls():
