@@ -524,11 +524,12 @@ class HistoryTable:
                     themes.append(t)
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=Text(self.title) if self.title else None)
         table.add_column("Date", no_wrap=True, min_width=10)
-        table.add_column("Activity", overflow="ellipsis", no_wrap=True, max_width=12)
+        # the activity column takes what width is left (ellipsis only when there is none)
+        table.add_column("Activity", overflow="ellipsis", no_wrap=True, ratio=1, min_width=6)
         table.add_column("Ans", justify="right", no_wrap=True, min_width=3)
         table.add_column("Tone", justify="right", no_wrap=True, min_width=5)
         for t in themes:  # long theme labels wrap in the header; the percentages never do
-            table.add_column(Text(_label(self.labels, t)), justify="right", min_width=4)
+            table.add_column(Text(_label(self.labels, t)), justify="right", min_width=4, overflow="fold")
         for r in self.rows:
             period = getattr(r, "period", None)
             if not r.date_valid and period:
@@ -540,6 +541,10 @@ class HistoryTable:
                 if r.date:
                     date.append("?", style="red")
             activity = "、".join(r.activity) if isinstance(r.activity, (tuple, list)) else str(r.activity)
+            if not r.n_answers:  # nothing measured: no tone of 0, no shares of 0
+                table.add_row(date, Text(activity), Text("0"), Text("–", style="dim"),
+                              *[Text("–", style="dim") for _ in themes])
+                continue
             table.add_row(
                 date,
                 Text(activity),
@@ -549,7 +554,7 @@ class HistoryTable:
             )
         yield table
         if len(self.rows) > 1:
-            placed = [r for r in self.rows if r.date_valid or getattr(r, "period", None)]
+            placed = [r for r in self.rows if (r.date_valid or getattr(r, "period", None)) and r.n_answers]
             tones = [r.tone for r in placed][-MAX_TREND:]
             if len(tones) > 1:
                 which = "dated filings" if all(r.date_valid for r in placed) else "filings by date or reporting period"

@@ -36,6 +36,6 @@ def run(args: argparse.Namespace) -> int:
         print(dumps(history_json(rows)))
         return 0
     first = rows[0]
-    title = f"{first.name or first.company_name or first.company} {first.code or ''}".strip() + f": {len(rows)} filings"
+    title = f"{first.name or first.company_name or first.company} {first.code or ''}".strip() + f": {len(rows)} filing{'' if len(rows) == 1 else 's'}"
     Console().print(HistoryTable(rows, builtin_theme_labels(), title=title))
     return 0
