@@ -66,6 +66,14 @@ def test_costs_read_the_other_way_round(scorer):
         assert sum(lexicon_weights(bad)) < 0, bad
 
 
+def test_setbacks_denied_or_benefits_are_not_negative(scorer):
+    """压力不大 and 差距较小 deny a setback; 受益于…的影响 is a benefit, not 受…影响; 减少坏账 is good news."""
+    for text in ("目前经营压力不大。", "与国外产品差距较小。", "公司受益于国产化替代的影响。", "公司将减少坏账的产生。"):
+        terms = tone(scorer, text).terms
+        assert terms and all(t.weight > 0 for t in terms), (text, terms)
+    assert all(t.weight < 0 for t in tone(scorer, "受原材料涨价影响，经营压力较大。").terms)
+
+
 def test_lexicon_define_names_a_word_list_once(tmp_path):
     """A user lexicon can name a word list and use it in several regexes (and lookbehinds)."""
     from nlp.tone import ToneLexicon
