@@ -262,6 +262,9 @@ def key_answers(current: FilingScore, top: int = 3) -> tuple[int, ...]:
     return tuple(ranked[:top])
 
 
+TOP_MOVERS = 5  # movers kept by default (the report shows --answers of them, the JSON all)
+
+
 def compare(
     current: FilingScore,
     history: Sequence[FilingScore],
@@ -272,7 +275,7 @@ def compare(
     top_terms: int = 10,
     min_z: float = 1.96,
     prior_scale: float = 0.1,
-    top_movers: int = 5,
+    top_movers: int = TOP_MOVERS,
 ) -> Comparison:
     """Compare ``current`` with ``history`` (the company's earlier filings, oldest first).
 

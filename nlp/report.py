@@ -104,6 +104,8 @@ def signed(value: float | None, digits: int = 2) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     text = f"{value:+.{digits}f}"
+    if float(text) == 0:  # −0.004 rounds to "−0.00": no sign for a change too small to show
+        text = f"{0.0:+.{digits}f}"
     return text.replace("-", "−")
 
 
@@ -233,6 +235,10 @@ class ThemeTable:
                 row.append(Text(sparkline(trend, lo=0.0, hi=max(max(trend), 1e-9)), style="cyan"))
             table.add_row(*row)
         yield table
+        legend = "share: answers tagged; intensity: mean theme score over all answers (0–1, length-weighted)"
+        if has_history:
+            legend += "; Δ in percentage points vs the previous filing and the history's mean"
+        yield Text(legend, style="dim")
 
 
 def _change_style(value: float | None) -> str:
@@ -403,14 +409,19 @@ def why_line(answer: ScoredAnswer, labels: Labels | None = None, max_terms: int 
             out.append("why " if not out.plain else " · ")
             out.append(_label(labels, theme.theme), style="cyan")
             out.append(f" {theme.score:.2f}: " + " ".join(theme.evidence.terms[:max_terms]))
-    terms = sorted(answer.tone.terms, key=lambda t: -abs(t.weight))[:max_terms]
+    # the same term found several times is one entry, its weights summed and its count shown (坏账-3.9×3)
+    merged: dict[tuple[str, bool, bool], list[float]] = {}
+    for t in answer.tone.terms:
+        merged.setdefault((t.term, t.negated, t.weight > 0), []).append(t.weight)
+    terms = sorted(merged.items(), key=lambda kv: -abs(sum(kv[1])))[:max_terms]
     if terms:
         out.append(" · " if out.plain else "why ")
         out.append("tone: ")
-        for i, t in enumerate(terms):
+        for i, ((term, negated, positive), weights) in enumerate(terms):
             if i:
                 out.append(" ")
-            out.append(("¬" if t.negated else "") + t.term + f"{t.weight:+.1f}", style="green" if t.weight > 0 else "red")
+            count = f"×{len(weights)}" if len(weights) > 1 else ""
+            out.append(("¬" if negated else "") + term + f"{sum(weights):+.1f}{count}", style="green" if positive else "red")
     words = [(w, c) for w, c in answer.tone.words if abs(c) >= WORD_SHOWN_FROM][:MAX_WORDS_SHOWN]
     if words:
         out.append(" · " if out.plain else "why ")
@@ -445,7 +456,8 @@ class KeyAnswers:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         items = self.items()
         if not items:
-            yield Text("No answers in this filing.", style="dim")
+            if not self.comparison.current.answers:  # else none were asked for (--answers 0)
+                yield Text("No answers in this filing.", style="dim")
             return
         for index, answer, change, new in items:
             head = Text(no_wrap=True, overflow="ellipsis")  # one line: the answer below matters more
@@ -455,7 +467,7 @@ class KeyAnswers:
             meta = Text("  tone ")
             meta.append(signed(answer.tone.score), style=_tone_style(answer.tone.score))
             if change is not None:
-                meta.append(f" ({signed(change)} vs earlier answers)", style="dim")
+                meta.append(f" ({signed(change)} vs the mean of earlier answers)", style="dim")
             if answer.tagged:
                 meta.append("  themes ")
                 for i, theme in enumerate(answer.tagged):

@@ -57,6 +57,7 @@ def test_sparkline_bar_and_number_formats():
     assert bar(1.5, 4) == "████"
     assert signed(0.7) == "+0.70" and signed(-0.25) == "−0.25" and signed(None) == "–"
     assert points(-1 / 3) == "−33pp" and points(0.25) == "+25pp" and points(None) == "–"
+    assert points(-0.004) == "+0pp" and signed(-0.001) == "+0.00"  # no "−0" for a change that rounds away
 
 
 def test_report_at_80_columns_has_every_section(xinghe):
@@ -87,7 +88,7 @@ def test_report_at_80_columns_has_every_section(xinghe):
         "1 stored filing(s) with missing or unreadable dates not compared",
         "Answers that moved most",
         "算力业务进展如何",
-        "(+0.72 vs earlier answers)",
+        "(+0.72 vs the mean of earlier answers)",
         "AI算力 new",
     ):
         assert expected in text, expected

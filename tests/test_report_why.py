@@ -25,3 +25,11 @@ def test_why_line_names_learned_words_with_their_contribution():
     assert "tone: 饱满+1.0" in line
     assert "learned: 饱满+0.03 ¬下降-0.01" in line
     assert "了" not in line  # below WORD_SHOWN_FROM
+
+
+def test_why_line_merges_a_repeated_term():
+    from report_factory import answer
+
+    scored = answer("坏账增加，坏账较多，坏账难收。", tone=-0.5, tone_terms=(("坏账", -1.3), ("坏账", -1.3), ("坏账", -1.3)))
+    line = why_line(scored).plain
+    assert "tone: 坏账-3.9×3" in line and line.count("坏账") == 1

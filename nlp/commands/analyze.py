@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nlp.compare import compare, comparison_for
+    from nlp.compare import TOP_MOVERS, compare, comparison_for
     from nlp.parse import parse_file
     from nlp.pipeline import Scorer
     from nlp.report import Report, print_or_export, to_json
@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     scorer = Scorer(theme_files=args.themes, user_dicts=args.user_dict, tone_lexicon=args.tone_lexicon)
     score = scorer.score_filing(filing)
     labels = dict(scorer.theme_labels)
+    movers = max(args.answers, TOP_MOVERS)  # --answers N shows N movers, not at most the JSON's default 5
     store = Store(args.db, create=not args.no_store)
     if args.no_store and not store.path.exists():
         comparison = compare(score, [])
@@ -45,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
             if not args.no_store:
                 store.put(score)
             company = store.company_of(filing)
-            comparison = comparison_for(store, company, current=score) if company else compare(score, [])
+            comparison = (comparison_for(store, company, current=score, top_movers=movers) if company
+                          else compare(score, []))
     report = Report(comparison, labels, answers=args.answers)
     print_or_export(report, args.export, json_data=to_json(comparison, labels) if args.json else None)
     return 0

@@ -16,12 +16,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nlp.compare import comparison_for
+    from nlp.compare import TOP_MOVERS, comparison_for
     from nlp.report import Report, builtin_theme_labels, print_or_export, to_json
     from nlp.store import Store
 
     with Store(args.db, create=False) as store:
-        comparison = comparison_for(store, store.resolve(args.company), date=args.date)
+        comparison = comparison_for(store, store.resolve(args.company), date=args.date,
+                                    top_movers=max(args.answers, TOP_MOVERS))
     labels = builtin_theme_labels()
     report = Report(comparison, labels, answers=args.answers)
     print_or_export(report, args.export, json_data=to_json(comparison, labels) if args.json else None)
