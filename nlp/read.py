@@ -86,7 +86,7 @@ def read_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_DOCUMENT_BYT
     source = str(path)
     _check_file(source, max_bytes)
     if _table_suffix(source):
-        raise IrtoneError(source, f"is a {_table_format(source)} table, not a disclosure; use read_documents")
+        raise IrtoneError(source, f"is a {_table_format(source)} table, not a disclosure; score tables with irtone batch (--db to store them), or nlp.read_documents")
     head = _read_head(source)
     kind = _sniff(head)
     if kind == "pdf":

@@ -420,7 +420,7 @@ BAD_FILES = {
     "workbook.docx": (_zip_not_docx, "ZIP archive but not a DOCX"),
     "empty.docx": (_empty_docx, "DOCX has no text"),
     "legacy.doc.docx": (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600), "OLE2 file"),
-    "table.csv": (lambda p: write_table(p, WHOLE), "is a csv table, not a disclosure; use read_documents"),
+    "table.csv": (lambda p: write_table(p, WHOLE), "is a csv table, not a disclosure; score tables with irtone batch (--db to store them), or nlp.read_documents"),
 }
 
 
