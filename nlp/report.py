@@ -731,12 +731,24 @@ def export(renderable: Any, path: str | Path, width: int = EXPORT_WIDTH, title: 
     console.print(renderable)
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".html":
-        console.save_html(str(path))
+        console.save_html(str(path), theme=_light_page_theme())
     elif suffix == ".svg":
         console.save_svg(str(path), title=title)
     else:
         console.save_text(str(path))
     return path
+
+
+def _light_page_theme():
+    """Colours for an HTML page on white: rich's default export palette keeps a terminal's bright
+    green (#00ff00) for rules and bright colours, unreadable on white; these are darker shades."""
+    from rich.terminal_theme import TerminalTheme
+
+    normal = [(0, 0, 0), (170, 20, 20), (0, 120, 0), (150, 105, 0), (20, 70, 170), (140, 20, 140), (0, 115, 135),
+              (110, 110, 110)]
+    bright = [(80, 80, 80), (200, 40, 40), (0, 140, 40), (170, 125, 0), (40, 95, 200), (170, 40, 170),
+              (0, 135, 155), (60, 60, 60)]
+    return TerminalTheme((255, 255, 255), (30, 30, 30), normal, bright)
 
 
 def render_text(renderable: Any, width: int = 80) -> str:

@@ -156,6 +156,9 @@ def test_export_html_shows_the_escaped_answer(tmp_path):
     html = export(Report(c, LABELS), tmp_path / "r.html").read_text(encoding="utf-8")
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "[bold red]" in html
+    # a page on white: no terminal bright green (#00ff00) or other near-white text colours
+    colours = set(re.findall(r"[^-]color: #([0-9a-f]{6})", html))
+    assert "00ff00" not in colours and all(sum(int(c[i:i + 2], 16) for i in (0, 2, 4)) < 3 * 200 for c in colours - {"ffffff"})
 
 
 def test_export_text_and_unsupported_suffix(tmp_path, xinghe):
