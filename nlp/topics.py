@@ -18,6 +18,7 @@ class Topic:
     terms: tuple[tuple[str, float], ...]  # (term, weight), strongest first
     share: float  # share of the answers whose strongest topic this is
     nearest_theme: str | None  # a defined theme sharing the most top terms, if any
+    shared_terms: tuple[str, ...] = ()  # the top terms it shares with that theme's terms
 
 
 class TopicModel:
@@ -59,7 +60,8 @@ class TopicModel:
             words = {w for w, _ in terms}
             overlap = {name: len(words & tt) for name, tt in theme_terms.items()}
             nearest = max(overlap, key=overlap.get) if overlap and max(overlap.values()) >= 2 else None
+            shared = tuple(w for w, _ in terms if nearest is not None and w in theme_terms[nearest])
             share = float(((dominant == i) & has_topic).sum()) / len(docs)
-            topics.append(Topic(index=i, terms=terms, share=round(share, 4), nearest_theme=nearest))
+            topics.append(Topic(index=i, terms=terms, share=round(share, 4), nearest_theme=nearest, shared_terms=shared))
         self.topics_ = tuple(sorted(topics, key=lambda t: -t.share))
         return self

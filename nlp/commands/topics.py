@@ -50,18 +50,21 @@ def run(args) -> int:
     model = TopicModel(k=args.k, top_n=args.top, random_state=args.random_state).fit(docs, load_themes(args.themes))
     if args.json:
         print(json.dumps({"filings": filings, "answers": len(docs), "errors": errors, "topics": [
-            {"topic": t.index, "share": t.share, "nearest_theme": t.nearest_theme, "terms": [[w, s] for w, s in t.terms]}
+            {"topic": t.index, "share": t.share, "nearest_theme": t.nearest_theme, "shared_terms": list(t.shared_terms),
+             "terms": [[w, s] for w, s in t.terms]}
             for t in model.topics_]}, ensure_ascii=False, indent=1))
         return 0
     from rich.console import Console
     from rich.table import Table
 
     table = Table(title=f"{args.k} emergent topics over {len(docs)} answers from {filings} filing{'s' if filings != 1 else ''}", title_justify="left")
-    table.add_column("#", justify="right")
+    labels = {t.name: t.label for t in load_themes(args.themes)}
+    table.add_column("#", justify="right")  # rank by share (the JSON's "topic" is the model's own index)
     table.add_column("share", justify="right")
-    table.add_column("top terms")
-    table.add_column("near theme")
-    for t in model.topics_:
-        table.add_row(str(t.index), f"{t.share:.0%}", " ".join(w for w, _ in t.terms), t.nearest_theme or "—")
+    table.add_column("top terms", overflow="fold")
+    table.add_column("near theme (shared terms)")
+    for rank, t in enumerate(model.topics_, 1):
+        near = f"{labels.get(t.nearest_theme, t.nearest_theme)} ({' '.join(t.shared_terms)})" if t.nearest_theme else "—"
+        table.add_row(str(rank), f"{t.share:.0%}", " ".join(w for w, _ in t.terms), near)
     Console().print(table)
     return 0
