@@ -409,6 +409,10 @@ def why_line(answer: ScoredAnswer, labels: Labels | None = None, max_terms: int 
             out.append("why " if not out.plain else " · ")
             out.append(_label(labels, theme.theme), style="cyan")
             out.append(f" {theme.score:.2f}: " + " ".join(theme.evidence.terms[:max_terms]))
+    near = [t for t in answer.themes if not t.tagged and t.score >= NEAR_MISS_FROM]
+    if near:  # untagged but close: the reader can judge (the threshold is the model's, not a verdict)
+        out.append(" · " if out.plain else "why ")
+        out.append("near " + ", ".join(f"{_label(labels, t.theme)} {t.score:.2f}" for t in near))
     # the same term found several times is one entry, its weights summed and its count shown (坏账-3.9×3)
     merged: dict[tuple[str, bool, bool], list[float]] = {}
     for t in answer.tone.terms:
@@ -433,6 +437,7 @@ def why_line(answer: ScoredAnswer, labels: Labels | None = None, max_terms: int 
     return out
 
 
+NEAR_MISS_FROM = 0.3  # an untagged theme scoring this much is named in the why line as a near miss
 MAX_WORDS_SHOWN = 3  # learned words in the why line (the JSON keeps ToneResult.words: up to 5)
 WORD_SHOWN_FROM = 0.01  # a learned word that moved the score by less is not worth a reader's attention
 

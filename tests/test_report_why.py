@@ -33,3 +33,15 @@ def test_why_line_merges_a_repeated_term():
     scored = answer("坏账增加，坏账较多，坏账难收。", tone=-0.5, tone_terms=(("坏账", -1.3), ("坏账", -1.3), ("坏账", -1.3)))
     line = why_line(scored).plain
     assert "tone: 坏账-3.9×3" in line and line.count("坏账") == 1
+
+
+def test_why_line_names_near_misses():
+    from report_factory import answer
+
+    import dataclasses
+
+    scored = answer("公司在GPU上投入了两个亿。", tone=0.1, themes={"ai_compute": ("GPU",)})
+    scored = dataclasses.replace(scored, themes=tuple(
+        dataclasses.replace(t, score=0.36) if t.theme == "capex" else t for t in scored.themes))
+    line = why_line(scored, {"capex": "资本开支"}).plain
+    assert "near 资本开支 0.36" in line and "financing" not in line
