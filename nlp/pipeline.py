@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 from json.encoder import encode_basestring as _json_str
@@ -263,8 +264,9 @@ class Scorer:
         df = pd.DataFrame(labels)
         s = self._load()
         names = self.theme_names
-        questions = [q if isinstance(q, str) else "" for q in df.get("question", [""] * len(df))]
-        _, _, tx, ox, (_, _, tokens) = self._analyze(questions, [a or "" for a in df["answer"]], keep_tokens=True)
+        questions = clean_texts(q if isinstance(q, str) else "" for q in df.get("question", [""] * len(df)))
+        answers = clean_texts(a if isinstance(a, str) else "" for a in df["answer"])
+        _, _, tx, ox, (_, _, tokens) = self._analyze(questions, answers, keep_tokens=True)
         ty = np.asarray([[n in set(themes) for n in names] for themes in df["themes"]], dtype=int).reshape(-1)
         weight = (df["weight"].fillna(1.0).to_numpy(dtype=float) if "weight" in df.columns
                   else np.ones(len(df)))
@@ -300,8 +302,7 @@ class Scorer:
         from nlp.records import Evidence, TermContribution, ThemeResult, ToneResult
         from nlp.tone import tone_label
 
-        questions = [q or "" for q in questions]
-        answers = [a or "" for a in answers]
+        questions, answers = clean_texts(questions), clean_texts(answers)
         s = self._load()
         themes = s["themes"]
         matched, (terms, word_terms), probs, tones = self._predict(questions, answers)
@@ -331,7 +332,9 @@ class Scorer:
 
         Returns a new DataFrame in the same row order: the input's columns, then ``tone``,
         ``tone_label``, ``themes``, ``score_<theme>`` per theme, ``evidence``, ``tone_terms``
-        (JSON strings) and ``model_version``. The input is not modified.
+        (JSON strings) and ``model_version``. The input is not modified. Texts are cleaned as the
+        parser cleans a record's (``clean_texts``), so evidence and term offsets index the cleaned
+        answer; an empty or missing answer gets null scores (NaN tone and scores, no label).
         """
         import pandas as pd
 
@@ -341,7 +344,14 @@ class Scorer:
         answers = [_text(a) for a in df["answer"].tolist()]
         questions = [_text(q) for q in df["question"].tolist()] if "question" in df.columns else [""] * len(df)
         out = df.copy()
-        for col, values in self.score_columns(questions, answers).items():
+        columns = self.score_columns(questions, answers)
+        for k in [k for k, a in enumerate(clean_texts(answers)) if not a]:  # nothing to score: null, not a score
+            for col, values in columns.items():
+                if col == "tone" or col.startswith("score_"):
+                    values[k] = float("nan")
+                elif col == "tone_label":
+                    values[k] = None
+        for col, values in columns.items():
             # explicit dtypes, so that an empty frame (an empty Dask partition) has the same types
             dtype = "float64" if col == "tone" or col.startswith("score_") else "object"
             out[col] = pd.Series(values, index=df.index, dtype=dtype)
@@ -355,7 +365,7 @@ class Scorer:
         s = self._load()
         names = [t.name for t in s["themes"]]
         matched, (terms, word_terms), probs, tones = self._predict(
-            [q or "" for q in questions], [a or "" for a in answers], terms_as_json=True)
+            clean_texts(questions), clean_texts(answers), terms_as_json=True)
         scores = round4(probs)
         tagged = probs >= s["theme_model"].threshold
         tone_col = round4(tones).tolist()
@@ -387,6 +397,26 @@ class Scorer:
         cols["tone_words"] = word_terms
         cols["model_version"] = [s["model_version"]] * len(terms)
         return cols
+
+
+_WHITESPACE = re.compile(r"\s")
+
+
+def clean_texts(texts: Iterable[str | None]) -> list[str]:
+    """Texts as the parser leaves a record's answers (``nlp.parse.normalize_segment_text``: line breaks
+    and spaces removed, one space kept between Latin letters), so that an answer scores the same through
+    the API, a table or a disclosure, and as it did in training. Offsets index the cleaned text."""
+    out = []
+    for text in texts:
+        if not text:
+            out.append("")
+        elif _WHITESPACE.search(text):
+            from nlp.parse import normalize_segment_text
+
+            out.append(normalize_segment_text(text))
+        else:
+            out.append(text)
+    return out
 
 
 def _evidence(part: tuple, theme: str) -> tuple | None:

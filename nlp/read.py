@@ -622,6 +622,7 @@ def _whole_records(source: str, fmt: str, rows: _Rows, encoding: str | None) -> 
 
 
 def _answer_groups(source: str, fmt: str, rows: _Rows, encoding: str | None) -> Iterator[RawDocument | IrtoneError]:
+    seen = 0
     group_key: tuple[str, str] | None = None
     first = last = 0
     meta: dict[str, Any] = {}
@@ -638,6 +639,10 @@ def _answer_groups(source: str, fmt: str, rows: _Rows, encoding: str | None) -> 
             yield item
             continue
         number, row = item
+        seen += 1
+        if not row.get("answer", "").strip():  # nothing to score: a bad row, logged, not a score of nothing
+            yield IrtoneError(f"{source}#{number}", "empty answer")
+            continue
         values = {key: row.get(key, "").strip() for key in ANSWERS_GROUP_META}
         if values["code"]:
             values["code"] = _normalized_code(values["code"]) or ""
@@ -658,7 +663,7 @@ def _answer_groups(source: str, fmt: str, rows: _Rows, encoding: str | None) -> 
         )
     if pairs:
         yield flush()
-    elif group_key is None:
+    elif not seen:
         yield IrtoneError(source, "table has no rows")
 
 

@@ -78,6 +78,9 @@ def answer_rows(n: int, seed: int = 7) -> list[dict]:
         date = f"2023-{1 + group % 12:02d}-{1 + group % 27:02d}"
         for _ in range(rng.randint(1, 9)):
             q, a = rng.choice(QA)
+            if rng.random() < 0.3:  # as exported from web pages: line breaks and indentation inside the text
+                cut = rng.randrange(1, len(a))
+                a = a[:cut] + rng.choice(["\n", "\r\n　　", " \n  "]) + a[cut:]
             rows.append({"id": f"A{len(rows) + 1:05d}", "company": full, "code": code, "date": date,
                          "question": q, "answer": a})
         group += 1

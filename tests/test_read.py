@@ -349,6 +349,22 @@ def test_answer_groups_by_code_and_date_with_ids(tmp_path):
     ]
 
 
+def test_empty_answer_rows_are_bad_rows_not_answers(tmp_path):
+    rows = [
+        {"id": "a1", "code": "002594", "date": "2024-05-01", "question": "Q1", "answer": "A1"},
+        {"id": "a2", "code": "002594", "date": "2024-05-01", "question": "Q2", "answer": "  "},
+        {"id": "a3", "code": "002594", "date": "2024-05-01", "question": "Q3", "answer": "A3"},
+    ]
+    path = write_table(tmp_path / "a.csv", rows)
+    out = list(iter_inputs([path]))
+    errors = [o for o in out if isinstance(o, IrtoneError)]
+    docs = [o for o in out if not isinstance(o, IrtoneError)]
+    assert [str(e) for e in errors] == [f"{path}#2: empty answer"]
+    assert [p["id"] for d in docs for p in d.meta["pairs"]] == ["a1", "a3"]
+    only_empty = write_table(tmp_path / "b.csv", rows[1:2])
+    assert [str(e) for e in iter_inputs([only_empty])] == [f"{only_empty}#1: empty answer"]
+
+
 @pytest.mark.parametrize("name", ["u.csv", "u.jsonl", "u.parquet"])
 def test_unknown_table_layout(tmp_path, name):
     path = write_table(tmp_path / name, [{"title": "x", "body": "y"}])

@@ -212,3 +212,18 @@ def test_a_model_fitted_on_other_features_must_be_rebuilt_but_can_be_refitted(tm
     })
     refitted = scorer.fit(labels)
     assert refitted.score_answer("", "公司订单实现大幅增长。").tone.score > refitted.score_answer("", "公司业绩下滑，亏损扩大。").tone.score
+
+
+def test_api_cleans_text_as_the_parser_does_and_nulls_empty_answers(scorer):
+    """An answer scores the same raw (line breaks, indentation) or cleaned, through every entry point;
+    offsets index the cleaned text; an empty answer is not scored."""
+    raw = "公司新建的智算中心\n　　已经投入运营，GPU 服务器上架率超过九成。\r\n订单饱满。"
+    clean = "公司新建的智算中心已经投入运营，GPU服务器上架率超过九成。订单饱满。"
+    one = scorer.score_answer("算力业务？", raw)
+    assert one.answer == clean and one == scorer.score_answer("算力业务？", clean)
+    frame = scorer.score_answers(pd.DataFrame({"question": ["算力业务？"] * 3, "answer": [raw, clean, "  \n "]}))
+    cols = [c for c in frame.columns if c not in ("question", "answer")]
+    assert frame.loc[0, cols].to_dict() == frame.loc[1, cols].to_dict()
+    for t in json.loads(frame.loc[0, "tone_terms"]):
+        assert clean[t[2]:].startswith(t[0])
+    assert pd.isna(frame.loc[2, "tone"]) and frame.loc[2, "tone_label"] is None and pd.isna(frame.loc[2, "score_capex"])
