@@ -313,7 +313,10 @@ class ToneFeaturizer:
             if first > offset_token:
                 offset += len("".join(tokens[offset_token:first]))
                 offset_token = first
-            contributions.append((term, round(signed, 4), offset, negated))
+            # a term may start inside its first token (利润 in 净利润, a regex match mid-token)
+            head = tokens[first]
+            inner = 0 if head.startswith(term[:len(head)]) else "".join(tokens[first:last]).find(term)
+            contributions.append((term, round(signed, 4), offset + max(inner, 0), negated))
         return contributions, pos, neg, promised, hedge, len(boiler_sents) / n_sent, n_sent, length
 
     def features(self, a: ToneAnalysis, q: ToneAnalysis | None = None) -> np.ndarray:

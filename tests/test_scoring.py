@@ -227,3 +227,13 @@ def test_api_cleans_text_as_the_parser_does_and_nulls_empty_answers(scorer):
     for t in json.loads(frame.loc[0, "tone_terms"]):
         assert clean[t[2]:].startswith(t[0])
     assert pd.isna(frame.loc[2, "tone"]) and frame.loc[2, "tone_label"] is None and pd.isna(frame.loc[2, "score_capex"])
+
+
+def test_tone_term_offsets_point_into_the_answer_also_inside_a_longer_word(scorer):
+    """信心 is found inside the token 充满信心, 利润 inside 净利润: the offset is the term's own."""
+    text = "我们对未来充满信心，归属于母公司的净利润有所增长。"
+    assert "充满信心" in scorer.tokenizer.cut(text)  # the case this test is about
+    terms = scorer.score_answer("", text).tone.terms
+    assert {t.term for t in terms} >= {"信心", "利润"}
+    for t in terms:
+        assert text[t.start:t.start + len(t.term)] == t.term, t
