@@ -397,6 +397,9 @@ def _score_chunk(config: _WorkerConfig, pieces: Sequence[_Piece]) -> _ChunkResul
             else:
                 assert piece.doc is not None
                 filing = parse_document(piece.doc)
+                if not filing.qa:  # logged, so that "no Q&A" differs from "lost" in a panel
+                    errors.append((piece.source, NO_QA_REASON))
+                    continue
                 if config.keep_scores:
                     score = scorer.score_filing(filing)
                     cols = filing_columns(filing, score.answers, names, version)
@@ -415,6 +418,9 @@ def _score_chunk(config: _WorkerConfig, pieces: Sequence[_Piece]) -> _ChunkResul
         rows += len(cols["row_id"])
     payload = encode_rows(config.fmt, merged, names) if rows else b""
     return _ChunkResult(payload, rows, documents, errors, scores, slices, names, version)
+
+
+NO_QA_REASON = "no question-answer pairs found (a stub, a presentation-only record or not an IR record): nothing scored"
 
 
 def _score_columns(scorer, filing: Filing) -> dict[str, list]:

@@ -131,6 +131,30 @@ def test_rows_counts_ids_and_error_log(corpus, reference):
     assert errors[0]["reason"] == "is empty (0 bytes)"
 
 
+def test_a_record_without_answers_is_logged_not_lost(tmp_path):
+    """A record whose header parses but that holds no Q&A (a stub) leaves a line in the error log, not
+    silence, in a folder and in a table of whole records alike; the scored records keep their rows."""
+    from batch_factory import record_text
+
+    from nlp.batch import NO_QA_REASON
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a_full.txt").write_text(record_text(1, [("公司订单情况如何？", "订单饱满。")]), encoding="utf-8")
+    (folder / "b_stub.txt").write_text(record_text(2, []), encoding="utf-8")
+    table = tmp_path / "records.jsonl"
+    table.write_text("".join(json.dumps({"doc_id": d, "code": "600001", "content": record_text(i, pairs)},
+                                        ensure_ascii=False) + "\n"
+                             for i, (d, pairs) in enumerate([("d1", []), ("d2", [("问？", "答。")])])), encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    summary = _batch([folder, table], out, errors=str(tmp_path / "e.jsonl"))
+    assert (summary.documents, summary.answers, summary.errors) == (2, 2, 2)
+    logged = _jsonl(tmp_path / "e.jsonl")
+    assert [(e["source"].rsplit("/", 1)[-1], e["reason"]) for e in logged] == [
+        ("b_stub.txt", NO_QA_REASON), ("records.jsonl#d1", NO_QA_REASON)]
+    assert len(_jsonl(out)) == 2
+
+
 def test_financing_answer_is_tagged_with_evidence(reference):
     rows = [r for r in _jsonl(reference[0]) if r["question"] == "公司是否有定向增发的计划？"]
     assert rows and all("financing" in r["themes"] for r in rows)
@@ -320,6 +344,15 @@ def test_bad_output_names_are_clear_errors(corpus, tmp_path):
     done = subprocess.run(cmd, capture_output=True, text=True, **kw)
     assert done.returncode == 2
     assert done.stderr.strip().endswith("unsupported output format .txt; use .parquet, .csv or .jsonl")
+
+
+def test_exit_status_says_when_nothing_or_not_everything_was_scored(corpus, tmp_path):
+    cmd, kw = _cli(tmp_path / "missing.txt", "--out", tmp_path / "m.csv", "--quiet")
+    assert subprocess.run(cmd, capture_output=True, text=True, **kw).returncode == 2  # nothing scored
+    cmd, kw = _cli(*corpus.inputs, "--out", tmp_path / "s.jsonl", "--quiet", "--strict")
+    assert subprocess.run(cmd, capture_output=True, text=True, **kw).returncode == 1  # 4 bad inputs
+    cmd, kw = _cli(corpus.inputs[1], "--out", tmp_path / "g.jsonl", "--quiet", "--strict")
+    assert subprocess.run(cmd, capture_output=True, text=True, **kw).returncode == 0  # all good
 
 
 def test_cli_summary_line_and_quiet(corpus, tmp_path):

@@ -32,6 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a tone lexicon replacing nlp/data/tone_lexicon.txt (same format; start from a copy of it)")
     parser.add_argument("--user-dict", action="append", default=[], metavar="FILE",
                         help="an extra tokenizer dictionary (format of nlp/data/domain_dict.txt); repeatable")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit with status 1 when any input was bad (default: 0 if anything was scored; "
+                             "2 when nothing was)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary line")
     # For tests and benchmarks: smaller chunks commit (and can be interrupted) more often.
     parser.add_argument("--chunk-docs", type=int, default=None, help=argparse.SUPPRESS)
@@ -65,7 +68,17 @@ def run(args: argparse.Namespace) -> int:
             print(f"irtone batch: … and {summary.errors - 10} more bad inputs; pass --errors FILE to log them all",
                   file=sys.stderr)
         print(f"irtone batch: {summary.line()}", file=sys.stderr)
-    return 0
+    return exit_status(summary, args.strict)
+
+
+def exit_status(summary, strict: bool = False) -> int:
+    """0: every input scored (or nothing left to resume); 2: nothing scored at all (every input bad, or
+    none found), so a scheduled job notices; with ``--strict``, 1 when some inputs were bad."""
+    if summary.note:
+        return 0
+    if summary.documents == 0:
+        return 2
+    return 1 if strict and summary.errors else 0
 
 
 def _run_with_bar(options, run_batch):
