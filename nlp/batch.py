@@ -1011,12 +1011,12 @@ def _map_ordered(config: _WorkerConfig, chunks: Iterable[list[_Piece]], jobs: in
 def count_input_rows(paths: Iterable[str | os.PathLike[str]], stop: threading.Event | None = None) -> int:
     """Input rows in ``paths`` as the batch's progress counts them: 1 a disclosure file, 1 a table
     record or answer row. Cheap (no parsing of disclosures); used for the progress bar's total."""
-    from nlp.read import DISCLOSURE_SUFFIXES, TABLE_SUFFIXES
+    from nlp.read import walk_files
 
     total = 0
     for path in paths:
         path = str(path)
-        files = _walk_inputs(path, DISCLOSURE_SUFFIXES + TABLE_SUFFIXES) if os.path.isdir(path) else [path]
+        files = walk_files(path) if os.path.isdir(path) else [path]
         for file in files:
             if stop is not None and stop.is_set():
                 return total
@@ -1035,14 +1035,6 @@ def count_input_rows(paths: Iterable[str | os.PathLike[str]], stop: threading.Ev
             except Exception:  # a bad table is reported by the batch itself
                 total += 1
     return total
-
-
-def _walk_inputs(root: str, suffixes: tuple[str, ...]) -> Iterator[str]:
-    for folder, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if not name.startswith(".") and name.lower().endswith(suffixes):
-                yield os.path.join(folder, name)
 
 
 def _open_maybe_gz(path: str):

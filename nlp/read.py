@@ -139,8 +139,11 @@ def iter_inputs(
     for path in paths:
         source = str(path)
         if os.path.isdir(source):
-            for file in _walk(source):
-                yield from _iter_file(file, max_bytes, max_table_bytes)
+            for file in walk_files(source):
+                if file.lower().endswith(DISCLOSURE_SUFFIXES + TABLE_SUFFIXES):
+                    yield from _iter_file(file, max_bytes, max_table_bytes)
+                else:  # logged, not silently passed over: a .doc or .xlsx in a folder is data someone expected read
+                    yield IrtoneError(file, UNSUPPORTED)
         else:
             yield from _iter_file(source, max_bytes, max_table_bytes)
 
@@ -205,12 +208,16 @@ def _iter_file(source: str, max_bytes: int, max_table_bytes: int) -> Iterator[Ra
         yield IrtoneError(source, f"unexpected {type(err).__name__} while reading: {_one_line(err)}")
 
 
-def _walk(root: str) -> Iterator[str]:
+UNSUPPORTED = ("unsupported file type: irtone reads .txt, .pdf and .docx disclosures and .csv, .jsonl and "
+               ".parquet tables (also .gz); convert it to one of them")
+
+
+def walk_files(root: str) -> Iterator[str]:
+    """Every file under ``root`` except hidden ones (name starting with "."), folders and files sorted."""
     for folder, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            lower = name.lower()
-            if not name.startswith(".") and lower.endswith(DISCLOSURE_SUFFIXES + TABLE_SUFFIXES):
+            if not name.startswith("."):
                 yield os.path.join(folder, name)
 
 

@@ -491,19 +491,21 @@ def test_directory_walk_yields_errors_as_values_and_goes_on(tmp_path):
     write(tmp_path / "b_record.txt", RECORD)
     write(tmp_path / "a" / "broken.pdf", b"%PDF-1.7\nnot really")
     write(tmp_path / "a" / "ok.pdf", make_pdf([["公司经营稳健"]]))
-    write(tmp_path / "notes.md", "ignored")
+    write(tmp_path / "notes.md", "not ignored in silence")
     write(tmp_path / ".hidden" / "x.txt", RECORD)
     write_table(tmp_path / "c" / "answers.JSONL", ANSWERS)
     items = list(iter_inputs([tmp_path]))
     summary = [("error", Path(i.source).name) if isinstance(i, IrtoneError) else (i.format, Path(i.source).name) for i in items]
     assert summary == [
         ("txt", "b_record.txt"),
+        ("error", "notes.md"),  # an unsupported file in a folder is reported (a .doc would be data lost)
         ("error", "broken.pdf"),
         ("pdf", "ok.pdf"),
         ("jsonl", "answers.JSONL#1-2"),
         ("jsonl", "answers.JSONL#3"),
     ]
-    with pytest.raises(IrtoneError, match="broken.pdf: PDF is damaged"):
+    assert next(i for i in items if isinstance(i, IrtoneError)).reason.startswith("unsupported file type")
+    with pytest.raises(IrtoneError, match="notes.md: unsupported file type"):
         list(read_documents(tmp_path))
     missing = list(iter_inputs([tmp_path / "missing.txt", tmp_path / "b_record.txt"]))
     assert [type(i) for i in missing] == [IrtoneError, RawDocument]
