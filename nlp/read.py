@@ -47,7 +47,10 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from nlp.records import IrtoneError, RawDocument
 
-MAX_DOCUMENT_BYTES = 50 * 1024**2  # one disclosure; real records are well under 5 MB
+MAX_DOCUMENT_BYTES = 50 * 1024**2  # one disclosure file (a PDF may carry images); real records are well under 5 MB
+# Text of one disclosure: the longest of the 10,149 SZSE records in ../shared holds 25,675 characters.
+# Far beyond that a file is not one record (a concatenation, a dump) and would cost GBs to score at once.
+MAX_DOCUMENT_CHARS = 1_000_000
 MAX_TABLE_BYTES = 2 * 1024**3  # tables are streamed, so they may be much bigger
 
 DISCLOSURE_SUFFIXES = (".txt", ".pdf", ".docx")
@@ -89,17 +92,17 @@ def read_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_DOCUMENT_BYT
         raise IrtoneError(source, f"is a {_table_format(source)} table, not a disclosure; score tables with irtone batch (--db to store them), or nlp.read_documents")
     head = _read_head(source)
     kind = _sniff(head)
-    if kind == "pdf":
-        return _read_pdf(source)
-    if kind == "zip":
-        return _read_docx(source)
     if kind in ("gzip", "parquet"):
         raise IrtoneError(source, f"is a {kind} file, not a disclosure (TXT, PDF or DOCX)")
     if kind == "ole2":
         raise IrtoneError(
             source, "is an OLE2 file (legacy .doc/.xls, or a password-protected Office file); save it as DOCX"
         )
-    return _read_txt(source)
+    doc = _read_pdf(source) if kind == "pdf" else _read_docx(source) if kind == "zip" else _read_txt(source)
+    if len(doc.text) > MAX_DOCUMENT_CHARS:
+        raise IrtoneError(source, f"holds {len(doc.text):,} characters of text, more than one IR record could "
+                                  f"(limit {MAX_DOCUMENT_CHARS:,}): split it, or give its answers as a table")
+    return doc
 
 
 def read_documents(

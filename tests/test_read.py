@@ -463,6 +463,17 @@ def test_size_limit_is_checked_before_reading(tmp_path):
         list(read_documents(table, max_table_bytes=100))
 
 
+def test_text_too_long_for_one_record_is_an_error(tmp_path, monkeypatch):
+    import nlp.read
+
+    path = write(tmp_path / "dump.txt", RECORD * 3)
+    monkeypatch.setattr(nlp.read, "MAX_DOCUMENT_CHARS", len(RECORD) * 2)
+    with pytest.raises(IrtoneError) as info:
+        read_file(path)
+    check_error(info.value, path, f"holds {len(RECORD) * 3:,} characters of text, more than one IR record could")
+    assert read_file(write(tmp_path / "one.txt", RECORD)).text == RECORD
+
+
 @pytest.mark.parametrize(
     "name, data, reason",
     [
