@@ -43,7 +43,9 @@ by text of its own and asking or naming a topic — not a programme point such a
 1、王先生介绍…)); without answer markers, on question markers; without either, on a run of
 consecutive numbers (1、2、3 …, tolerating a skipped, repeated or restyled number) whose lines
 ask questions (a ？ or a short topic such as 公司毛利率情况) — the numbered line is the question
-and the text up to the next number its answer (sections that number their questions from 1
+and the text up to the next number its answer; when one item of the run names its topic up to a
+full stop (1、公司的经营情况。正文…), every item of the run that names one is split there alike,
+with or without a cue word (2、公司定向增发事宜。正文…) (sections that number their questions from 1
 again each count; questions ending in ？, or short topics, before a numbering that starts late,
 3、 or 十二、, are pairs too); last, on paragraphs ending in ？. Whatever precedes the first question is split into
 presentation sections at 一、/（一） headings (a heading such as 二、互动交流 just before an
@@ -1684,6 +1686,8 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
         ):
             sections.append(run)
     starts = {run[0] for run in sections}
+    # the items of one run are treated alike: when one names its topic up to a full stop, they all do
+    topic_items = {i for run in sections if _is_topic_run(paras, run, vocab) for i in run}
     best = sorted(i for run in sections for i in run)
     pairs = []
     first = best[0]
@@ -1715,7 +1719,7 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
         section_title = None
         if end in starts and len(body) >= 2 and _is_section_title(body[-1]):
             section_title = body.pop()  # 公司业务问答： heads the next section, it does not answer
-        question, inline_answer = _numbered_question(head, bool(body), vocab)
+        question, inline_answer = _numbered_question(head, bool(body), vocab, qi in topic_items)
         if inline_answer:
             body = [_Para([inline_answer], None, "", 0, None, None)] + body
         body, extra = _split_unnumbered_questions(body, _is_topic_heading(question))
@@ -1796,9 +1800,20 @@ def _merge_shared_answers(pairs: list[_Pair], after_answer: bool = False) -> lis
     return merged + waiting
 
 
-def _numbered_question(head: _Para, has_body: bool, vocab: _Vocabulary) -> tuple[str, str]:
-    """(question, answer on the same line) of a numbered question paragraph."""
+def _numbered_question(head: _Para, has_body: bool, vocab: _Vocabulary, topic_run: bool = False) -> tuple[str, str]:
+    """(question, answer on the same line) of a numbered question paragraph.
+
+    In a run of topic items (``topic_run``: one of its items is "1、公司战略定位。正文…") every item
+    that does not ask is split the same way, whether or not its topic has a cue word
+    (2、公司定向增发事宜。正文…), and so is one with a body of its own when the rest of its line
+    is a long answer, not more of the question (3、离职的原因。是否和解禁有关。 then the answer)."""
     text = head.numbering_stripped()
+    if topic_run and not head.has_question_mark():
+        first, sep, rest = text.partition("。")
+        rest = rest.strip()
+        if sep and rest and _names_topic(first, vocab):
+            if not has_body or (len(_compact(rest)) > 40 and not any(cue in rest for cue in vocab.question_cues)):
+                return first + sep, rest
     if has_body:
         return text, ""  # text after a ？ is more often the question's context than its answer
     question, inline_answer = _split_at_question_mark(text)
@@ -1808,6 +1823,35 @@ def _numbered_question(head: _Para, has_body: bool, vocab: _Vocabulary) -> tuple
         if sep and rest.strip() and _is_topic(first, vocab):
             question, inline_answer = first + sep, rest.strip()
     return question, inline_answer
+
+
+# punctuation between clauses, and adverbs or aspect marks of a statement (公司左氟产品还在快速增长)
+_CLAUSE_MARKS = re.compile("[，,；;：:]|已|将|正在|还在|了|是|均|都|也|很|较|不断|继续|仍")
+
+
+def _names_topic(first: str, vocab: _Vocabulary) -> bool:
+    """公司定向增发事宜 / 公司目前的产品: the first sentence of a numbered item in a run of topics
+    names one — short, one phrase (no clause after a comma, not a statement such as
+    产品还在快速增长), not a programme point (参观…)."""
+    compact = _compact(first)
+    return _is_topic(compact, vocab) or (
+        2 <= len(compact) <= 30
+        and not _CLAUSE_MARKS.search(compact)
+        and not _is_agenda_point(compact, vocab)
+    )
+
+
+def _is_topic_run(paras: list[_Para], run: list[int], vocab: _Vocabulary) -> bool:
+    """A run whose items name their topics up to a full stop (1、公司的经营情况。正文…): at least one
+    item, not asking, has a topic with a cue word before its first 。 and text after it."""
+    for i in run:
+        head = paras[i]
+        if head.has_question_mark():
+            continue
+        first, sep, rest = head.numbering_stripped().partition("。")
+        if sep and rest.strip() and _is_topic(first, vocab):
+            return True
+    return False
 
 
 def _asks(paras: list[_Para], run: list[int], vocab: _Vocabulary) -> bool:

@@ -1,0 +1,85 @@
+"""nlp.parse: a numbering run's items are treated alike, two speakers answering one question,
+the company name taken from the header only.
+
+Every record here is invented for these tests (fictional companies, people and numbers).
+"""
+from __future__ import annotations
+
+from nlp.parse import parse_text
+
+HEADER = """证券代码：300999        证券简称：青石科技
+投资者关系活动记录表
+投资者关系活动类别 特定对象调研
+参与单位名称及人员姓名 远山基金 李明
+时间 2024年3月5日
+投资者关系活动主要内容介绍
+"""
+FOOTER = """附件清单（如有） 无
+日期 2024年3月6日
+"""
+
+
+def pairs(filing):
+    return [(s.question, s.answer) for s in filing.qa]
+
+
+def kinds(filing):
+    return [s.kind for s in filing.segments]
+
+
+# -- 1. numbered topic items of one run: all questions, split the same way ------------------------
+
+TOPICS_ONE_LINE = HEADER + """远山基金调研员到公司进行现场调研，主要内容如下：
+1、公司定向增发事宜。本次定增募集资金五亿元，主要用于智能传感器产业化项目，目前尚在尽职调查阶段。
+2、公司的经营情况。公司主营工业传感器，今年上半年收入同比增长两成，毛利率基本稳定。
+""" + FOOTER
+
+
+def test_numbered_topics_on_one_line_are_all_questions():
+    filing = parse_text(TOPICS_ONE_LINE)
+    assert kinds(filing) == ["qa", "qa"]  # 主要内容如下： only introduces
+    assert pairs(filing) == [
+        ("公司定向增发事宜。", "本次定增募集资金五亿元，主要用于智能传感器产业化项目，目前尚在尽职调查阶段。"),
+        ("公司的经营情况。", "公司主营工业传感器，今年上半年收入同比增长两成，毛利率基本稳定。"),
+    ]
+
+
+TOPICS_WITH_BODIES = HEADER + """远山基金调研员到公司进行现场调研，主要内容如下：
+一、公司目前的产品。公司在历年定期报告中披露过产品分类，主要分为工业传感器和智能仪表两大类，今年上半年收购了一家仪表贸易公司。
+目前工业传感器收入占比约七成，智能仪表主要出口东南亚。
+二、公司员工构成情况。公司现有员工800多人，其中研发人员约三成。
+三、智能仪表销售情况。
+目前该产品已在两家水务公司实现销售。
+四、公司定向增发事宜。目前申报材料尚未报送审核。
+""" + FOOTER
+
+
+def test_numbered_topics_with_and_without_bodies_split_alike():
+    filing = parse_text(TOPICS_WITH_BODIES)
+    assert kinds(filing) == ["qa", "qa", "qa", "qa"]
+    assert pairs(filing) == [
+        (
+            "公司目前的产品。",
+            "公司在历年定期报告中披露过产品分类，主要分为工业传感器和智能仪表两大类，今年上半年收购了一家仪表贸易公司。"
+            "目前工业传感器收入占比约七成，智能仪表主要出口东南亚。",
+        ),
+        ("公司员工构成情况。", "公司现有员工800多人，其中研发人员约三成。"),
+        ("智能仪表销售情况。", "目前该产品已在两家水务公司实现销售。"),
+        ("公司定向增发事宜。", "目前申报材料尚未报送审核。"),
+    ]
+
+
+PROGRAMME = HEADER + """1、参观公司展厅。随后双方进行了交流。
+2、董事长介绍公司发展历程。公司成立于2001年。
+3、公司的经营情况。公司主营工业传感器，今年上半年收入同比增长两成。
+4、公司产品的价格情况。今年产品价格基本稳定。
+""" + FOOTER
+
+
+def test_programme_points_do_not_become_questions_of_a_topic_run():
+    filing = parse_text(PROGRAMME)
+    assert pairs(filing) == [
+        ("公司的经营情况。", "公司主营工业传感器，今年上半年收入同比增长两成。"),
+        ("公司产品的价格情况。", "今年产品价格基本稳定。"),
+    ]
+    assert [s.kind for s in filing.segments[:2]] == ["presentation", "presentation"]
