@@ -54,7 +54,10 @@ presentation; a later heading of any level (三、参观…, 二、 after 一、
 PART II) ends the Q&A, and a section with numbered questions of its own is segmented on its own. Closing boilerplate (接待过程中…未泄露未公开重大信息, 参观…,
 签署《承诺书》, 最后陪同…参观…, …陪同…参观…, 沟通结束后…参观…, 最后，…来访者…, a last line 谢谢大家！, （结束） or 公司展厅参观)
 is dropped. Speaker names
-(潘一德：) become answer markers once they answer a question; 问/答 typed the wrong way round are
+(潘一德：) become answer markers once they answer a question; an unmarked paragraph between two
+speakers' turns that does not ask (no ？, no number or label, no 请/是否/吗…, not a short topic)
+is more of the answer, and the next speaker answers the same question (not before 答：, where such
+a line is a question typed without its ？); 问/答 typed the wrong way round are
 swapped; a question typed onto the end of the previous answer's line (6、来宾问：… included; or, numbered, onto an
 unmarked line just before an answer marker) is split off; a question typed twice is asked once.
 
@@ -1330,6 +1333,9 @@ def _pairs_by_answers(paras: list[_Para], answers: list[int], vocab: _Vocabulary
                 last_marker = a
             # else: a speech before any question (董事长：欢迎…) belongs to the presentation
             continue
+        if pairs and not paras[a].canonical_answer and _continues_answer(paras[lo:a], vocab):
+            last_marker = a  # 王海：… 正文 赵宁：… — a second speaker answering the same question
+            continue
         qstart = _question_start(paras, lo, a, prev_number)
         if not pairs and _is_speech(paras, qstart, a, vocab):
             continue  # 一、交流内容 董事会秘书：欢迎… : an opening speech under a heading, not an answer
@@ -1355,6 +1361,30 @@ def _pairs_by_answers(paras: list[_Para], answers: list[int], vocab: _Vocabulary
         if later:
             pairs.extend(_merge_shared_answers(_pairs_by_questions(tail, later)[1], after_answer=True))
     return (first_q or 0), pairs
+
+
+def _continues_answer(block: list[_Para], vocab: _Vocabulary) -> bool:
+    """问题1：…？ 王海：… 公司已开展… 赵宁：… — unmarked text between two speakers' turns that
+    does not ask is more of the previous answer, and the next speaker answers the same question.
+    (Only before a speaker's turn: before 答：/答复： such a line is a question typed without its
+    ？ and 问： far more often — 公司今后主要开拓的方向。 答：…)
+
+    It does not ask: no ？, no question marker or number, a sentence (not a topic or heading such
+    as 二：公司本次发行项目的主要目的 or 水质监测的未来市场；), no request or question word
+    (想请周总分析一下。 不知公司有什么考虑。), no speaker label of its own (孙伟：好像…。)."""
+    if not block or any(p.role is not None or p.style is not None or p.has_question_mark() for p in block):
+        return False
+    last = _compact(block[-1].full())  # the paragraph just before the turn: what would be asked
+    if not last or last.rstrip(_CLOSERS)[-1:] not in ("。", "！", "!", "…"):
+        return False
+    if _ASKING_WORDS.search(last) or _COLON_LABEL.match(last):
+        return False
+    short = len(last) <= 40
+    return not (short and (_is_topic(last, vocab) or last.rstrip("。！!…").endswith(vocab.topic_endings)))
+
+
+# words that make an unmarked sentence a question or a request (公司是否… / 请介绍… / 不知…)
+_ASKING_WORDS = re.compile("请|想问|想了解|不知|能否|可否|是否|吗|呢|何")
 
 
 def _is_topic_over_points(para: _Para, point: _Para, asked_numbers: set[tuple[str | None, int | None]]) -> bool:

@@ -83,3 +83,66 @@ def test_programme_points_do_not_become_questions_of_a_topic_run():
         ("公司产品的价格情况。", "今年产品价格基本稳定。"),
     ]
     assert [s.kind for s in filing.segments[:2]] == ["presentation", "presentation"]
+
+
+# -- 2. two speakers answering one question --------------------------------------------------------
+
+TWO_SPEAKERS = HEADER + """问题1：海外订单增长较快，公司如何看待汇率波动的影响？
+王海：公司海外收入以美元结算为主，汇率波动对毛利率影响有限。
+公司已开展远期结汇业务，锁定了部分汇率风险。
+赵宁：从长期看，公司会继续拓展东南亚市场，分散单一市场的风险。
+东南亚工厂已于今年投产，产能利用率逐月提升。
+问题2：公司新产品的推广进度如何？
+赵宁：新一代传感器已通过两家客户的验证，预计下半年批量供货。
+目前正在与第三家客户洽谈。
+王海：研发投入保持在收入的百分之八左右。
+""" + FOOTER
+
+
+def test_unmarked_paragraph_between_two_speakers_continues_the_answer():
+    filing = parse_text(TWO_SPEAKERS)
+    assert pairs(filing) == [
+        (
+            "海外订单增长较快，公司如何看待汇率波动的影响？",
+            "公司海外收入以美元结算为主，汇率波动对毛利率影响有限。公司已开展远期结汇业务，锁定了部分汇率风险。"
+            "赵宁：从长期看，公司会继续拓展东南亚市场，分散单一市场的风险。东南亚工厂已于今年投产，产能利用率逐月提升。",
+        ),
+        (
+            "公司新产品的推广进度如何？",
+            "新一代传感器已通过两家客户的验证，预计下半年批量供货。目前正在与第三家客户洽谈。"
+            "王海：研发投入保持在收入的百分之八左右。",
+        ),
+    ]
+
+
+UNMARKED_QUESTION = HEADER + """问：海外订单增长较快，公司如何看待汇率波动的影响？
+王海：公司海外收入以美元结算为主，汇率波动对毛利率影响有限。
+东南亚工厂的产能利用率如何？
+王海：产能利用率逐月提升，目前约七成。
+""" + FOOTER
+
+
+def test_unmarked_paragraph_that_asks_between_answers_is_still_a_question():
+    filing = parse_text(UNMARKED_QUESTION)
+    assert [q for q, _ in pairs(filing)] == ["海外订单增长较快，公司如何看待汇率波动的影响？", "东南亚工厂的产能利用率如何？"]
+
+
+def test_unmarked_request_or_remark_between_speakers_is_still_a_question():
+    text = UNMARKED_QUESTION.replace("东南亚工厂的产能利用率如何？", "想请王总简单分析一下东南亚工厂的产能利用率。")
+    assert len(pairs(parse_text(text))) == 2
+    text = UNMARKED_QUESTION.replace("东南亚工厂的产能利用率如何？", "孙伟：好像东南亚工厂的产能爬坡比预期慢一些。")
+    assert len(pairs(parse_text(text))) == 2
+
+
+CANONICAL_ANSWERS = HEADER + """问：海外订单增长较快，公司如何看待汇率波动的影响？
+答：公司海外收入以美元结算为主，汇率波动对毛利率影响有限。
+公司今后主要开拓的方向。
+答：东南亚和中东市场。
+""" + FOOTER
+
+
+def test_unmarked_line_before_a_canonical_answer_marker_stays_a_question():
+    assert [q for q, _ in pairs(parse_text(CANONICAL_ANSWERS))] == [
+        "海外订单增长较快，公司如何看待汇率波动的影响？",
+        "公司今后主要开拓的方向。",
+    ]
