@@ -13,7 +13,10 @@ the company's full name, 活动类别 checkboxes, 参与单位, 时间, 地点, 
 (主要内容介绍: presentation sections, then questions and answers) and a footer (附件清单, 日期).
 PDF extraction wraps every cell, labels included ("投资者关系活动\\n类别"), so labels are matched
 after removing whitespace. A table row of the SZSE corpus holds the main content only; its
-columns arrive in ``doc.meta`` and fill the fields the text lacks.
+columns arrive in ``doc.meta`` and fill the fields the text lacks. The company's full name is
+read from the title block above the first label (alone or before 投资者关系活动记录表), else from
+an early line starting with a 股份有限公司 name that holds the short name (a page header, or the
+company as a sentence's subject) — never from a body line naming a subsidiary or a counterparty.
 
 The content is cleaned (page numbers, repeated page headers and fake-bold doubling dropped,
 inline ``？答：`` split onto their own lines, a number PDF put on a line of its own — "2" then
@@ -379,6 +382,7 @@ class _Header:
     content_start: int  # index into lines where the main content begins
     content_end: int  # index where the footer (附件清单 / 日期) begins
     found_header: bool
+    title_end: int = 0  # lines before it are the title block (code, short name, full name, title)
 
 
 def _parse_record(source: str, text: str, meta: dict[str, Any]) -> Filing:
@@ -416,6 +420,7 @@ def _parse_record(source: str, text: str, meta: dict[str, Any]) -> Filing:
             )
     values = dict(header.values)
     values["_lines"] = lines
+    values["_title_end"] = header.title_end
     return _build_filing(source, text, meta, values, tuple(segments), vocab)
 
 
@@ -437,7 +442,7 @@ def _build_filing(
     code = code_match.group("code") if code_match else _clean_code(meta.get("code"))
     name_match = _NAME.search(head_text)
     name = name_match.group("name") if name_match else _clean_str(meta.get("name"))
-    company = _find_company(lines[:20]) or _clean_str(meta.get("company"))
+    company = _find_company(lines[: values.get("_title_end", 0)], lines[:20], name) or _clean_str(meta.get("company"))
 
     activity = _parse_activity(values.get("activity"), vocab)
     if not activity and meta.get("category"):
@@ -642,7 +647,7 @@ def _find_header(lines: list[str], vocab: _Vocabulary) -> _Header:
             start += 1  # 证券代码/简称, the company's name, 投资者关系活动记录表, 编号
         end = _find_footer(lines, start, vocab)
         footer = _footer_values(lines, end, vocab)
-        return _Header(values=footer, content_start=start, content_end=end, found_header=bool(start))
+        return _Header(values=footer, content_start=start, content_end=end, found_header=bool(start), title_end=start)
 
     values: dict[str, list[str]] = {}
     for k, (field, label_line, value_line, offset) in enumerate(found):
@@ -666,7 +671,8 @@ def _find_header(lines: list[str], vocab: _Vocabulary) -> _Header:
         start = last[2] + 1
     end = _find_footer(lines, start, vocab)
     values.update(_footer_values(lines, end, vocab))
-    return _Header(values=values, content_start=start, content_end=end, found_header=True)
+    labels = [label_line for field, label_line, *_ in found if field not in ("code", "name", "serial")]
+    return _Header(values=values, content_start=start, content_end=end, found_header=True, title_end=min(labels, default=start))
 
 
 def _is_title_line(line: str) -> bool:
@@ -704,15 +710,51 @@ def _footer_values(lines: list[str], end: int, vocab: _Vocabulary) -> dict[str, 
     return values
 
 
-def _find_company(lines: list[str]) -> str | None:
-    for line in lines:
-        compact = _compact(line)
-        if _CODE.search(compact) and not compact.startswith(("证券代码", "股票代码")):
-            continue
-        match = _COMPANY.match(compact)
-        if match and "代码" not in match.group("company"):
-            return match.group("company")
+def _find_company(title: list[str], head: list[str], name: str | None) -> str | None:
+    """The company's full name (青石科技股份有限公司): a line of the title block (the lines above
+    the first header label: 证券代码/简称, the name, 投资者关系活动记录表, 编号) that is the name,
+    alone or followed by the record's title. Else, among the first lines (a table row holds the
+    body only), a line that starts with a listed company's name (…股份有限公司) holding the short
+    name near its start: a page header of the company's own (华润三九医药股份有限公司 for 华润三九),
+    or the company as the subject of a sentence (杭州巨星科技股份有限公司是专业从事…). Never a
+    body line that only happens to start with a name ending in 有限公司 (（1）公司上半年从关联方收购了
+    浪潮（香港）电子有限公司…, 公司控股子公司…有限公司…, 珠海杰赛科技有限公司于… for 杰赛科技)."""
+    for line in title:
+        company, rest = _company_at_start(_NAME.sub(" ", _CODE.sub(" ", line)))  # 证券代码：… 证券简称：… 名称
+        if company and (not rest or _COMPANY_LINE_REST.match(rest)):
+            return company
+    cores = _short_name_cores(name)
+    for line in head:
+        company, _ = _company_at_start(line)
+        if company and company.endswith("股份有限公司") and any(0 <= company.find(core) <= 4 for core in cores):
+            return company
     return None
+
+
+_COMPANY_LINE_REST = re.compile(r"^(?:" + _TITLE_LINE.pattern + r")?(?:[（(]?编号[:：].*)?$")
+_BODY_START = re.compile(r"^(?:公司|本公司|我公司|该公司|贵公司|本次|此次|其中|由于|根据)")
+
+
+def _company_at_start(line: str) -> tuple[str | None, str]:
+    """(the company name ``line`` starts with, the rest of the line), or (None, "") for a line
+    that starts with a list marker (（1）… / 1、…), a bullet or a sentence (公司控股子公司…)."""
+    compact = _compact(line)
+    if not compact or _NUMBERING.match(compact) or _BULLET.match(compact) or _BODY_START.match(compact):
+        return None, ""
+    match = _COMPANY.match(compact)
+    if match is None or "代码" in match.group("company") or len(match.group("company")) > 30:
+        return None, ""
+    return match.group("company"), compact[match.end() :]
+
+
+def _short_name_cores(name: str | None) -> list[str]:
+    """大冷股份；大冷B → [大冷]; 华润三九 → [华润三九]: what a full name holds of the short name."""
+    cores = []
+    for part in re.split(r"[；;、,，\s]+|编号.*", name or ""):
+        core = re.sub(r"(?:股份|[A-Za-zＡＢ]+)$", "", part)
+        if len(core) >= 2:
+            cores.append(core)
+    return cores
 
 
 # ---- metadata values -----------------------------------------------------------------------------

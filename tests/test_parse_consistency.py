@@ -146,3 +146,45 @@ def test_unmarked_line_before_a_canonical_answer_marker_stays_a_question():
         "海外订单增长较快，公司如何看待汇率波动的影响？",
         "公司今后主要开拓的方向。",
     ]
+
+
+# -- 3. the company's full name comes from the header, not from the body ---------------------------
+
+BODY_COMPANY = HEADER + """远山基金调研员到公司进行现场调研，主要内容如下：
+一、公司营业收入增长的原因。
+（1）公司上半年收购了远山（香港）电子有限公司100%股权，属于同一控制下企业合并。
+（2）受益于国产替代。
+""" + FOOTER
+
+
+def test_company_name_is_not_taken_from_a_body_line():
+    filing = parse_text(BODY_COMPANY)
+    assert (filing.code, filing.name, filing.company) == ("300999", "青石科技", None)
+
+
+def test_company_name_from_the_title_line():
+    text = BODY_COMPANY.replace("投资者关系活动记录表\n", "青石科技股份有限公司投资者关系活动记录表\n", 1)
+    assert parse_text(text).company == "青石科技股份有限公司"
+    text = BODY_COMPANY.replace("投资者关系活动记录表\n", "青石科技股份有限公司\n投资者关系活动记录表\n", 1)
+    assert parse_text(text).company == "青石科技股份有限公司"
+
+
+def test_company_name_not_from_body_only_text():
+    text = "公司控股子公司青石传感有限公司主要生产压力传感器。\n问：公司产能如何？\n答：满产。\n"
+    filing = parse_text(text, meta={"code": "300999", "name": "青石科技"})
+    assert filing.company is None
+    filing = parse_text(text, meta={"code": "300999", "name": "青石科技", "company": "青石科技股份有限公司"})
+    assert filing.company == "青石科技股份有限公司"
+
+
+def test_participant_institution_is_not_the_company():
+    text = HEADER.replace("远山基金 李明", "远山基金管理有限公司") + "问：公司产能如何？\n答：满产。\n" + FOOTER
+    assert parse_text(text).company is None
+
+
+def test_company_name_from_the_body_only_when_it_is_the_company_itself():
+    body = "青石科技股份有限公司是专业从事工业传感器研发、生产和销售的企业。\n问：公司产能如何？\n答：满产。\n"
+    assert parse_text(body, meta={"code": "300999", "name": "青石科技"}).company == "青石科技股份有限公司"
+    # a subsidiary holding the short name is not the company
+    body = "青石科技传感有限公司于2023年投产。\n问：公司产能如何？\n答：满产。\n"
+    assert parse_text(body, meta={"code": "300999", "name": "青石科技"}).company is None
