@@ -1914,14 +1914,16 @@ def _names_topic(first: str, vocab: _Vocabulary) -> bool:
 
 
 def _is_topic_run(paras: list[_Para], run: list[int], vocab: _Vocabulary) -> bool:
-    """A run whose items name their topics up to a full stop (1、公司的经营情况。正文…): at least one
-    item, not asking, has a topic with a cue word before its first 。 and text after it."""
-    for i in run:
+    """A run whose items name their topics up to a full stop and are answered (1、公司的经营情况。正文…,
+    or 三、X86市场竞争格局情况。 then its answer): at least one item, not asking, has a topic with a
+    cue word before its first 。 and text after it, on its line or in paragraphs of its own."""
+    for k, i in enumerate(run):
         head = paras[i]
         if head.has_question_mark():
             continue
+        end = run[k + 1] if k + 1 < len(run) else len(paras)
         first, sep, rest = head.numbering_stripped().partition("。")
-        if sep and rest.strip() and _is_topic(first, vocab):
+        if sep and (rest.strip() or end > i + 1) and _is_topic(first, vocab):
             return True
     return False
 

@@ -69,6 +69,23 @@ def test_numbered_topics_with_and_without_bodies_split_alike():
     ]
 
 
+TOPICS_ANSWERED_BELOW = HEADER + """远山基金调研员到公司进行现场调研，主要内容如下：
+一、公司的基本概况。公司主营工业传感器，产品主要用于电网和水务两个领域。
+二、智能仪表市场竞争格局情况。
+国内市场集中度较低，公司份额约一成。
+三、公司智能仪表的销售情况
+目前已在两家水务公司实现销售。
+""" + FOOTER
+
+
+def test_a_topic_run_is_recognised_by_topics_answered_in_paragraphs_of_their_own():
+    assert pairs(parse_text(TOPICS_ANSWERED_BELOW)) == [
+        ("公司的基本概况。", "公司主营工业传感器，产品主要用于电网和水务两个领域。"),
+        ("智能仪表市场竞争格局情况。", "国内市场集中度较低，公司份额约一成。"),
+        ("公司智能仪表的销售情况", "目前已在两家水务公司实现销售。"),
+    ]
+
+
 PROGRAMME = HEADER + """1、参观公司展厅。随后双方进行了交流。
 2、董事长介绍公司发展历程。公司成立于2001年。
 3、公司的经营情况。公司主营工业传感器，今年上半年收入同比增长两成。
