@@ -13,7 +13,10 @@ the company's full name, 活动类别 checkboxes, 参与单位, 时间, 地点, 
 (主要内容介绍: presentation sections, then questions and answers) and a footer (附件清单, 日期).
 PDF extraction wraps every cell, labels included ("投资者关系活动\\n类别"), so labels are matched
 after removing whitespace. A table row of the SZSE corpus holds the main content only; its
-columns arrive in ``doc.meta`` and fill the fields the text lacks.
+columns arrive in ``doc.meta`` and fill the fields the text lacks. The company's full name is
+read from the title block above the first label (alone or before 投资者关系活动记录表), else from
+an early line starting with a 股份有限公司 name that holds the short name (a page header, or the
+company as a sentence's subject) — never from a body line naming a subsidiary or a counterparty.
 
 The content is cleaned (page numbers, repeated page headers and fake-bold doubling dropped,
 inline ``？答：`` split onto their own lines, a number PDF put on a line of its own — "2" then
@@ -43,7 +46,9 @@ by text of its own and asking or naming a topic — not a programme point such a
 1、王先生介绍…)); without answer markers, on question markers; without either, on a run of
 consecutive numbers (1、2、3 …, tolerating a skipped, repeated or restyled number) whose lines
 ask questions (a ？ or a short topic such as 公司毛利率情况) — the numbered line is the question
-and the text up to the next number its answer (sections that number their questions from 1
+and the text up to the next number its answer; when one item of the run names its topic up to a
+full stop (1、公司的经营情况。正文…), every item of the run that names one is split there alike,
+with or without a cue word (2、公司定向增发事宜。正文…) (sections that number their questions from 1
 again each count; questions ending in ？, or short topics, before a numbering that starts late,
 3、 or 十二、, are pairs too); last, on paragraphs ending in ？. Whatever precedes the first question is split into
 presentation sections at 一、/（一） headings (a heading such as 二、互动交流 just before an
@@ -52,7 +57,10 @@ presentation; a later heading of any level (三、参观…, 二、 after 一、
 PART II) ends the Q&A, and a section with numbered questions of its own is segmented on its own. Closing boilerplate (接待过程中…未泄露未公开重大信息, 参观…,
 签署《承诺书》, 最后陪同…参观…, …陪同…参观…, 沟通结束后…参观…, 最后，…来访者…, a last line 谢谢大家！, （结束） or 公司展厅参观)
 is dropped. Speaker names
-(潘一德：) become answer markers once they answer a question; 问/答 typed the wrong way round are
+(潘一德：) become answer markers once they answer a question; an unmarked paragraph between two
+speakers' turns that does not ask (no ？, no number or label, no 请/是否/吗…, not a short topic)
+is more of the answer, and the next speaker answers the same question (not before 答：, where such
+a line is a question typed without its ？); 问/答 typed the wrong way round are
 swapped; a question typed onto the end of the previous answer's line (6、来宾问：… included; or, numbered, onto an
 unmarked line just before an answer marker) is split off; a question typed twice is asked once.
 
@@ -374,6 +382,7 @@ class _Header:
     content_start: int  # index into lines where the main content begins
     content_end: int  # index where the footer (附件清单 / 日期) begins
     found_header: bool
+    title_end: int = 0  # lines before it are the title block (code, short name, full name, title)
 
 
 def _parse_record(source: str, text: str, meta: dict[str, Any]) -> Filing:
@@ -411,6 +420,7 @@ def _parse_record(source: str, text: str, meta: dict[str, Any]) -> Filing:
             )
     values = dict(header.values)
     values["_lines"] = lines
+    values["_title_end"] = header.title_end
     return _build_filing(source, text, meta, values, tuple(segments), vocab)
 
 
@@ -432,7 +442,7 @@ def _build_filing(
     code = code_match.group("code") if code_match else _clean_code(meta.get("code"))
     name_match = _NAME.search(head_text)
     name = name_match.group("name") if name_match else _clean_str(meta.get("name"))
-    company = _find_company(lines[:20]) or _clean_str(meta.get("company"))
+    company = _find_company(lines[: values.get("_title_end", 0)], lines[:20], name) or _clean_str(meta.get("company"))
 
     activity = _parse_activity(values.get("activity"), vocab)
     if not activity and meta.get("category"):
@@ -637,7 +647,7 @@ def _find_header(lines: list[str], vocab: _Vocabulary) -> _Header:
             start += 1  # 证券代码/简称, the company's name, 投资者关系活动记录表, 编号
         end = _find_footer(lines, start, vocab)
         footer = _footer_values(lines, end, vocab)
-        return _Header(values=footer, content_start=start, content_end=end, found_header=bool(start))
+        return _Header(values=footer, content_start=start, content_end=end, found_header=bool(start), title_end=start)
 
     values: dict[str, list[str]] = {}
     for k, (field, label_line, value_line, offset) in enumerate(found):
@@ -661,7 +671,8 @@ def _find_header(lines: list[str], vocab: _Vocabulary) -> _Header:
         start = last[2] + 1
     end = _find_footer(lines, start, vocab)
     values.update(_footer_values(lines, end, vocab))
-    return _Header(values=values, content_start=start, content_end=end, found_header=True)
+    labels = [label_line for field, label_line, *_ in found if field not in ("code", "name", "serial")]
+    return _Header(values=values, content_start=start, content_end=end, found_header=True, title_end=min(labels, default=start))
 
 
 def _is_title_line(line: str) -> bool:
@@ -699,15 +710,51 @@ def _footer_values(lines: list[str], end: int, vocab: _Vocabulary) -> dict[str, 
     return values
 
 
-def _find_company(lines: list[str]) -> str | None:
-    for line in lines:
-        compact = _compact(line)
-        if _CODE.search(compact) and not compact.startswith(("证券代码", "股票代码")):
-            continue
-        match = _COMPANY.match(compact)
-        if match and "代码" not in match.group("company"):
-            return match.group("company")
+def _find_company(title: list[str], head: list[str], name: str | None) -> str | None:
+    """The company's full name (青石科技股份有限公司): a line of the title block (the lines above
+    the first header label: 证券代码/简称, the name, 投资者关系活动记录表, 编号) that is the name,
+    alone or followed by the record's title. Else, among the first lines (a table row holds the
+    body only), a line that starts with a listed company's name (…股份有限公司) holding the short
+    name near its start: a page header of the company's own (华润三九医药股份有限公司 for 华润三九),
+    or the company as the subject of a sentence (杭州巨星科技股份有限公司是专业从事…). Never a
+    body line that only happens to start with a name ending in 有限公司 (（1）公司上半年从关联方收购了
+    浪潮（香港）电子有限公司…, 公司控股子公司…有限公司…, 珠海杰赛科技有限公司于… for 杰赛科技)."""
+    for line in title:
+        company, rest = _company_at_start(_NAME.sub(" ", _CODE.sub(" ", line)))  # 证券代码：… 证券简称：… 名称
+        if company and (not rest or _COMPANY_LINE_REST.match(rest)):
+            return company
+    cores = _short_name_cores(name)
+    for line in head:
+        company, _ = _company_at_start(line)
+        if company and company.endswith("股份有限公司") and any(0 <= company.find(core) <= 4 for core in cores):
+            return company
     return None
+
+
+_COMPANY_LINE_REST = re.compile(r"^(?:" + _TITLE_LINE.pattern + r")?(?:[（(]?编号[:：].*)?$")
+_BODY_START = re.compile(r"^(?:公司|本公司|我公司|该公司|贵公司|本次|此次|其中|由于|根据)")
+
+
+def _company_at_start(line: str) -> tuple[str | None, str]:
+    """(the company name ``line`` starts with, the rest of the line), or (None, "") for a line
+    that starts with a list marker (（1）… / 1、…), a bullet or a sentence (公司控股子公司…)."""
+    compact = _compact(line)
+    if not compact or _NUMBERING.match(compact) or _BULLET.match(compact) or _BODY_START.match(compact):
+        return None, ""
+    match = _COMPANY.match(compact)
+    if match is None or "代码" in match.group("company") or len(match.group("company")) > 30:
+        return None, ""
+    return match.group("company"), compact[match.end() :]
+
+
+def _short_name_cores(name: str | None) -> list[str]:
+    """大冷股份；大冷B → [大冷]; 华润三九 → [华润三九]: what a full name holds of the short name."""
+    cores = []
+    for part in re.split(r"[；;、,，\s]+|编号.*", name or ""):
+        core = re.sub(r"(?:股份|[A-Za-zＡＢ]+)$", "", part)
+        if len(core) >= 2:
+            cores.append(core)
+    return cores
 
 
 # ---- metadata values -----------------------------------------------------------------------------
@@ -1328,6 +1375,9 @@ def _pairs_by_answers(paras: list[_Para], answers: list[int], vocab: _Vocabulary
                 last_marker = a
             # else: a speech before any question (董事长：欢迎…) belongs to the presentation
             continue
+        if pairs and not paras[a].canonical_answer and _continues_answer(paras[lo:a], vocab):
+            last_marker = a  # 王海：… 正文 赵宁：… — a second speaker answering the same question
+            continue
         qstart = _question_start(paras, lo, a, prev_number)
         if not pairs and _is_speech(paras, qstart, a, vocab):
             continue  # 一、交流内容 董事会秘书：欢迎… : an opening speech under a heading, not an answer
@@ -1353,6 +1403,30 @@ def _pairs_by_answers(paras: list[_Para], answers: list[int], vocab: _Vocabulary
         if later:
             pairs.extend(_merge_shared_answers(_pairs_by_questions(tail, later)[1], after_answer=True))
     return (first_q or 0), pairs
+
+
+def _continues_answer(block: list[_Para], vocab: _Vocabulary) -> bool:
+    """问题1：…？ 王海：… 公司已开展… 赵宁：… — unmarked text between two speakers' turns that
+    does not ask is more of the previous answer, and the next speaker answers the same question.
+    (Only before a speaker's turn: before 答：/答复： such a line is a question typed without its
+    ？ and 问： far more often — 公司今后主要开拓的方向。 答：…)
+
+    It does not ask: no ？, no question marker or number, a sentence (not a topic or heading such
+    as 二：公司本次发行项目的主要目的 or 水质监测的未来市场；), no request or question word
+    (想请周总分析一下。 不知公司有什么考虑。), no speaker label of its own (孙伟：好像…。)."""
+    if not block or any(p.role is not None or p.style is not None or p.has_question_mark() for p in block):
+        return False
+    last = _compact(block[-1].full())  # the paragraph just before the turn: what would be asked
+    if not last or last.rstrip(_CLOSERS)[-1:] not in ("。", "！", "!", "…"):
+        return False
+    if _ASKING_WORDS.search(last) or _COLON_LABEL.match(last):
+        return False
+    short = len(last) <= 40
+    return not (short and (_is_topic(last, vocab) or last.rstrip("。！!…").endswith(vocab.topic_endings)))
+
+
+# words that make an unmarked sentence a question or a request (公司是否… / 请介绍… / 不知…)
+_ASKING_WORDS = re.compile("请|想问|想了解|不知|能否|可否|是否|吗|呢|何")
 
 
 def _is_topic_over_points(para: _Para, point: _Para, asked_numbers: set[tuple[str | None, int | None]]) -> bool:
@@ -1684,6 +1758,8 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
         ):
             sections.append(run)
     starts = {run[0] for run in sections}
+    # the items of one run are treated alike: when one names its topic up to a full stop, they all do
+    topic_items = {i for run in sections if _is_topic_run(paras, run, vocab) for i in run}
     best = sorted(i for run in sections for i in run)
     pairs = []
     first = best[0]
@@ -1715,7 +1791,7 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
         section_title = None
         if end in starts and len(body) >= 2 and _is_section_title(body[-1]):
             section_title = body.pop()  # 公司业务问答： heads the next section, it does not answer
-        question, inline_answer = _numbered_question(head, bool(body), vocab)
+        question, inline_answer = _numbered_question(head, bool(body), vocab, qi in topic_items)
         if inline_answer:
             body = [_Para([inline_answer], None, "", 0, None, None)] + body
         body, extra = _split_unnumbered_questions(body, _is_topic_heading(question))
@@ -1796,9 +1872,20 @@ def _merge_shared_answers(pairs: list[_Pair], after_answer: bool = False) -> lis
     return merged + waiting
 
 
-def _numbered_question(head: _Para, has_body: bool, vocab: _Vocabulary) -> tuple[str, str]:
-    """(question, answer on the same line) of a numbered question paragraph."""
+def _numbered_question(head: _Para, has_body: bool, vocab: _Vocabulary, topic_run: bool = False) -> tuple[str, str]:
+    """(question, answer on the same line) of a numbered question paragraph.
+
+    In a run of topic items (``topic_run``: one of its items is "1、公司战略定位。正文…") every item
+    that does not ask is split the same way, whether or not its topic has a cue word
+    (2、公司定向增发事宜。正文…), and so is one with a body of its own when the rest of its line
+    is a long answer, not more of the question (3、离职的原因。是否和解禁有关。 then the answer)."""
     text = head.numbering_stripped()
+    if topic_run and not head.has_question_mark():
+        first, sep, rest = text.partition("。")
+        rest = rest.strip()
+        if sep and rest and _names_topic(first, vocab):
+            if not has_body or (len(_compact(rest)) > 40 and not any(cue in rest for cue in vocab.question_cues)):
+                return first + sep, rest
     if has_body:
         return text, ""  # text after a ？ is more often the question's context than its answer
     question, inline_answer = _split_at_question_mark(text)
@@ -1808,6 +1895,37 @@ def _numbered_question(head: _Para, has_body: bool, vocab: _Vocabulary) -> tuple
         if sep and rest.strip() and _is_topic(first, vocab):
             question, inline_answer = first + sep, rest.strip()
     return question, inline_answer
+
+
+# punctuation between clauses, and adverbs or aspect marks of a statement (公司左氟产品还在快速增长)
+_CLAUSE_MARKS = re.compile("[，,；;：:]|已|将|正在|还在|了|是|均|都|也|很|较|不断|继续|仍")
+
+
+def _names_topic(first: str, vocab: _Vocabulary) -> bool:
+    """公司定向增发事宜 / 公司目前的产品: the first sentence of a numbered item in a run of topics
+    names one — short, one phrase (no clause after a comma, not a statement such as
+    产品还在快速增长), not a programme point (参观…)."""
+    compact = _compact(first)
+    return _is_topic(compact, vocab) or (
+        2 <= len(compact) <= 30
+        and not _CLAUSE_MARKS.search(compact)
+        and not _is_agenda_point(compact, vocab)
+    )
+
+
+def _is_topic_run(paras: list[_Para], run: list[int], vocab: _Vocabulary) -> bool:
+    """A run whose items name their topics up to a full stop and are answered (1、公司的经营情况。正文…,
+    or 三、X86市场竞争格局情况。 then its answer): at least one item, not asking, has a topic with a
+    cue word before its first 。 and text after it, on its line or in paragraphs of its own."""
+    for k, i in enumerate(run):
+        head = paras[i]
+        if head.has_question_mark():
+            continue
+        end = run[k + 1] if k + 1 < len(run) else len(paras)
+        first, sep, rest = head.numbering_stripped().partition("。")
+        if sep and (rest.strip() or end > i + 1) and _is_topic(first, vocab):
+            return True
+    return False
 
 
 def _asks(paras: list[_Para], run: list[int], vocab: _Vocabulary) -> bool:
