@@ -29,7 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-THEME_PARAMS = {"C": 0.3, "class_weight": None, "threshold": 0.5, "random_state": 0}
+THEME_PARAMS = {"C": 1.0, "class_weight": None, "threshold": 0.5, "random_state": 0,
+                "per_theme": True, "term_scale": 0.5, "word_scale": 0.2, "min_df": 3}
 TONE_PARAMS = {"alpha": 3.0, "words": True, "lexicon_scale": 0.1, "min_df": 2}
 DEV_WEIGHT = 1.0  # human labels against silver ones: chosen by the figures below
 

@@ -159,6 +159,7 @@ class Scorer:
         tokens with ``keep_tokens`` (what ``fit`` learns the words from).
         """
         from nlp.matching import fold_tokens
+        from nlp.themes import answer_words, entry_keys
         from nlp.tokens import SENTENCE_BREAKS
 
         s = self._load()
@@ -168,9 +169,12 @@ class Scorer:
         if self.snownlp_signal:
             from nlp.baselines import snownlp_tone
         cut = tok.cutter()
-        tone_model = s["tone_model"]
+        tone_model, theme_model = s["tone_model"], s["theme_model"]
         learned = tone_model.fitted and getattr(tone_model, "words_", None) is not None
+        per_theme = bool(getattr(theme_model, "theme_bias_", None))  # the tagger's own weights per theme
+        names = [t.name for t in s["themes"]]
         matched, terms, theme_rows, tone_rows, word_scores, word_terms, kept = [], [], [], [], [], [], []
+        theme_extra, kept_entries = [], []
         for answer, (cues, q_tone) in zip(answers, question_info):
             # tokenized here, not all up front: the next steps find the new tokens still in the CPU cache
             at = cut(answer)
@@ -189,8 +193,14 @@ class Scorer:
                                    if core or related) if found else ()
             matched.append((tuple(at), tuple(sentence_breaks), evidence_terms) if evidence_terms else None)
             terms.append(tone_terms_json(a_tone[0]) if terms_as_json else a_tone[0])
-            if learned or keep_tokens:
+            if learned or keep_tokens or per_theme:
                 words_read = tone_f.word_tokens(at, tone_hits)
+            if per_theme or keep_tokens:
+                entries = {name: entry_keys(lists) for name, lists in found.items()} if found else {}
+                if per_theme:
+                    theme_extra.extend(theme_model.theme_part(names, entries, answer_words(words_read)))
+                if keep_tokens:
+                    kept_entries.append(entries)
             if learned:
                 total, parts = tone_model.word_part(words_read)
                 word_scores.append(total)
@@ -202,7 +212,8 @@ class Scorer:
                 kept.append(words_read)
         theme_x = np.array(theme_rows, dtype=float).reshape(-1, len(s["theme_model"].FEATURE_NAMES))
         tone_x = np.array(tone_rows, dtype=float).reshape(-1, len(s["tone_model"].FEATURE_NAMES) + self.snownlp_signal)
-        words = (word_scores if learned else None, word_terms, kept if keep_tokens else None)
+        words = (word_scores if learned else None, word_terms, kept if keep_tokens else None,
+                 kept_entries if keep_tokens else None, np.asarray(theme_extra) if per_theme else None)
         return matched, terms, theme_x, tone_x, words
 
     def _question_info(self, questions: Sequence[str]) -> list[tuple]:
@@ -244,8 +255,9 @@ class Scorer:
                               "the model was fitted on other features: rebuild it with python bench/train_models.py")
         if len(s["tone_model"].feature_names_) != len(s["tone_model"].FEATURE_NAMES) + self.snownlp_signal:
             raise IrtoneError("model", "the tone model was not fitted with the SnowNLP signal: call fit() first")
-        matched, terms, theme_x, tone_x, (word_scores, word_terms, _) = self._analyze(questions, answers, terms_as_json)
-        probs = s["theme_model"].proba_rows(theme_x).reshape(len(terms), len(s["themes"]))
+        matched, terms, theme_x, tone_x, (word_scores, word_terms, _, _, theme_extra) = self._analyze(
+            questions, answers, terms_as_json)
+        probs = s["theme_model"].proba_rows(theme_x, theme_extra).reshape(len(terms), len(s["themes"]))
         return matched, (terms, word_terms), probs, s["tone_model"].predict_rows(tone_x, word_scores)
 
     # ------------------------------------------------------------------ fitting
@@ -258,7 +270,7 @@ class Scorer:
         """
         import pandas as pd
 
-        from nlp.themes import ThemeTagger
+        from nlp.themes import ThemeTagger, answer_words
         from nlp.tone import ToneModel
 
         df = pd.DataFrame(labels)
@@ -266,7 +278,7 @@ class Scorer:
         names = self.theme_names
         questions = clean_texts(q if isinstance(q, str) else "" for q in df.get("question", [""] * len(df)))
         answers = clean_texts(a if isinstance(a, str) else "" for a in df["answer"])
-        _, _, tx, ox, (_, _, tokens) = self._analyze(questions, answers, keep_tokens=True)
+        _, _, tx, ox, (_, _, tokens, entries, _) = self._analyze(questions, answers, keep_tokens=True)
         ty = np.asarray([[n in set(themes) for n in names] for themes in df["themes"]], dtype=int).reshape(-1)
         weight = (df["weight"].fillna(1.0).to_numpy(dtype=float) if "weight" in df.columns
                   else np.ones(len(df)))
@@ -274,7 +286,9 @@ class Scorer:
         tone_params = dict(self.tone_params) if self.tone_params is not None else s["tone_model"].get_params()
         tone_params["extra_features"] = ("snownlp",) if self.snownlp_signal else ()
         if len(np.unique(ty)) == 2:  # labels with no theme at all cannot teach the tagger: keep the current one
-            s["theme_model"] = ThemeTagger(**theme_params).fit(tx, ty, sample_weight=np.repeat(weight, len(names)))
+            s["theme_model"] = ThemeTagger(**theme_params).fit(
+                tx, ty, sample_weight=np.repeat(weight, len(names)), themes=names, entries=entries,
+                words=[answer_words(t) for t in tokens])
         s["tone_model"] = ToneModel(**tone_params).fit(ox, df["tone"].to_numpy(dtype=float) / 2.0, docs=tokens,
                                                        sample_weight=weight)
         s["trained_on"] = frozenset(text_fingerprint(a) for a in df["answer"])
@@ -306,7 +320,8 @@ class Scorer:
         s = self._load()
         themes = s["themes"]
         matched, (terms, word_terms), probs, tones = self._predict(questions, answers)
-        scores, tagged = round4(probs).tolist(), (probs >= s["theme_model"].threshold).tolist()
+        scores = round4(probs).tolist()
+        tagged = ((probs >= s["theme_model"].threshold) & _term_mask(matched, [t.name for t in themes])).tolist()
         out = []
         for k, (part, score_row, tagged_row, tone) in enumerate(zip(matched, scores, tagged, round4(tones).tolist())):
             results = []
@@ -367,7 +382,7 @@ class Scorer:
         matched, (terms, word_terms), probs, tones = self._predict(
             clean_texts(questions), clean_texts(answers), terms_as_json=True)
         scores = round4(probs)
-        tagged = probs >= s["theme_model"].threshold
+        tagged = (probs >= s["theme_model"].threshold) & _term_mask(matched, names)
         tone_col = round4(tones).tolist()
         tagged_col, evidence_col = [], []
         for k, any_tagged in enumerate(tagged.any(axis=1).tolist()):
@@ -417,6 +432,18 @@ def clean_texts(texts: Iterable[str | None]) -> list[str]:
         else:
             out.append(text)
     return out
+
+
+def _term_mask(matched: Sequence[tuple | None], names: Sequence[str]) -> np.ndarray:
+    """(answers × themes): whether a core or related term of the theme is in the answer. A tag needs
+    one: every tag carries its evidence, whatever the learned weights add."""
+    mask = np.zeros((len(matched), len(names)), dtype=bool)
+    column = {name: j for j, name in enumerate(names)}
+    for k, part in enumerate(matched):
+        if part is not None:
+            for name, _, _ in part[2]:
+                mask[k, column[name]] = True
+    return mask
 
 
 def _evidence(part: tuple, theme: str) -> tuple | None:

@@ -279,33 +279,107 @@ def _in_list(tokens: Sequence[str], i: int) -> bool:
 
 
 class ThemeTagger(StandardizedLinear):
-    """Pooled logistic regression over theme-agnostic evidence features.
+    """Pooled logistic regression over theme-agnostic evidence features, plus, with ``per_theme``, what
+    each built-in theme's own labels teach.
+
+    The pooled part (``coef_``, ``intercept_`` over ``FEATURE_NAMES``, standardized by ``mean_`` and
+    ``scale_``) scores any theme, a user's too. With ``per_theme`` one logistic regression also learns,
+    for each theme in its training labels: an offset (``theme_bias_``), a weight per term entry of the
+    theme file that matched (``term_weight_``: "c|entry", "r|entry", "x|entry" for core, related,
+    exclude; how much *this* term says, where the pooled part only knows its kind and file weight), and a
+    weight per answer word (``word_weight_``: words such as 产能 or 募集 that the term lists do not
+    weigh). Indicator columns are scaled by ``term_scale`` and ``word_scale`` (smaller: more strongly
+    regularized toward the pooled part); an entry or word seen in fewer than ``min_df`` training rows
+    is not learned. Stored weights have the scales folded in. A theme without labels (a user's) gets
+    none of them: the pooled part alone, as before.
 
     Parameters mirror scikit-learn: ``C`` (inverse regularization), ``class_weight``, ``threshold``
-    (probability at which a theme is tagged), ``random_state``. Learned state: ``coef_``,
-    ``intercept_``, ``mean_``, ``scale_`` (feature standardization), ``feature_names_``.
+    (probability at which a theme is tagged), ``random_state``.
     """
 
     FEATURE_NAMES = FEATURE_NAMES
 
-    def __init__(self, C: float = 0.3, class_weight: str | None = None, threshold: float = 0.5, random_state: int = 0):
+    def __init__(self, C: float = 0.3, class_weight: str | None = None, threshold: float = 0.5, random_state: int = 0,
+                 per_theme: bool = False, term_scale: float = 0.5, word_scale: float = 0.2, min_df: int = 3):
         self.C = C
         self.class_weight = class_weight
         self.threshold = threshold
         self.random_state = random_state
+        self.per_theme = per_theme
+        self.term_scale = term_scale
+        self.word_scale = word_scale
+        self.min_df = min_df
 
     def get_params(self) -> dict:
-        return {"C": self.C, "class_weight": self.class_weight, "threshold": self.threshold, "random_state": self.random_state}
+        return {"C": self.C, "class_weight": self.class_weight, "threshold": self.threshold,
+                "random_state": self.random_state, "per_theme": self.per_theme, "term_scale": self.term_scale,
+                "word_scale": self.word_scale, "min_df": self.min_df}
 
-    def fit(self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None) -> "ThemeTagger":
+    def fit(self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None,
+            themes: Sequence[str] = (), entries: Sequence[dict] = (), words: Sequence[Iterable[str]] = ()) -> "ThemeTagger":
+        """``X``, ``y``: one row per (answer, theme), answer by answer, themes in ``themes`` order. With
+        ``per_theme``: ``entries`` per answer ``{theme: keys of the entries that matched}``
+        (``entry_keys``), ``words`` per answer its words (``answer_words``)."""
+        from scipy import sparse
         from sklearn.linear_model import LogisticRegression
 
         Z = self._standardize_fit(X)
-        model = LogisticRegression(C=self.C, class_weight=self.class_weight, random_state=self.random_state, max_iter=1000)
-        model.fit(Z, np.asarray(y, dtype=int), sample_weight=sample_weight)
-        self.coef_ = model.coef_[0].copy()
+        self.theme_bias_, self.term_weight_, self.word_weight_ = {}, {}, {}
+        blocks, columns = [sparse.csr_matrix(Z)], []
+        if self.per_theme:
+            k = len(themes)
+            if k == 0 or len(Z) != k * len(entries) or len(entries) != len(words):
+                raise ValueError("per_theme needs themes, and entries and words for every answer")
+            rows = [(t, {f"e|{e}" for e in ent.get(t, ())} | {f"w|{w}" for w in ws})
+                    for ent, ws in zip(entries, map(set, words)) for t in themes]
+            counts: dict[tuple[str, str], int] = {}
+            for t, keys in rows:
+                for key in keys:
+                    counts[(t, key)] = counts.get((t, key), 0) + 1
+            columns = [(t, "bias") for t in themes] + sorted(c for c, n in counts.items() if n >= self.min_df)
+            index = {c: j for j, c in enumerate(columns)}
+            r, c, v = [], [], []
+            for i, (t, keys) in enumerate(rows):
+                r.append(i), c.append(index[(t, "bias")]), v.append(1.0)
+                for key in keys:
+                    j = index.get((t, key))
+                    if j is not None:
+                        r.append(i), c.append(j), v.append(self.term_scale if key[0] == "e" else self.word_scale)
+            blocks.append(sparse.csr_matrix((v, (r, c)), shape=(len(rows), len(columns))))
+        model = LogisticRegression(C=self.C, class_weight=self.class_weight, random_state=self.random_state,
+                                   max_iter=3000)
+        model.fit(sparse.hstack(blocks).tocsr(), np.asarray(y, dtype=int), sample_weight=sample_weight)
+        n = Z.shape[1]
+        self.coef_ = model.coef_[0][:n].copy()
         self.intercept_ = float(model.intercept_[0])
+        for (t, key), w in zip(columns, model.coef_[0][n:]):
+            if key == "bias":
+                self.theme_bias_[t] = round(float(w), 6)
+            elif key[0] == "e":
+                self.term_weight_.setdefault(t, {})[key[2:]] = round(float(w) * self.term_scale, 6)
+            else:
+                self.word_weight_.setdefault(t, {})[key[2:]] = round(float(w) * self.word_scale, 6)
         return self
+
+    def theme_part(self, themes: Sequence[str], entries: dict, words: Iterable[str]) -> list[float]:
+        """What the per-theme weights add to one answer's decision values, theme by theme (0 without
+        ``per_theme``). Summed in sorted key order: a score must not depend on set iteration order."""
+        bias = getattr(self, "theme_bias_", None)
+        if not bias:
+            return [0.0] * len(themes)
+        words = sorted(set(words))
+        out = []
+        for t in themes:
+            total = bias.get(t, 0.0)
+            term_w, word_w = self.term_weight_.get(t), self.word_weight_.get(t)
+            if term_w:
+                for key in sorted(entries.get(t, ())):
+                    total += term_w.get(key, 0.0)
+            if word_w:
+                for w in words:
+                    total += word_w.get(w, 0.0)
+            out.append(total)
+        return out
 
     def decision_function(self, X: np.ndarray) -> np.ndarray:
         return self._linear(X)
@@ -313,6 +387,38 @@ class ThemeTagger(StandardizedLinear):
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.decision_function(X)))
 
-    def proba_rows(self, X: np.ndarray) -> np.ndarray:
-        """``predict_proba`` of many answers' rows at once (each row rounded independently of the others)."""
-        return 1.0 / (1.0 + np.exp(-self._linear_rows(X)))
+    def proba_rows(self, X: np.ndarray, extra: np.ndarray | None = None) -> np.ndarray:
+        """``predict_proba`` of many answers' rows at once (each row rounded independently of the
+        others); ``extra``: ``theme_part`` values to add, one per row."""
+        z = self._linear_rows(X)
+        if extra is not None:
+            z = z + np.asarray(extra, dtype=float).reshape(-1)
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def to_dict(self) -> dict:
+        d = super().to_dict()
+        if getattr(self, "theme_bias_", None):
+            d["per_theme"] = {"bias": self.theme_bias_, "terms": self.term_weight_, "words": self.word_weight_}
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict, allow_stale: bool = False):
+        self = super().from_dict(d, allow_stale)
+        if self.fitted:
+            part = d.get("per_theme", {})
+            self.theme_bias_ = dict(part.get("bias", {}))
+            self.term_weight_ = {t: dict(w) for t, w in part.get("terms", {}).items()}
+            self.word_weight_ = {t: dict(w) for t, w in part.get("words", {}).items()}
+        return self
+
+
+def entry_keys(found_lists: tuple) -> tuple[str, ...]:
+    """Keys of the term entries one theme matched in an answer (``scan_answer``'s (core, related,
+    exclude) lists): "c|entry", "r|entry", "x|entry"."""
+    return tuple(sorted({f"{kind[0]}|{e}" for kind, hits in zip(TERM_KINDS, found_lists) for _, _, e in hits}))
+
+
+def answer_words(words: Iterable[str]) -> frozenset[str]:
+    """The words of an answer the per-theme weights read: those the learned tone words read
+    (``ToneFeaturizer.word_tokens``: stopwords out, ¬ marking negated words), of two characters or more."""
+    return frozenset(w for w in words if len(w) >= 2)
