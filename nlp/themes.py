@@ -6,7 +6,9 @@ into a small vector of *theme-agnostic* evidence features for each theme: how ma
 terms the answer holds, in how many sentences, whether the question asks about the theme, how much of
 the answer is boilerplate. ``ThemeTagger`` is one logistic regression over those features, pooled
 across themes: because the features do not depend on which theme they describe, a theme a user adds
-in their own file is scored with the same learned weights, with no labelled data of its own.
+in their own file is scored with the same learned weights, with no labelled data of its own. For the
+themes its labels cover it also learns per-theme weights (an offset, each matched term entry, each
+answer word), held close to the pooled part; a tag always needs a term of the theme (its evidence).
 """
 from __future__ import annotations
 
