@@ -198,7 +198,7 @@ class Scorer:
             if per_theme or keep_tokens:
                 entries = {name: entry_keys(lists) for name, lists in found.items()} if found else {}
                 if per_theme:
-                    theme_extra.extend(theme_model.theme_part(names, entries, answer_words(words_read)))
+                    theme_extra.append(theme_model.feature_indices(names, entries, answer_words(words_read)))
                 if keep_tokens:
                     kept_entries.append(entries)
             if learned:
@@ -213,7 +213,8 @@ class Scorer:
         theme_x = np.array(theme_rows, dtype=float).reshape(-1, len(s["theme_model"].FEATURE_NAMES))
         tone_x = np.array(tone_rows, dtype=float).reshape(-1, len(s["tone_model"].FEATURE_NAMES) + self.snownlp_signal)
         words = (word_scores if learned else None, word_terms, kept if keep_tokens else None,
-                 kept_entries if keep_tokens else None, np.asarray(theme_extra) if per_theme else None)
+                 kept_entries if keep_tokens else None,
+                 theme_model.theme_part_rows(names, theme_extra) if per_theme else None)
         return matched, terms, theme_x, tone_x, words
 
     def _question_info(self, questions: Sequence[str]) -> list[tuple]:

@@ -327,6 +327,7 @@ class ThemeTagger(StandardizedLinear):
 
         Z = self._standardize_fit(X)
         self.theme_bias_, self.term_weight_, self.word_weight_ = {}, {}, {}
+        self.__dict__.pop("_compiled", None)
         blocks, columns = [sparse.csr_matrix(Z)], []
         if self.per_theme:
             k = len(themes)
@@ -363,25 +364,63 @@ class ThemeTagger(StandardizedLinear):
                 self.word_weight_.setdefault(t, {})[key[2:]] = round(float(w) * self.word_scale, 6)
         return self
 
+    def compiled(self, themes: Sequence[str]) -> tuple[dict, np.ndarray, np.ndarray]:
+        """The per-theme weights for ``themes`` (in that order) as (feature index, weight matrix
+        features × themes, offsets): a word's row holds its weight for every theme, a term entry's
+        only for its own theme. Built once per theme order and kept."""
+        cache = self.__dict__.setdefault("_compiled", {})
+        key = tuple(themes)
+        if key not in cache:
+            column = {t: j for j, t in enumerate(themes)}
+            index: dict = {}
+            cells: list[tuple[int, int, float]] = []
+            for t, weights in sorted(getattr(self, "word_weight_", {}).items()):
+                if t in column:
+                    for word, w in weights.items():
+                        cells.append((index.setdefault(word, len(index)), column[t], w))
+            for t, weights in sorted(getattr(self, "term_weight_", {}).items()):
+                if t in column:
+                    for entry, w in weights.items():
+                        cells.append((index.setdefault((t, entry), len(index)), column[t], w))
+            matrix = np.zeros((max(len(index), 1), len(themes)))
+            for i, j, w in cells:
+                matrix[i, j] = w
+            bias = np.array([getattr(self, "theme_bias_", {}).get(t, 0.0) for t in themes])
+            cache[key] = (index, matrix, bias)
+        return cache[key]
+
+    def feature_indices(self, themes: Sequence[str], entries: dict, words: Iterable[str]) -> list[int]:
+        """The per-theme features one answer holds (its words, and each theme's matched entry keys),
+        as sorted indices into ``compiled(themes)``."""
+        index = self.compiled(themes)[0]
+        found = {index[w] for w in words if w in index}
+        for t, keys in entries.items():
+            for k in keys:
+                i = index.get((t, k))
+                if i is not None:
+                    found.add(i)
+        return sorted(found)
+
+    def theme_part_rows(self, themes: Sequence[str], rows: Sequence[Sequence[int]]) -> np.ndarray:
+        """What the per-theme weights add to the decision values of many answers (answers × themes),
+        from their ``feature_indices``. One sparse product: each answer's sum runs over its own
+        features in index order, so it does not depend on the other answers scored with it."""
+        from scipy import sparse
+
+        index, matrix, bias = self.compiled(themes)
+        if not getattr(self, "theme_bias_", None):
+            return np.zeros((len(rows), len(themes)))
+        from itertools import chain
+
+        indptr = np.cumsum([0] + list(map(len, rows)))
+        cols = np.array(list(chain.from_iterable(rows)), dtype=np.int64)
+        X = sparse.csr_matrix((np.ones(len(cols)), cols, indptr), shape=(len(rows), matrix.shape[0]))
+        return X @ matrix + bias
+
     def theme_part(self, themes: Sequence[str], entries: dict, words: Iterable[str]) -> list[float]:
-        """What the per-theme weights add to one answer's decision values, theme by theme (0 without
-        ``per_theme``). Summed in sorted key order: a score must not depend on set iteration order."""
-        bias = getattr(self, "theme_bias_", None)
-        if not bias:
-            return [0.0] * len(themes)
-        words = sorted(set(words))
-        out = []
-        for t in themes:
-            total = bias.get(t, 0.0)
-            term_w, word_w = self.term_weight_.get(t), self.word_weight_.get(t)
-            if term_w:
-                for key in sorted(entries.get(t, ())):
-                    total += term_w.get(key, 0.0)
-            if word_w:
-                for w in words:
-                    total += word_w.get(w, 0.0)
-            out.append(total)
-        return out
+        """``theme_part_rows`` of one answer: what the per-theme weights add, theme by theme (0 for a
+        theme the labels did not cover, and for every theme without ``per_theme``)."""
+        return self.theme_part_rows(themes, [self.feature_indices(themes, entries, words)])[0].tolist()
 
     def decision_function(self, X: np.ndarray) -> np.ndarray:
         return self._linear(X)
