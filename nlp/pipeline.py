@@ -159,7 +159,7 @@ class Scorer:
         tokens with ``keep_tokens`` (what ``fit`` learns the words from).
         """
         from nlp.matching import fold_tokens
-        from nlp.themes import answer_words, entry_keys
+        from nlp.themes import entry_keys
         from nlp.tokens import SENTENCE_BREAKS
 
         s = self._load()
@@ -198,7 +198,8 @@ class Scorer:
             if per_theme or keep_tokens:
                 entries = {name: entry_keys(lists) for name, lists in found.items()} if found else {}
                 if per_theme:
-                    theme_extra.append(theme_model.feature_indices(names, entries, answer_words(words_read)))
+                    # the learned words are of two characters or more (answer_words): others find no index
+                    theme_extra.append(theme_model.feature_indices(names, entries, words_read))
                 if keep_tokens:
                     kept_entries.append(entries)
             if learned:
@@ -361,7 +362,7 @@ class Scorer:
         questions = [_text(q) for q in df["question"].tolist()] if "question" in df.columns else [""] * len(df)
         out = df.copy()
         columns = self.score_columns(questions, answers)
-        for k in [k for k, a in enumerate(clean_texts(answers)) if not a]:  # nothing to score: null, not a score
+        for k in [k for k, a in enumerate(answers) if not a.strip()]:  # nothing to score: null, not a score
             for col, values in columns.items():
                 if col == "tone" or col.startswith("score_"):
                     values[k] = float("nan")

@@ -372,17 +372,17 @@ class ThemeTagger(StandardizedLinear):
         key = tuple(themes)
         if key not in cache:
             column = {t: j for j, t in enumerate(themes)}
-            index: dict = {}
+            index: dict = {}  # feature -> row of the matrix, from 1: row 0 stays zero (see feature_indices)
             cells: list[tuple[int, int, float]] = []
             for t, weights in sorted(getattr(self, "word_weight_", {}).items()):
                 if t in column:
                     for word, w in weights.items():
-                        cells.append((index.setdefault(word, len(index)), column[t], w))
+                        cells.append((index.setdefault(word, len(index) + 1), column[t], w))
             for t, weights in sorted(getattr(self, "term_weight_", {}).items()):
                 if t in column:
                     for entry, w in weights.items():
-                        cells.append((index.setdefault((t, entry), len(index)), column[t], w))
-            matrix = np.zeros((max(len(index), 1), len(themes)))
+                        cells.append((index.setdefault((t, entry), len(index) + 1), column[t], w))
+            matrix = np.zeros((len(index) + 1, len(themes)))
             for i, j, w in cells:
                 matrix[i, j] = w
             bias = np.array([getattr(self, "theme_bias_", {}).get(t, 0.0) for t in themes])
@@ -393,7 +393,8 @@ class ThemeTagger(StandardizedLinear):
         """The per-theme features one answer holds (its words, and each theme's matched entry keys),
         as sorted indices into ``compiled(themes)``."""
         index = self.compiled(themes)[0]
-        found = {index[w] for w in words if w in index}
+        found = set(map(index.get, words))  # words it never learned (one character too) map to None
+        found.discard(None)
         for t, keys in entries.items():
             for k in keys:
                 i = index.get((t, k))
