@@ -215,7 +215,8 @@ class Scorer:
         tone_x = np.array(tone_rows, dtype=float).reshape(-1, len(s["tone_model"].FEATURE_NAMES) + self.snownlp_signal)
         words = (word_scores if learned else None, word_terms, kept if keep_tokens else None,
                  kept_entries if keep_tokens else None,
-                 theme_model.theme_part_rows(names, theme_extra) if per_theme else None)
+                 theme_model.theme_part_rows(names, theme_extra) if per_theme else None,
+                 theme_extra if per_theme else None)
         return matched, terms, theme_x, tone_x, words
 
     def _question_info(self, questions: Sequence[str]) -> list[tuple]:
@@ -257,10 +258,10 @@ class Scorer:
                               "the model was fitted on other features: rebuild it with python bench/train_models.py")
         if len(s["tone_model"].feature_names_) != len(s["tone_model"].FEATURE_NAMES) + self.snownlp_signal:
             raise IrtoneError("model", "the tone model was not fitted with the SnowNLP signal: call fit() first")
-        matched, terms, theme_x, tone_x, (word_scores, word_terms, _, _, theme_extra) = self._analyze(
+        matched, terms, theme_x, tone_x, (word_scores, word_terms, _, _, theme_extra, theme_rows) = self._analyze(
             questions, answers, terms_as_json)
         probs = s["theme_model"].proba_rows(theme_x, theme_extra).reshape(len(terms), len(s["themes"]))
-        return matched, (terms, word_terms), probs, s["tone_model"].predict_rows(tone_x, word_scores)
+        return matched, (terms, word_terms, theme_rows), probs, s["tone_model"].predict_rows(tone_x, word_scores)
 
     # ------------------------------------------------------------------ fitting
     def fit(self, labels) -> "Scorer":
@@ -280,7 +281,7 @@ class Scorer:
         names = self.theme_names
         questions = clean_texts(q if isinstance(q, str) else "" for q in df.get("question", [""] * len(df)))
         answers = clean_texts(a if isinstance(a, str) else "" for a in df["answer"])
-        _, _, tx, ox, (_, _, tokens, entries, _) = self._analyze(questions, answers, keep_tokens=True)
+        _, _, tx, ox, (_, _, tokens, entries, _, _) = self._analyze(questions, answers, keep_tokens=True)
         ty = np.asarray([[n in set(themes) for n in names] for themes in df["themes"]], dtype=int).reshape(-1)
         weight = (df["weight"].fillna(1.0).to_numpy(dtype=float) if "weight" in df.columns
                   else np.ones(len(df)))
@@ -321,15 +322,18 @@ class Scorer:
         questions, answers = clean_texts(questions), clean_texts(answers)
         s = self._load()
         themes = s["themes"]
-        matched, (terms, word_terms), probs, tones = self._predict(questions, answers)
+        matched, (terms, word_terms, theme_rows), probs, tones = self._predict(questions, answers)
+        names = [t.name for t in themes]
+        model = s["theme_model"]
         scores = round4(probs).tolist()
-        tagged = ((probs >= s["theme_model"].threshold) & _term_mask(matched, [t.name for t in themes])).tolist()
+        tagged = ((probs >= model.threshold) & _term_mask(matched, names)).tolist()
         out = []
         for k, (part, score_row, tagged_row, tone) in enumerate(zip(matched, scores, tagged, round4(tones).tolist())):
             results = []
             for t, score, tag in zip(themes, score_row, tagged_row):
                 ev = _evidence(part, t.name) if part is not None else None
-                results.append(ThemeResult(t.name, score, tag, Evidence(*ev) if ev is not None else None))
+                words = model.top_words(names, theme_rows[k], t.name) if tag and theme_rows is not None else ()
+                results.append(ThemeResult(t.name, score, tag, Evidence(*ev) if ev is not None else None, words))
             out.append(ScoredAnswer(
                 number=numbers[k] if numbers is not None else None, question=questions[k], answer=answers[k],
                 tone=ToneResult(tone, tone_label(tone), tuple(TermContribution(*c) for c in terms[k]), word_terms[k]),
@@ -381,7 +385,7 @@ class Scorer:
 
         s = self._load()
         names = [t.name for t in s["themes"]]
-        matched, (terms, word_terms), probs, tones = self._predict(
+        matched, (terms, word_terms, theme_rows), probs, tones = self._predict(
             clean_texts(questions), clean_texts(answers), terms_as_json=True)
         scores = round4(probs)
         tagged = (probs >= s["theme_model"].threshold) & _term_mask(matched, names)
@@ -398,8 +402,9 @@ class Scorer:
             for name, score in zip(row_tagged, scores[k][tagged[k]].tolist()):
                 ev = _evidence(part, name) if part is not None else None
                 if ev is not None:
+                    words = s["theme_model"].top_words(names, theme_rows[k], name) if theme_rows is not None else ()
                     evidence[name] = {"score": score, "terms": list(ev[0]), "sentence": ev[1], "start": ev[2],
-                                      "end": ev[3]}
+                                      "end": ev[3], "words": [list(wc) for wc in words]}
             tagged_col.append(row_tagged)
             evidence_col.append(_JSON.encode(evidence) if evidence else "{}")
         cols: dict[str, list] = {
@@ -530,12 +535,14 @@ def answer_columns(scored: Sequence[ScoredAnswer], theme_names: Sequence[str], m
 
 
 def evidence_json(answer: ScoredAnswer) -> str:
-    """{theme: {score, terms, sentence, start, end}} for the tagged themes."""
+    """{theme: {score, terms, sentence, start, end, words}} for the tagged themes (``words``: the
+    per-theme learned words that moved the score most, [[word, contribution], ...])."""
     out = {}
     for t in answer.themes:
         if t.tagged and t.evidence is not None:
             e = t.evidence
-            out[t.theme] = {"score": t.score, "terms": list(e.terms), "sentence": e.sentence, "start": e.start, "end": e.end}
+            out[t.theme] = {"score": t.score, "terms": list(e.terms), "sentence": e.sentence, "start": e.start,
+                            "end": e.end, "words": [list(wc) for wc in t.words]}
     return _JSON.encode(out) if out else "{}"
 
 

@@ -107,6 +107,9 @@ class ThemeResult:
     score: float  # probability-like score in [0, 1]
     tagged: bool
     evidence: Evidence | None = None
+    # per-theme learned words that moved the score most, (word, contribution to the decision value);
+    # tagged themes only (the terms of the theme file are in ``evidence``)
+    words: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,8 @@ where a value is undefined, e.g. without earlier filings):
   less used than in the earlier filings.
 - ``movers``: ``[{index, number, question, answer, tone, tone_label, tone_terms: [{term, weight, start,
   negated}], tone_words: [{word, contribution}], tone_change_mean, new_themes, score, themes: [{theme,
-  score, evidence: {terms, sentence, start, end} | null}]}]`` (tagged themes only): why each score.
+  score, words: [{word, contribution}], evidence: {terms, sentence, start, end} | null}]}]`` (tagged
+  themes only; ``words``: the theme's learned words that moved its score most): why each score.
 - ``answers``: every answer of the filing in order, the same keys as a mover without the three
   comparison keys, plus ``theme_scores`` (every theme's score, tagged or not: near misses show).
 """
@@ -409,6 +410,9 @@ def why_line(answer: ScoredAnswer, labels: Labels | None = None, max_terms: int 
             out.append("why " if not out.plain else " · ")
             out.append(_label(labels, theme.theme), style="cyan")
             out.append(f" {theme.score:.2f}: " + " ".join(theme.evidence.terms[:max_terms]))
+            shown = [(w, c) for w, c in theme.words if abs(c) >= THEME_WORD_SHOWN_FROM]
+            if shown:  # the theme's own learned words, in brackets: not terms of the theme file
+                out.append(" [" + " ".join(f"{w}{c:+.2f}" for w, c in shown) + "]")
     near = [t for t in answer.themes if not t.tagged and t.score >= NEAR_MISS_FROM]
     if near:  # untagged but close: the reader can judge (the threshold is the model's, not a verdict)
         out.append(" · " if out.plain else "why ")
@@ -437,6 +441,7 @@ def why_line(answer: ScoredAnswer, labels: Labels | None = None, max_terms: int 
     return out
 
 
+THEME_WORD_SHOWN_FROM = 0.05  # a theme word moving the decision value (log-odds) by less is not shown
 NEAR_MISS_FROM = 0.3  # an untagged theme scoring this much is named in the why line as a near miss
 MAX_WORDS_SHOWN = 3  # learned words in the why line (the JSON keeps ToneResult.words: up to 5)
 WORD_SHOWN_FROM = 0.01  # a learned word that moved the score by less is not worth a reader's attention
@@ -596,6 +601,7 @@ def _answer_json(index: int, answer: ScoredAnswer) -> dict[str, Any]:
             {
                 "theme": t.theme,
                 "score": t.score,
+                "words": [{"word": w, "contribution": c} for w, c in t.words],
                 "evidence": None
                 if t.evidence is None
                 else {

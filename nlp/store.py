@@ -296,7 +296,8 @@ def _theme_from_json(d: dict[str, Any]) -> ThemeResult:
     evidence = None
     if ev is not None:
         evidence = Evidence(terms=tuple(ev["terms"]), sentence=ev["sentence"], start=ev["start"], end=ev["end"])
-    return ThemeResult(theme=d["theme"], score=d["score"], tagged=bool(d["tagged"]), evidence=evidence)
+    words = tuple((str(w), float(c)) for w, c in d.get("words", ()))  # absent in stores before them
+    return ThemeResult(theme=d["theme"], score=d["score"], tagged=bool(d["tagged"]), evidence=evidence, words=words)
 
 
 def _is_busy(err: sqlite3.Error) -> bool:

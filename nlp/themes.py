@@ -328,6 +328,7 @@ class ThemeTagger(StandardizedLinear):
         Z = self._standardize_fit(X)
         self.theme_bias_, self.term_weight_, self.word_weight_ = {}, {}, {}
         self.__dict__.pop("_compiled", None)
+        self.__dict__.pop("_words_of", None)
         blocks, columns = [sparse.csr_matrix(Z)], []
         if self.per_theme:
             k = len(themes)
@@ -417,6 +418,17 @@ class ThemeTagger(StandardizedLinear):
         cols = np.array(list(chain.from_iterable(rows)), dtype=np.int64)
         X = sparse.csr_matrix((np.ones(len(cols)), cols, indptr), shape=(len(rows), matrix.shape[0]))
         return X @ matrix + bias
+
+    def top_words(self, themes: Sequence[str], indices: Sequence[int], theme: str, n: int = 3) -> tuple:
+        """The answer words (of its ``feature_indices``) whose per-theme weights moved ``theme``'s
+        decision value most: ((word, contribution), ...), strongest first (ties by word)."""
+        index, matrix, _ = self.compiled(themes)
+        words = self.__dict__.setdefault("_words_of", {}).get(tuple(themes))
+        if words is None:
+            words = self._words_of[tuple(themes)] = {i: w for w, i in index.items() if isinstance(w, str)}
+        j = list(themes).index(theme)
+        found = [(words[i], round(float(matrix[i, j]), 4)) for i in indices if i in words and matrix[i, j] != 0.0]
+        return tuple(sorted(found, key=lambda wc: (-abs(wc[1]), wc[0]))[:n])
 
     def theme_part(self, themes: Sequence[str], entries: dict, words: Iterable[str]) -> list[float]:
         """``theme_part_rows`` of one answer: what the per-theme weights add, theme by theme (0 for a

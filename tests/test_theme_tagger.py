@@ -75,3 +75,33 @@ def test_a_tag_needs_a_term_of_the_theme_whatever_the_words_add():
     assert after.theme("financing").score > 0.99 > before.theme("financing").score
     assert not after.theme("financing").tagged and "financing" not in after.tagged
     assert frame.loc[0, "themes"] == [] and frame.loc[0, "score_financing"] > 0.99
+
+
+def test_tagged_themes_name_their_learned_words_the_same_way_everywhere(tmp_path):
+    """score_many's ThemeResult.words, the batch evidence JSON's "words", the store and the why line agree:
+    the words are in the answer, and their contributions are the tagger's own weights."""
+    from nlp.pipeline import evidence_json
+    from nlp.report import why_line
+    from nlp.store import Store
+    from nlp.parse import parse_file
+
+    scorer = Scorer()
+    model = scorer._load()["theme_model"]
+    filing = parse_file("seeds/000_ece50293e7075997.txt")
+    score = scorer.score_filing(filing)
+    with_words = [(a, t) for a in score.answers for t in a.themes if t.words]
+    assert with_words, "the seed's tagged themes have learned words"
+    frame = scorer.score_answers(pd.DataFrame({"question": [a.question for a in score.answers],
+                                               "answer": [a.answer for a in score.answers]}))
+    for k, a in enumerate(score.answers):
+        assert frame.loc[k, "evidence"] == evidence_json(a)
+        for t in a.themes:
+            assert t.tagged or not t.words
+            for w, c in t.words:
+                assert w.lstrip("¬") in a.answer and c == round(model.word_weight_[t.theme][w], 4)
+    answer, theme = with_words[0]
+    shown = [w for w, c in theme.words if abs(c) >= 0.05]
+    assert not shown or f"[{shown[0]}" in why_line(answer).plain
+    with Store(tmp_path / "s.db") as store:
+        store.put(score)
+        assert store.get(filing.filing_id).answers == score.answers
