@@ -715,10 +715,10 @@ def _find_company(title: list[str], head: list[str], name: str | None) -> str | 
     the first header label: 证券代码/简称, the name, 投资者关系活动记录表, 编号) that is the name,
     alone or followed by the record's title. Else, among the first lines (a table row holds the
     body only), a line that starts with a listed company's name (…股份有限公司) holding the short
-    name near its start: a page header of the company's own (华润三九医药股份有限公司 for 华润三九),
-    or the company as the subject of a sentence (杭州巨星科技股份有限公司是专业从事…). Never a
-    body line that only happens to start with a name ending in 有限公司 (（1）公司上半年从关联方收购了
-    浪潮（香港）电子有限公司…, 公司控股子公司…有限公司…, 珠海杰赛科技有限公司于… for 杰赛科技)."""
+    name near its start: a page header of the company's own (青石医药股份有限公司 for 青石医药),
+    or the company as the subject of a sentence (远山科技股份有限公司是专业从事…). Never a
+    body line that only happens to start with a name ending in 有限公司 (（1）公司从关联方收购了某某
+    电子有限公司…, 公司控股子公司…有限公司…, 远山数码科技有限公司于… for 远山数码)."""
     for line in title:
         company, rest = _company_at_start(_NAME.sub(" ", _CODE.sub(" ", line)))  # 证券代码：… 证券简称：… 名称
         if company and (not rest or _COMPANY_LINE_REST.match(rest)):
@@ -748,7 +748,7 @@ def _company_at_start(line: str) -> tuple[str | None, str]:
 
 
 def _short_name_cores(name: str | None) -> list[str]:
-    """大冷股份；大冷B → [大冷]; 华润三九 → [华润三九]: what a full name holds of the short name."""
+    """青石股份；青石B → [青石]; 远山科技 → [远山科技]: what a full name holds of the short name."""
     cores = []
     for part in re.split(r"[；;、,，\s]+|编号.*", name or ""):
         core = re.sub(r"(?:股份|[A-Za-zＡＢ]+)$", "", part)
