@@ -186,6 +186,9 @@ class Header:
             if not self.date_valid:
                 date.append("  (missing or unreadable date: not placed in the history)", style="red")
         grid.add_row("Date", date)
+        held = [d for d in f.event_dates if d]
+        if held and held != [f.date]:  # the record's date is often the day it was filed, after the meetings
+            grid.add_row("Held", Text(" … ".join(dict.fromkeys(held)) + "  (the activity itself)"))
         if f.period:
             grid.add_row("Period", Text(period_label(f.period) + "  (the reporting period discussed, not a day)"))
         if f.activity_types:

@@ -152,6 +152,7 @@ def test_analyze_seed_stores_and_reports(capsys, tmp_path, pipeline):
     # Analyzing again adds nothing and still reports.
     code, out, _ = run(capsys, "analyze", str(SEED), "--db", str(db))
     assert code == 0 and "首都在线" in out and "Key answers" in out
+    assert "2023-04-04 … 2023-04-07" in out  # the meetings, besides the record's own date (2023-04-10)
     with Store(db) as store:
         assert store.count() == 1
 
