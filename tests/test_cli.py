@@ -56,3 +56,15 @@ def test_truncated_record_warns(tmp_path, capsys):
     assert main(["analyze", str(cut), "--no-store"]) == 0
     err = capsys.readouterr().err
     assert "cut.txt" in err and "no question-answer pairs" in err
+
+
+def test_record_without_company_warns_that_it_cannot_be_compared(tmp_path, capsys):
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "seeds" / "000_ece50293e7075997.txt").read_text(encoding="utf-8")
+    body = text[text.index("主要内容介绍"):]  # the Q&A without the header (no code, no name)
+    bare = tmp_path / "bare.txt"
+    bare.write_text("投资者关系活动记录表\n投资者关系活动" + body, encoding="utf-8")
+    assert main(["analyze", str(bare), "--db", str(tmp_path / "s.db")]) == 0
+    err = capsys.readouterr().err
+    assert "bare.txt" in err and "cannot be compared" in err

@@ -34,6 +34,11 @@ def run(args: argparse.Namespace) -> int:
 
         print(f"irtone analyze: warning: {args.file}: no question-answer pairs found "
               "(a truncated file, or a stub such as 见附件?); themes and tone are empty", file=sys.stderr)
+    if not (filing.code or filing.name or filing.company):
+        import sys
+
+        print(f"irtone analyze: warning: {args.file}: no company code or name found in the record; it is "
+              "stored under its own key and cannot be compared with the company's other filings", file=sys.stderr)
     scorer = Scorer(theme_files=args.themes, user_dicts=args.user_dict, tone_lexicon=args.tone_lexicon)
     score = scorer.score_filing(filing)
     labels = dict(scorer.theme_labels)
