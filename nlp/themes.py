@@ -342,13 +342,14 @@ class ThemeTagger(StandardizedLinear):
                     counts[(t, key)] = counts.get((t, key), 0) + 1
             columns = [(t, "bias") for t in themes] + sorted(c for c, n in counts.items() if n >= self.min_df)
             index = {c: j for j, c in enumerate(columns)}
-            r, c, v = [], [], []
+            cells = []  # (row, column, value) of the indicator block
             for i, (t, keys) in enumerate(rows):
-                r.append(i), c.append(index[(t, "bias")]), v.append(1.0)
+                cells.append((i, index[(t, "bias")], 1.0))
                 for key in keys:
                     j = index.get((t, key))
                     if j is not None:
-                        r.append(i), c.append(j), v.append(self.term_scale if key[0] == "e" else self.word_scale)
+                        cells.append((i, j, self.term_scale if key[0] == "e" else self.word_scale))
+            r, c, v = zip(*cells)
             blocks.append(sparse.csr_matrix((v, (r, c)), shape=(len(rows), len(columns))))
         model = LogisticRegression(C=self.C, class_weight=self.class_weight, random_state=self.random_state,
                                    max_iter=3000)
@@ -409,11 +410,11 @@ class ThemeTagger(StandardizedLinear):
         features in index order, so it does not depend on the other answers scored with it."""
         from scipy import sparse
 
+        from itertools import chain
+
         index, matrix, bias = self.compiled(themes)
         if not getattr(self, "theme_bias_", None):
             return np.zeros((len(rows), len(themes)))
-        from itertools import chain
-
         indptr = np.cumsum([0] + list(map(len, rows)))
         cols = np.array(list(chain.from_iterable(rows)), dtype=np.int64)
         X = sparse.csr_matrix((np.ones(len(cols)), cols, indptr), shape=(len(rows), matrix.shape[0]))
