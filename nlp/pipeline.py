@@ -428,13 +428,13 @@ def clean_texts(texts: Iterable[str | None]) -> list[str]:
     """Texts as the parser leaves a record's answers (``nlp.parse.normalize_segment_text``: line breaks
     and spaces removed, one space kept between Latin letters), so that an answer scores the same through
     the API, a table or a disclosure, and as it did in training. Offsets index the cleaned text."""
+    from nlp.parse import normalize_segment_text
+
     out = []
     for text in texts:
         if not text:
             out.append("")
         elif _WHITESPACE.search(text):
-            from nlp.parse import normalize_segment_text
-
             out.append(normalize_segment_text(text))
         else:
             out.append(text)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 HELP = "parse, score, store and report one filing against the company's earlier ones"
 
@@ -30,13 +31,9 @@ def run(args: argparse.Namespace) -> int:
 
     filing = parse_file(args.file)
     if not filing.qa:
-        import sys
-
         print(f"irtone analyze: warning: {args.file}: no question-answer pairs found "
               "(a truncated file, or a stub such as 见附件?); themes and tone are empty", file=sys.stderr)
     if not (filing.code or filing.name or filing.company):
-        import sys
-
         print(f"irtone analyze: warning: {args.file}: no company code or name found in the record; it is "
               "stored under its own key and cannot be compared with the company's other filings", file=sys.stderr)
     scorer = Scorer(theme_files=args.themes, user_dicts=args.user_dict, tone_lexicon=args.tone_lexicon)

@@ -47,7 +47,8 @@ def run(args) -> int:
     docs = [d for d in docs if d]
     if len(docs) < args.k:
         raise IrtoneError(", ".join(args.inputs), f"only {len(docs)} answers found; need at least --k {args.k}")
-    model = TopicModel(k=args.k, top_n=args.top, random_state=args.random_state).fit(docs, load_themes(args.themes))
+    themes = load_themes(args.themes)
+    model = TopicModel(k=args.k, top_n=args.top, random_state=args.random_state).fit(docs, themes)
     if args.json:
         print(json.dumps({"filings": filings, "answers": len(docs), "errors": errors, "topics": [
             {"topic": t.index, "share": t.share, "nearest_theme": t.nearest_theme, "shared_terms": list(t.shared_terms),
@@ -58,7 +59,7 @@ def run(args) -> int:
     from rich.table import Table
 
     table = Table(title=f"{args.k} emergent topics over {len(docs)} answers from {filings} filing{'s' if filings != 1 else ''}", title_justify="left")
-    labels = {t.name: t.label for t in load_themes(args.themes)}
+    labels = {t.name: t.label for t in themes}
     table.add_column("#", justify="right")  # rank by share (the JSON's "topic" is the model's own index)
     table.add_column("share", justify="right")
     table.add_column("top terms", overflow="fold")
