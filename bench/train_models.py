@@ -29,7 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-THEME_PARAMS = {"C": 1.0, "class_weight": None, "threshold": 0.5, "random_state": 0,
+# threshold 0.4, not 0.5: the F1-optimal threshold of calibrated scores is half the best F1 (Lipton et al.
+# 2014), ~0.41 here; dev CV (3 seeds) 0.818 -> 0.834, silver alone -> dev 0.790 -> 0.829, silver test 0.676 -> 0.685
+THEME_PARAMS = {"C": 1.0, "class_weight": None, "threshold": 0.4, "random_state": 0,
                 "per_theme": True, "term_scale": 0.5, "word_scale": 0.2, "min_df": 3}
 TONE_PARAMS = {"alpha": 3.0, "words": True, "lexicon_scale": 0.1, "min_df": 2}
 DEV_WEIGHT = 1.0  # human labels against silver ones: chosen by the figures below
