@@ -24,8 +24,10 @@ What is computed, and the conventions:
   is weak evidence, so ``terms_out`` is often empty for a record of a few hundred characters (by design:
   the method reports only what the counts support).
 - Movers (``movers``): answers whose tone is furthest from the mean tone of all earlier answers
-  (unweighted, answer by answer), plus one point per theme tagged in the answer that no earlier answer
-  was tagged with. Score = |tone change| + number of new themes; top ``top_movers`` with a score > 0.
+  (unweighted, answer by answer), plus, for each theme tagged in the answer that no earlier answer was
+  tagged with, that theme's score. Score = |tone change| + the new themes' scores; top ``top_movers``
+  with a score > 0. A new theme weighs its score, not a flat point, so a tag the evidence barely carries
+  (a one-line "we will choose the best financing") ranks below one the answer is about.
 - Trends for sparklines: ``Comparison.tone_trend`` and ``Comparison.share_trend(theme)``.
 
 ``comparison_for(store, company, ...)`` picks the current filing and its history from a ``Store``:
@@ -245,7 +247,7 @@ def movers(current: FilingScore, history: Sequence[FilingScore], top: int = 5) -
     for i, answer in enumerate(current.answers):
         change = answer.tone.score - mean_tone
         new = tuple(t for t in answer.tagged if t not in seen_themes)
-        score = abs(change) + len(new)
+        score = abs(change) + sum(answer.theme(t).score for t in new)
         if score > 0:
             out.append(Mover(index=i, answer=answer, tone_change_mean=change, new_themes=new, score=score))
     out.sort(key=lambda m: (-m.score, m.index))

@@ -202,7 +202,7 @@ class Mover:
     answer: ScoredAnswer
     tone_change_mean: float | None  # answer tone minus the mean tone of all earlier answers
     new_themes: tuple[str, ...]  # tagged here, tagged in no earlier filing
-    score: float  # |tone_change_mean| + number of new themes
+    score: float  # |tone_change_mean| + the new themes' scores
 
 
 @dataclass(frozen=True)

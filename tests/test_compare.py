@@ -98,13 +98,14 @@ def test_theme_deltas_hand_computed():
 
 
 # Earlier answers' tones: .3 .1 .5 .4 -.3 .1 → mean 1.1 / 6 = 0.183333; themes seen: capex, financing.
+# A new theme adds its score (0.9 where tagged).
 def test_movers_hand_computed():
     f1, f2, f3, f4, _ = xinghe_filings()
     c = compare(f4, [f1, f2, f3], tokenize=vocab_tokenize)
     got = [(m.index, round(m.tone_change_mean, 6), m.new_themes, round(m.score, 6)) for m in c.movers]
     assert got == [
-        (0, 0.716667, ("ai_compute",), 1.716667),
-        (1, 0.516667, ("ai_compute",), 1.516667),
+        (0, 0.716667, ("ai_compute",), 1.616667),
+        (1, 0.516667, ("ai_compute",), 1.416667),
         (2, 0.316667, (), 0.316667),
         (3, 0.116667, (), 0.116667),
     ]
