@@ -33,18 +33,20 @@ class StandardizedLinear:
     def _linear(self, X) -> np.ndarray:
         return ((np.asarray(X, dtype=float) - self.mean_) / self.scale_) @ self.coef_ + self.intercept_
 
-    def _linear_rows(self, X) -> np.ndarray:
+    def _linear_rows(self, X, coef=None, intercept=None) -> np.ndarray:
         """``_linear`` of a (rows, features) matrix, one vectorized pass for many answers. The products
         are summed feature by feature, in order, as a one-row dot product does: a BLAS matrix
         product rounds a row differently depending on its position in the matrix, and a row's score
         must not depend on which other answers were scored with it."""
+        if coef is None:  # another weight vector over the same standardized features (ToneModel's second side)
+            coef, intercept = self.coef_, self.intercept_
         Z = (np.asarray(X, dtype=float) - self.mean_) / self.scale_
         if Z.shape[0] == 0:
             return np.zeros(0)
-        out = Z[:, 0] * self.coef_[0]
+        out = Z[:, 0] * coef[0]
         for j in range(1, Z.shape[1]):
-            out += Z[:, j] * self.coef_[j]
-        return out + self.intercept_
+            out += Z[:, j] * coef[j]
+        return out + intercept
 
     def to_dict(self) -> dict:
         return {

@@ -205,7 +205,7 @@ class Scorer:
             if learned:
                 total, parts = tone_model.word_part(words_read)
                 word_scores.append(total)
-                strongest = strongest_words(parts)
+                strongest = strongest_words(tone_model.word_contributions(row, total, parts))
                 word_terms.append(tone_words_json(strongest) if terms_as_json else strongest)
             else:
                 word_terms.append("[]" if terms_as_json else ())

@@ -17,7 +17,7 @@ where a value is undefined, e.g. without earlier filings):
   "2016Q3"; see ``nlp.parse``), else ``null``. A briefing without a date is placed in the history by
   its period (``nlp.store.period_date``), so its ``date`` stays ``null`` and ``date_valid`` false.
 - ``tone``: ``{value, label, change_prev, z, history_mean, history_std, trend}``; ``change_prev`` =
-  tone − previous filing's tone; ``z`` = (tone − history_mean) / max(history_std, 0.05) (sample sd,
+  tone − previous filing's tone; ``z`` = (tone − history_mean) / max(history_std, 0.1) (sample sd,
   floored at ``nlp.compare.MIN_TONE_SD``; needs ≥ 2 earlier filings); ``trend`` = filing tones oldest
   first, ending with this one. A filing without question-answer pairs has ``value`` ``null``.
 - ``themes``: list of ``{theme, label, share, intensity, share_change_prev, share_change_mean,
@@ -122,11 +122,10 @@ def _label(labels: Labels | None, theme: str) -> str:
 
 
 def _tone_style(value: float) -> str:
-    if value > 0.05:
-        return "green"
-    if value < -0.05:
-        return "red"
-    return "yellow"
+    """The colour of a tone's label (green positive, red negative), so that colour and label agree."""
+    from nlp.tone import tone_label
+
+    return {"positive": "green", "negative": "red"}.get(tone_label(value), "yellow")
 
 
 # How a reporting period is named where a date would be shown: it is a period, not a day.

@@ -1,12 +1,13 @@
-"""Tone: lexicon evidence with negation and degree, calibrated by a small linear model.
+"""Tone: lexicon evidence with negation and degree, calibrated by small learned models.
 
 ``ToneLexicon`` (data: ``nlp/data/tone_lexicon.txt``) finds polar terms in an answer's tokens, applies
 negators (没有, 暂无, 不存在 … flip the next polar term within the same clause) and degree words
 (大幅 ×1.5, 略有 ×0.5), and drops courtesy (谢谢, 感谢您的关注 carry no tone). Negated negatives
 (不存在重大风险, 没有减持计划) count as mildly reassuring, negated positives (尚未盈利, 没有增长) as
 negative: the labelling guide's rule. ``ToneFeaturizer`` summarizes those hits, with hedges,
-deflection and the question's own polarity, into a few features; ``ToneModel`` (ridge regression,
-scikit-learn) maps them to a score in [-1, 1]. Every score comes with the terms that moved it.
+deflection and the question's own polarity, into a few features; ``ToneModel`` (two logistic
+regressions, P(positive) - P(negative), or a ridge regression; scikit-learn) maps them and the answer's
+learned words to a score in [-1, 1]. Every score comes with the terms that moved it.
 """
 from __future__ import annotations
 
@@ -36,7 +37,9 @@ _WORDLIKE = re.compile(r"[^\W\d_]")  # a letter or a character: not punctuation,
 _SKIP, _BREAK, _NEGATOR, _QUIET_NEGATOR, _WORD = range(5)  # what word_tokens does with a token
 WORD_KIND_MEMO = 500_000  # tokens remembered by word_tokens before the memo starts over
 NEGATED_MARK = "¬"  # prefix of a negated token in the learned words' vocabulary (¬增长)
-POSITIVE_LABEL_AT = 0.2  # score >= this is "positive", <= -this "negative"; chosen on dev CV predictions (3-class macro-F1 0.70 vs 0.64 at 0.25)
+# score >= this is "positive", <= -this "negative": the middle of the plateau of 3-class macro-F1 by
+# cross-validation (dev 0.775-0.779 and silver 0.645-0.653 for 0.25-0.4; 0.72 and 0.62 at 0.5)
+POSITIVE_LABEL_AT = 0.3
 
 
 _NAME = re.compile(r"[A-Z][A-Z_]*")
@@ -278,10 +281,12 @@ class ToneFeaturizer:
         pos = neg = promised = 0.0
         offset_token = offset = 0  # character offset of token ``offset_token``, advanced along the sorted terms
         polar_starts = [p[0] for p in polar]
-        degree_starts = {d[2] for d in degrees}
+        degree_spans = {(d[2], d[3]) for d in degrees}
         for first, last, term, cat, w in polar:
-            # a degree word directly before another polar term is a modifier, not a polar term itself
-            if first in degree_starts and _starts_within(polar_starts, first, last + DEGREE_WINDOW):
+            # a degree word (显著, also a polar word) directly before another polar term of its clause is
+            # a modifier, not a polar term itself; a longer term that starts with one (大幅增长) is not
+            if (first, last) in degree_spans and _starts_within(
+                    polar_starts, first, min(last + DEGREE_WINDOW, _clause_end(clause_breaks, first))):
                 continue
             factor = 1.0
             negated = False
@@ -359,6 +364,12 @@ def _starts_within(starts: list[int], lo: int, hi: int) -> bool:
     return False
 
 
+def _clause_end(clause_breaks: list[int], i: int) -> int:
+    """The position of the first clause break at or after token i (a large number if none)."""
+    k = bisect_left(clause_breaks, i)
+    return clause_breaks[k] if k < len(clause_breaks) else 1 << 30
+
+
 def _resolve_overlaps(polar: list) -> list:
     """Where polar matches overlap (降低 inside 降低成本, a regex over a word) the longest wins;
     several words found inside one glued token (稳步 and 增长 in 稳步增长) all count."""
@@ -385,10 +396,13 @@ class LearnedWords:
     (dicts keyed by word), set by ``ToneModel.fit``; stored as JSON by ``to_dict``.
     """
 
-    def __init__(self, idf: dict[str, float], coef: dict[str, float]):
+    def __init__(self, idf: dict[str, float], coef: dict[str, float], coef_neg: dict[str, float] | None = None):
         self.idf_ = idf
         self.coef_ = coef
+        self.coef_neg_ = coef_neg  # the negative side's weights (ToneModel(objective="logistic")), else None
         self._idf_coef = {w: (v, v * coef[w]) for w, v in idf.items()}  # one look-up per token when scoring
+        if coef_neg is not None:
+            self._idf_sides = {w: (v, v * coef[w], v * coef_neg[w]) for w, v in idf.items()}
 
     @staticmethod
     def vocabulary(docs: Sequence[Sequence[str]], min_df: int) -> tuple[list[str], dict[str, float]]:
@@ -443,39 +457,79 @@ class LearnedWords:
             total += c
         return total, parts
 
+    def score_sides(self, tokens: Sequence[str]) -> tuple[float, float, list[tuple[str, float, float]]]:
+        """``score_parts`` for both sides of a two-sided model: (the words' share of the positive side's
+        log-odds, of the negative side's, [(word, positive contribution, negative contribution)])."""
+        weights = self._idf_sides
+        squares = 0.0
+        raw = []
+        for w, c in Counter(tokens).items():
+            known = weights.get(w)
+            if known is None:
+                continue
+            idf, pos, neg = known
+            tf = 1.0 if c == 1 else 1.0 + math.log(c)
+            squares += (tf * idf) ** 2
+            raw.append((w, tf * pos, tf * neg))
+        if not raw:
+            return 0.0, 0.0, []
+        norm = math.sqrt(squares)
+        parts = [(w, p / norm, n / norm) for w, p, n in raw]
+        return sum(p for _, p, _ in parts), sum(n for _, _, n in parts), parts
+
     def to_dict(self) -> dict:
-        # one [idf, coef] pair per word, words sorted: a stable, diffable file
+        # one [idf, coef] pair (two-sided: [idf, coef, coef_neg]) per word, words sorted: a stable, diffable file
+        if self.coef_neg_ is not None:
+            return {w: [self.idf_[w], self.coef_[w], self.coef_neg_[w]] for w in sorted(self.idf_)}
         return {w: [self.idf_[w], self.coef_[w]] for w in sorted(self.idf_)}
 
     @classmethod
     def from_dict(cls, d: dict) -> "LearnedWords":
-        return cls({w: float(v[0]) for w, v in d.items()}, {w: float(v[1]) for w, v in d.items()})
+        two_sided = any(len(v) == 3 for v in d.values())
+        return cls({w: float(v[0]) for w, v in d.items()}, {w: float(v[1]) for w, v in d.items()},
+                   {w: float(v[2]) for w, v in d.items()} if two_sided else None)
 
 
 class ToneModel(StandardizedLinear):
-    """Ridge regression from tone features, and optionally the answer's words, to the labelled tone
-    (scaled to [-1, 1]).
+    """From tone features, and optionally the answer's words, to a tone score in [-1, 1].
 
-    Parameters: ``alpha`` (ridge penalty), ``extra_features`` (names of signals appended after the
-    lexicon features, e.g. ("snownlp",)), ``words`` (also learn word weights, ``LearnedWords``),
-    ``lexicon_scale`` (the standardized lexicon features are multiplied by it before the joint ridge:
-    a smaller value penalizes their weights more against the words'), ``min_df`` (a word must occur in
-    this many training answers). Learned: ``coef_``, ``intercept_``, ``mean_``, ``scale_``, and
-    ``words_`` (``LearnedWords`` or None).
+    ``objective="ridge"``: ridge regression on the labelled tone scaled to [-1, 1], the score clipped.
+    ``objective="logistic"``: two logistic regressions, one for "the annotators call it positive"
+    (tone > 0), one for "negative" (tone < 0); the score is P(positive) - P(negative). The two sides
+    learn their own weights, and a side's probability saturates: a few strong negative words do not
+    need to outweigh every positive word linearly, as they must in one regression (cross-validated,
+    this ranks answers better than the ridge on every estimate of bench/train_models.py).
+
+    Parameters: ``alpha`` (ridge penalty), ``C`` (the logistic sides' inverse penalty),
+    ``extra_features`` (names of signals appended after the lexicon features, e.g. ("snownlp",)),
+    ``words`` (also learn word weights, ``LearnedWords``), ``lexicon_scale`` (the standardized
+    lexicon features are multiplied by it before the joint fit: a smaller value penalizes their
+    weights more against the words'), ``min_df`` (a word must occur in this many training answers).
+    Learned: ``coef_``, ``intercept_`` (logistic: the positive side), ``coef_neg_``, ``intercept_neg_``
+    (logistic: the negative side), ``mean_``, ``scale_``, and ``words_`` (``LearnedWords`` or None).
     """
 
     FEATURE_NAMES = FEATURE_NAMES
+    OBJECTIVES = ("ridge", "logistic")
 
     def __init__(self, alpha: float = 30.0, extra_features: tuple[str, ...] = (), words: bool = False,
-                 lexicon_scale: float = 1.0, min_df: int = 2):
+                 lexicon_scale: float = 1.0, min_df: int = 2, objective: str = "ridge", C: float = 3.0):
+        if objective not in self.OBJECTIVES:
+            raise ValueError(f"ToneModel objective must be one of {self.OBJECTIVES}, got {objective!r}")
         self.alpha = alpha
         self.extra_features = tuple(extra_features)
         self.words = words
         self.lexicon_scale = lexicon_scale
         self.min_df = min_df
+        self.objective = objective
+        self.C = C
+
+    @property
+    def two_sided(self) -> bool:
+        return self.objective == "logistic"
 
     def get_params(self) -> dict:
-        params = {"alpha": self.alpha}
+        params = {"alpha": self.alpha} if not self.two_sided else {"objective": self.objective, "C": self.C}
         if self.extra_features:
             params["extra_features"] = list(self.extra_features)
         if self.words:
@@ -484,52 +538,105 @@ class ToneModel(StandardizedLinear):
 
     def fit(self, X: np.ndarray, y: np.ndarray, docs: Sequence[Sequence[str]] | None = None,
             sample_weight: np.ndarray | None = None) -> "ToneModel":
-        """``docs``: each answer's tokens (needed when ``words``); ``sample_weight``: per answer."""
-        from sklearn.linear_model import Ridge
+        """``y``: labelled tone in [-1, 1]; ``docs``: each answer's tokens (needed when ``words``);
+        ``sample_weight``: per answer."""
+        from scipy import sparse
 
         Z = self._standardize_fit(X)
         y = np.asarray(y, dtype=float)
-        if not self.words:
-            model = Ridge(alpha=self.alpha).fit(Z, y, sample_weight=sample_weight)
-            self.coef_ = model.coef_.copy()
-            self.intercept_ = float(model.intercept_)
-            self.words_ = None
-            return self
-        if docs is None or len(docs) != len(y):
-            raise ValueError("ToneModel(words=True).fit needs the tokens of every answer (docs)")
-        from scipy import sparse
-
-        words, idf = LearnedWords.vocabulary(docs, self.min_df)
-        index = {w: j for j, w in enumerate(words)}
-        rows, cols, vals = [], [], []
-        for i, tokens in enumerate(docs):
-            for w, v in LearnedWords.tfidf(tokens, idf).items():
-                rows.append(i)
-                cols.append(index[w])
-                vals.append(v)
-        T = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), len(words)))
-        design = sparse.hstack([sparse.csr_matrix(Z * self.lexicon_scale), T]).tocsr()
-        model = Ridge(alpha=self.alpha, solver="sparse_cg", tol=1e-8, max_iter=10000).fit(design, y, sample_weight=sample_weight)
         k = Z.shape[1]
-        self.coef_ = model.coef_[:k] * self.lexicon_scale  # weights of the standardized features as such
-        self.intercept_ = float(model.intercept_)
-        self.words_ = LearnedWords(idf, {w: round(float(c), 6) for w, c in zip(words, model.coef_[k:])})
+        self.__dict__.pop("_sides", None)
+        words, idf, design = [], {}, Z
+        if self.words:
+            if docs is None or len(docs) != len(y):
+                raise ValueError("ToneModel(words=True).fit needs the tokens of every answer (docs)")
+            words, idf = LearnedWords.vocabulary(docs, self.min_df)
+            index = {w: j for j, w in enumerate(words)}
+            rows, cols, vals = [], [], []
+            for i, tokens in enumerate(docs):
+                for w, v in LearnedWords.tfidf(tokens, idf).items():
+                    rows.append(i)
+                    cols.append(index[w])
+                    vals.append(v)
+            T = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), len(words)))
+            design = sparse.hstack([sparse.csr_matrix(Z * self.lexicon_scale), T]).tocsr()
+        scale = np.full(k, self.lexicon_scale if self.words else 1.0)
+        if self.two_sided:
+            (coef, self.intercept_), (coef_neg, self.intercept_neg_) = (
+                self._fit_side(design, side, sample_weight) for side in (y > 0, y < 0))
+            self.coef_, self.coef_neg_ = coef[:k] * scale, coef_neg[:k] * scale
+        else:
+            from sklearn.linear_model import Ridge
+
+            solver = dict(solver="sparse_cg", tol=1e-8, max_iter=10000) if self.words else {}
+            model = Ridge(alpha=self.alpha, **solver).fit(design, y, sample_weight=sample_weight)
+            coef, coef_neg = model.coef_, None
+            self.coef_ = coef[:k] * scale  # weights of the standardized features as such
+            self.intercept_ = float(model.intercept_)
+        self.words_ = None
+        if self.words:
+            self.words_ = LearnedWords(idf, {w: round(float(c), 6) for w, c in zip(words, coef[k:])},
+                                       None if coef_neg is None else
+                                       {w: round(float(c), 6) for w, c in zip(words, coef_neg[k:])})
         return self
 
-    def word_part(self, tokens: Sequence[str]) -> tuple[float, list[tuple[str, float]]]:
-        """The learned words' share of an answer's score, and each word's contribution."""
+    def _fit_side(self, design, side: np.ndarray, sample_weight) -> tuple[np.ndarray, float]:
+        """One logistic side: (coefficients, intercept). Labels without both classes (no negative
+        answer among them) give zero weights and the smoothed base rate's log-odds."""
+        from sklearn.linear_model import LogisticRegression
+
+        if side.all() or not side.any():
+            rate = (side.sum() + 0.5) / (len(side) + 1.0)
+            return np.zeros(design.shape[1]), float(math.log(rate / (1.0 - rate)))
+        model = LogisticRegression(C=self.C, max_iter=5000, tol=1e-8).fit(design, side, sample_weight=sample_weight)
+        return model.coef_[0], float(model.intercept_[0])
+
+    def word_part(self, tokens: Sequence[str]) -> tuple:
+        """The learned words' share of an answer's score (two-sided: of each side's log-odds, a pair),
+        and each word's contribution (two-sided: (word, positive side, negative side); see
+        ``word_contributions``)."""
         if self.words_ is None:
-            return 0.0, []
+            return (0.0, 0.0) if self.two_sided else 0.0, []
+        if self.two_sided:
+            pos, neg, parts = self.words_.score_sides(tokens)
+            return (pos, neg), parts
         return self.words_.score_parts(tokens)
 
-    def predict(self, X: np.ndarray, word_scores: Sequence[float] | None = None) -> np.ndarray:
-        linear = self._linear(X)
-        if word_scores is not None:
-            linear = linear + np.asarray(word_scores, dtype=float)
-        return np.clip(linear, -1.0, 1.0)
+    def word_contributions(self, row: Sequence[float], total, parts: list) -> list[tuple[str, float]]:
+        """Each learned word's signed share of the score, from ``word_part``'s output and the answer's
+        feature row. Ridge: the word's term of the sum. Two-sided: the first-order change of
+        P(positive) - P(negative) at this answer, ``p(1-p)·w_pos - q(1-q)·w_neg``: near a side's
+        saturation a word moves the score less, as it does."""
+        if not self.two_sided or not parts:
+            return parts
+        sides = self.__dict__.get("_sides")
+        if sides is None:  # each side as plain per-raw-feature weights and an offset: no numpy per answer
+            sides = self._sides = tuple(
+                ((c / self.scale_).tolist(), float(b - np.sum(self.mean_ * c / self.scale_)))
+                for c, b in ((self.coef_, self.intercept_), (self.coef_neg_, self.intercept_neg_)))
+        (pos_w, pos_b), (neg_w, neg_b) = sides
+        p = _logistic(sum(x * w for x, w in zip(row, pos_w)) + pos_b + total[0])
+        q = _logistic(sum(x * w for x, w in zip(row, neg_w)) + neg_b + total[1])
+        dp, dq = p * (1.0 - p), q * (1.0 - q)
+        return [(w, dp * a - dq * b) for w, a, b in parts]
 
-    def predict_rows(self, X: np.ndarray, word_scores: Sequence[float] | None = None) -> np.ndarray:
-        """``predict`` of many answers at once (each row rounded independently of the others)."""
+    def _side_logits(self, X: np.ndarray, word_scores: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        pos = self._linear_rows(X)
+        neg = self._linear_rows(X, self.coef_neg_, self.intercept_neg_)
+        if word_scores is not None and len(pos):
+            pos = pos + word_scores[:, 0]
+            neg = neg + word_scores[:, 1]
+        return pos, neg
+
+    def predict(self, X: np.ndarray, word_scores: Sequence | None = None) -> np.ndarray:
+        return self.predict_rows(np.atleast_2d(np.asarray(X, dtype=float)), word_scores)
+
+    def predict_rows(self, X: np.ndarray, word_scores: Sequence | None = None) -> np.ndarray:
+        """Scores of many answers at once (each row computed independently of the others)."""
+        if self.two_sided:
+            ws = None if word_scores is None else np.asarray(word_scores, dtype=float).reshape(-1, 2)
+            pos, neg = self._side_logits(X, ws)
+            return _sigmoid(pos) - _sigmoid(neg)
         linear = self._linear_rows(X)
         if word_scores is not None and len(linear):
             linear = linear + np.asarray(word_scores, dtype=float)
@@ -537,6 +644,9 @@ class ToneModel(StandardizedLinear):
 
     def to_dict(self) -> dict:
         d = super().to_dict()
+        if self.two_sided:
+            d["coef_neg"] = self.coef_neg_.tolist()
+            d["intercept_neg"] = self.intercept_neg_
         if self.words_ is not None:
             d["words"] = self.words_.to_dict()
         return d
@@ -545,10 +655,26 @@ class ToneModel(StandardizedLinear):
     def from_dict(cls, d: dict, allow_stale: bool = False):
         self = super().from_dict(d, allow_stale)
         if self.fitted:
+            if self.two_sided:
+                if "coef_neg" not in d:
+                    raise ValueError("ToneModel(objective='logistic') stored without its negative side; rebuild it")
+                self.coef_neg_ = np.asarray(d["coef_neg"], dtype=float)
+                self.intercept_neg_ = float(d["intercept_neg"])
             self.words_ = LearnedWords.from_dict(d["words"]) if "words" in d else None
             if self.words and self.words_ is None:
                 raise ValueError("ToneModel(words=True) stored without its word weights; rebuild it")
+            if self.words_ is not None and self.two_sided != (self.words_.coef_neg_ is not None):
+                raise ValueError("ToneModel word weights do not match its objective; rebuild it")
         return self
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _logistic(z: float) -> float:
+    """``_sigmoid`` of one number (clamped: math.exp overflows past ~709)."""
+    return 1.0 / (1.0 + math.exp(-min(max(z, -60.0), 60.0)))
 
 
 def tone_label(score: float) -> str:

@@ -48,6 +48,53 @@ def test_word_model_round_trips_through_json_and_explains_its_score():
         Model(words=True).fit(X, y)
 
 
+class TwoFeatureModel(ToneModel):
+    FEATURE_NAMES = ("pos", "neg")
+
+
+TWO_X = np.array([[1.0, 0.0], [0.0, 2.0], [0.5, 1.0], [2.0, 0.0], [0.0, 0.0], [1.5, 0.0]])
+TWO_Y = np.array([0.5, -0.5, -0.25, 0.5, 0.0, 0.5])
+
+
+def test_two_sided_model_round_trips_and_scores_p_positive_minus_p_negative():
+    model = TwoFeatureModel(objective="logistic", C=3.0, words=True, lexicon_scale=0.5).fit(TWO_X, TWO_Y, docs=DOCS)
+    again = TwoFeatureModel.from_dict(json.loads(json.dumps(model.to_dict(), ensure_ascii=False)))
+    totals = [model.word_part(d)[0] for d in DOCS]
+    assert [again.word_part(d)[0] for d in DOCS] == totals
+    scores = model.predict_rows(TWO_X, totals)
+    np.testing.assert_array_equal(again.predict_rows(TWO_X, totals), scores)
+    # each row is scored alone: the same answer gets the same score in any batch
+    assert [model.predict_rows(TWO_X[i:i + 1], totals[i:i + 1])[0] for i in range(len(DOCS))] == scores.tolist()
+    assert np.all((scores > -1) & (scores < 1))
+    # the positive answers (订单, 增长) outrank the negative ones (下降, 亏损)
+    assert min(scores[[0, 3, 5]]) > max(scores[[1, 2]])
+    with pytest.raises(ValueError, match="objective"):
+        TwoFeatureModel(objective="lasso")
+
+
+def test_two_sided_word_contributions_are_the_scores_derivative():
+    """A word's contribution is the first-order change of P(positive) - P(negative) along its weights:
+    moving both sides' word totals by eps times the word's parts changes the score by eps times it."""
+    model = TwoFeatureModel(objective="logistic", C=3.0, words=True, lexicon_scale=0.5).fit(TWO_X, TWO_Y, docs=DOCS)
+    (pos, neg), parts = model.word_part(DOCS[0])
+    assert (pos, neg) == pytest.approx((sum(p for _, p, _ in parts), sum(n for _, _, n in parts)))
+    contributions = dict(model.word_contributions(TWO_X[0], (pos, neg), parts))
+    eps = 1e-6
+    for word, a, b in parts:
+        moved = model.predict_rows(TWO_X[:1], [(pos + eps * a, neg + eps * b)])[0]
+        base = model.predict_rows(TWO_X[:1], [(pos, neg)])[0]
+        assert (moved - base) / eps == pytest.approx(contributions[word], rel=1e-3, abs=1e-9)
+
+
+def test_a_side_without_both_classes_gets_the_base_rate():
+    """Labels with no negative answer (a small user training set) still fit: the negative side is
+    the smoothed base rate, so P(negative) is small and the same for every answer."""
+    y = np.abs(TWO_Y)
+    model = TwoFeatureModel(objective="logistic").fit(TWO_X, y)
+    assert not model.coef_neg_.any()
+    assert model.intercept_neg_ == pytest.approx(np.log(0.5 / 6.5))
+
+
 def test_negated_words_are_marked_within_the_clause():
     featurizer = Scorer()._load()["tone_features"]
     read = featurizer.word_tokens(["订单", "不再", "下降", "，", "利润", "增长", "。"])

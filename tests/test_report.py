@@ -10,7 +10,7 @@ from report_factory import HOSTILE, LABELS, filing_score, haiyue_briefings, host
 from rich.cells import cell_len
 from rich.console import Console
 
-from nlp.compare import compare, comparison_for
+from nlp.compare import MIN_TONE_SD, compare, comparison_for
 from nlp.records import IrtoneError
 from nlp.report import (
     HistoryTable,
@@ -232,7 +232,7 @@ def test_tone_line_says_when_z_divides_by_the_floor():
     near = [filing_score("990001", "星河云算", d, list(f.answers), tone=t)
             for f, d, t in ((f1, "2021-03-10", 0.012), (f2, "2021-09-15", 0.009))]
     text = render80(Report(compare(f4, near, tokenize=tokenize), LABELS))
-    assert "sd 0.00 (z divides by the floor 0.05)" in " ".join(line.strip() for line in text.splitlines())
+    assert f"sd 0.00 (z divides by the floor {MIN_TONE_SD:.2f})" in " ".join(line.strip() for line in text.splitlines())
 
 
 def test_json_without_history_uses_nulls():

@@ -38,6 +38,29 @@ def test_not_yet_profitable_is_negative(scorer):
     assert tone(scorer, "该业务尚未盈利，目前暂无订单。").score < tone(scorer, "该业务已经盈利，目前订单饱满。").score
 
 
+def test_not_yet_negates_like_not(scorer):
+    """尚未成熟 is not 成熟: 尚未, 暂未, 并非 … negate the polar word after them, as 未 and 没有 do."""
+    for text, word in (("量产工艺尚未成熟。", "成熟"), ("新产品暂未实现突破。", "突破"), ("该业务并非公司的优势。", "优势")):
+        terms = [t for t in tone(scorer, text).terms if t.term == word]
+        assert terms and all(t.negated and t.weight < 0 for t in terms), (text, terms)
+    assert tone(scorer, "技术尚未成熟。").score < 0 < tone(scorer, "技术已经成熟。").score
+
+
+def test_a_term_starting_with_a_degree_word_is_not_a_modifier(scorer):
+    """大幅增长 is a polar term that begins with the degree word 大幅; another polar term right after it
+    (订单饱满) must not turn it into a mere modifier. 显著 before 提升 in one clause is a modifier."""
+    terms = [t.term for t in tone(scorer, "收入大幅增长，订单饱满。").terms]
+    assert terms == ["大幅增长", "订单饱满"]
+    assert [t.term for t in tone(scorer, "收入显著提升。").terms] == ["提升"]
+    assert [t.term for t in tone(scorer, "业绩显著，增长明显。").terms][:2] == ["显著", "增长"]  # another clause
+
+
+def test_pressure_sensing_is_not_pressure(scorer):
+    """压力 (pressure on the business) is a setback; 压力感应 (a touch screen's pressure sensing) is not."""
+    assert [t.weight for t in tone(scorer, "公司面临较大的成本压力。").terms if t.term == "压力"]
+    assert not [t for t in tone(scorer, "公司研发压力感应触摸屏。").terms if "压力" in t.term]
+
+
 def test_courtesy_only_answer_is_neutral(scorer):
     for text in ("谢谢！", "感谢您的关注！", "您好，感谢您对公司的关注和支持，谢谢！"):
         result = tone(scorer, text)
