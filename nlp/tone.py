@@ -17,6 +17,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
+from operator import mul
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -615,8 +616,8 @@ class ToneModel(StandardizedLinear):
                 ((c / self.scale_).tolist(), float(b - np.sum(self.mean_ * c / self.scale_)))
                 for c, b in ((self.coef_, self.intercept_), (self.coef_neg_, self.intercept_neg_)))
         (pos_w, pos_b), (neg_w, neg_b) = sides
-        p = _logistic(sum(x * w for x, w in zip(row, pos_w)) + pos_b + total[0])
-        q = _logistic(sum(x * w for x, w in zip(row, neg_w)) + neg_b + total[1])
+        p = _logistic(sum(map(mul, row, pos_w)) + pos_b + total[0])
+        q = _logistic(sum(map(mul, row, neg_w)) + neg_b + total[1])
         dp, dq = p * (1.0 - p), q * (1.0 - q)
         return [(w, dp * a - dq * b) for w, a, b in parts]
 
