@@ -444,7 +444,7 @@ def why_line(answer: ScoredAnswer, labels: Labels | None = None, max_terms: int 
 
 
 THEME_WORD_SHOWN_FROM = 0.05  # a theme word moving the decision value (log-odds) by less is not shown
-NEAR_MISS_FROM = 0.3  # an untagged theme scoring this much is named in the why line as a near miss
+NEAR_MISS_FROM = 0.2  # an untagged theme scoring this much (tags start at 0.4) is named in the why line as a near miss
 MAX_WORDS_SHOWN = 3  # learned words in the why line (the JSON keeps ToneResult.words: up to 5)
 WORD_SHOWN_FROM = 0.01  # a learned word that moved the score by less is not worth a reader's attention
 
