@@ -144,9 +144,12 @@ def stage_seconds(rows: list[dict]) -> dict[str, float]:
         found = themes.scan_answer(at, folded, theme_hits)
         themes.feature_rows(found, (), at, folded, sentence_breaks, deflections)
         t3 = clock()
-        tone_terms_json(tone.scan(at, folded, (clause_breaks, sentence_breaks), tone_hits)[0])
+        scan = tone.scan(at, folded, (clause_breaks, sentence_breaks), tone_hits)
+        tone_terms_json(scan[0])
+        row = tone.scan_features(scan)
         t4 = clock()
-        tone_words_json(strongest_words(tone_model.word_part(tone.word_tokens(at, tone_hits))[1]))
+        total, parts = tone_model.word_part(tone.word_tokens(at, tone_hits))
+        tone_words_json(strongest_words(tone_model.word_contributions(row, total, parts)))
         t5 = clock()
         out[tokenize] += t1 - t0
         out[matching] += t2 - t1

@@ -739,6 +739,10 @@ def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> B
     errors_path = Path(options.errors) if options.errors else None
     if errors_path is not None and errors_path.resolve() == out.resolve():
         raise IrtoneError(errors_path, "the errors file must not be the output file")
+    for written in (out, errors_path):  # both are committed (fsync) and truncated on resume: files only
+        if written is not None and written.exists() and not written.is_file():
+            raise IrtoneError(written, "not a regular file (a device or pipe cannot be committed or resumed); "
+                                       "give a file path")
     for written in (out, errors_path):
         if written is not None:
             _check_not_an_input(written, options.inputs)

@@ -325,8 +325,10 @@ class Scorer:
         matched, (terms, word_terms, theme_rows), probs, tones = self._predict(questions, answers)
         names = [t.name for t in themes]
         model = s["theme_model"]
-        scores = round4(probs).tolist()
-        tagged = ((probs >= model.threshold) & _term_mask(matched, names)).tolist()
+        rounded = round4(probs)
+        scores = rounded.tolist()
+        # the tag compares the score as shown (4 decimals): a 0.39999667 shown as 0.4 is tagged at 0.4
+        tagged = ((rounded >= model.threshold) & _term_mask(matched, names)).tolist()
         out = []
         for k, (part, score_row, tagged_row, tone) in enumerate(zip(matched, scores, tagged, round4(tones).tolist())):
             results = []
@@ -388,7 +390,7 @@ class Scorer:
         matched, (terms, word_terms, theme_rows), probs, tones = self._predict(
             clean_texts(questions), clean_texts(answers), terms_as_json=True)
         scores = round4(probs)
-        tagged = (probs >= s["theme_model"].threshold) & _term_mask(matched, names)
+        tagged = (scores >= s["theme_model"].threshold) & _term_mask(matched, names)  # as shown, like score_many
         tone_col = round4(tones).tolist()
         tagged_col, evidence_col = [], []
         for k, any_tagged in enumerate(tagged.any(axis=1).tolist()):

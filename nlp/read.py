@@ -592,13 +592,13 @@ def _layout(source: str, columns: list[str]) -> str:
     names = set(columns)
     if "content" in names:
         return "whole"
-    if {"question", "answer"} <= names:
+    if "answer" in names:  # the question is context, not required (as in nlp.score_answers)
         return "answers"
     shown = ", ".join(columns[:20]) + (", ..." if len(columns) > 20 else "") or "(none)"
     raise IrtoneError(
         source,
         f"unknown table layout: columns found: {shown}; expected 'content' (whole records) "
-        "or 'question' and 'answer' (answers)",
+        "or 'answer' (answers, with an optional 'question')",
     )
 
 

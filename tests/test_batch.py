@@ -340,6 +340,9 @@ def test_bad_output_names_are_clear_errors(corpus, tmp_path):
         _batch(corpus.inputs, corpus.inputs[0] / "scores.jsonl")
     with pytest.raises(IrtoneError, match="is inside the input"):
         _batch(corpus.inputs, tmp_path / "o.jsonl", errors=str(corpus.inputs[1]))
+    with pytest.raises(IrtoneError, match="not a regular file"):  # fsync and resume need a file
+        _batch(corpus.inputs, tmp_path / "o.jsonl", errors="/dev/null")
+    assert not list(tmp_path.glob("o.*"))  # nothing left behind
     cmd, kw = _cli(corpus.inputs[1], "--out", tmp_path / "x.txt")
     done = subprocess.run(cmd, capture_output=True, text=True, **kw)
     assert done.returncode == 2

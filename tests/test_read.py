@@ -373,6 +373,13 @@ def test_unknown_table_layout(tmp_path, name):
     check_error(info.value, path, "unknown table layout: columns found: title, body; expected 'content'")
 
 
+def test_answers_table_without_questions_is_read(tmp_path):
+    """The question is context: a table of answers alone is scored, as nlp.score_answers scores it."""
+    path = write_table(tmp_path / "a.csv", [{"id": "x1", "answer": "公司产能扩张顺利。"}, {"id": "x2", "answer": "谢谢。"}])
+    docs = [d for d in iter_inputs([path]) if not isinstance(d, IrtoneError)]
+    assert [(p["id"], p["question"]) for d in docs for p in d.meta["pairs"]] == [("x1", ""), ("x2", "")]
+
+
 def test_bad_jsonl_line_is_yielded_and_reading_goes_on(tmp_path):
     lines = [json.dumps(WHOLE[0], ensure_ascii=False), "{not json", "[1, 2]", json.dumps(WHOLE[1], ensure_ascii=False)]
     path = write(tmp_path / "t.jsonl", "\n".join(lines) + "\n")
