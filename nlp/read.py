@@ -45,7 +45,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping
 
-from nlp.records import IrtoneError, RawDocument
+from nlp.records import IrtoneError, RawDocument, has_chinese
 
 MAX_DOCUMENT_BYTES = 50 * 1024**2  # one disclosure file (a PDF may carry images); real records are well under 5 MB
 # Text of one disclosure: the longest of the 10,149 SZSE records in ../shared holds 25,675 characters.
@@ -652,6 +652,9 @@ def _answer_groups(source: str, fmt: str, rows: _Rows, encoding: str | None) -> 
         seen += 1
         if not row.get("answer", "").strip():  # nothing to score: a bad row, logged, not a score of nothing
             yield IrtoneError(f"{source}#{number}", "empty answer")
+            continue
+        if not has_chinese(row["answer"]):  # a neutral score would be indistinguishable from a real one
+            yield IrtoneError(f"{source}#{number}", "no Chinese text in the answer")
             continue
         values = {key: row.get(key, "").strip() for key in ANSWERS_GROUP_META}
         if values["code"]:

@@ -337,9 +337,9 @@ def test_answer_tables_group_consecutive_rows(tmp_path, name):
 
 def test_answer_groups_by_code_and_date_with_ids(tmp_path):
     rows = [
-        {"id": "a1", "code": "2594", "company": "星河", "date": "2024-05-01", "question": "Q1", "answer": "A1"},
-        {"id": "a2", "code": "002594", "company": "星河科技", "date": "2024-05-01", "question": "Q2", "answer": "A2"},
-        {"id": "a3", "code": "002594", "company": "星河科技", "date": "2024-06-01", "question": "Q3", "answer": "A3"},
+        {"id": "a1", "code": "2594", "company": "星河", "date": "2024-05-01", "question": "Q1", "answer": "回答1"},
+        {"id": "a2", "code": "002594", "company": "星河科技", "date": "2024-05-01", "question": "Q2", "answer": "回答2"},
+        {"id": "a3", "code": "002594", "company": "星河科技", "date": "2024-06-01", "question": "Q3", "answer": "回答3"},
     ]
     docs = list(read_documents(write_table(tmp_path / "a.csv", rows)))
     assert [[p["id"] for p in d.meta["pairs"]] for d in docs] == [["a1", "a2"], ["a3"]]
@@ -351,9 +351,9 @@ def test_answer_groups_by_code_and_date_with_ids(tmp_path):
 
 def test_empty_answer_rows_are_bad_rows_not_answers(tmp_path):
     rows = [
-        {"id": "a1", "code": "002594", "date": "2024-05-01", "question": "Q1", "answer": "A1"},
+        {"id": "a1", "code": "002594", "date": "2024-05-01", "question": "Q1", "answer": "回答1"},
         {"id": "a2", "code": "002594", "date": "2024-05-01", "question": "Q2", "answer": "  "},
-        {"id": "a3", "code": "002594", "date": "2024-05-01", "question": "Q3", "answer": "A3"},
+        {"id": "a3", "code": "002594", "date": "2024-05-01", "question": "Q3", "answer": "回答3"},
     ]
     path = write_table(tmp_path / "a.csv", rows)
     out = list(iter_inputs([path]))
@@ -378,6 +378,13 @@ def test_answers_table_without_questions_is_read(tmp_path):
     path = write_table(tmp_path / "a.csv", [{"id": "x1", "answer": "公司产能扩张顺利。"}, {"id": "x2", "answer": "谢谢。"}])
     docs = [d for d in iter_inputs([path]) if not isinstance(d, IrtoneError)]
     assert [(p["id"], p["question"]) for d in docs for p in d.meta["pairs"]] == [("x1", ""), ("x2", "")]
+
+
+def test_answer_without_chinese_text_is_a_bad_row(tmp_path):
+    path = write_table(tmp_path / "e.csv", [{"answer": "Revenue grew."}, {"answer": "12345"}, {"answer": "产能扩张。"}])
+    items = list(iter_inputs([path]))
+    assert [str(i) for i in items if isinstance(i, IrtoneError)] == [
+        f"{path}#1: no Chinese text in the answer", f"{path}#2: no Chinese text in the answer"]
 
 
 def test_bad_jsonl_line_is_yielded_and_reading_goes_on(tmp_path):
