@@ -241,6 +241,14 @@ class Comparison:
         """Filing tones, oldest first, ending with the current filing."""
         return tuple(h.tone for h in self.history) + (self.current.tone,)
 
+    def tagged_change(self, theme: str) -> int:
+        """Answers tagged with a theme here minus in the previous filing (0 without one)."""
+        prev = self.previous
+        if prev is None:
+            return 0
+        now = sum(theme in a.tagged for a in self.current.answers)
+        return now - round(prev.theme_share.get(theme, 0.0) * prev.answers)
+
     def share_trend(self, theme: str) -> tuple[float, ...]:
         """A theme's share across filings, oldest first, ending with the current filing."""
         past = tuple(h.theme_share.get(theme, 0.0) for h in self.history)

@@ -121,11 +121,10 @@ def _label(labels: Labels | None, theme: str) -> str:
     return (labels or {}).get(theme, theme)
 
 
-def _tone_style(value: float) -> str:
-    """The colour of a tone's label (green positive, red negative), so that colour and label agree."""
-    from nlp.tone import tone_label
-
-    return {"positive": "green", "negative": "red"}.get(tone_label(value), "yellow")
+def _tone_style(label: str) -> str:
+    """The colour of a tone label (green positive, red negative): the label the scoring model gave,
+    so colour and label agree also for filings stored by an earlier model."""
+    return {"positive": "green", "negative": "red"}.get(label, "yellow")
 
 
 # How a reporting period is named where a date would be shown: it is a period, not a day.
@@ -264,7 +263,7 @@ class ToneGauge:
             yield Text("Tone n/a  (no question-answer pairs in this filing: nothing was scored)", style="dim")
             return
         tone = c.current.tone
-        style = _tone_style(tone)
+        style = _tone_style(c.current.tone_label)
         line = Text("Tone ", style="bold")
         line.append(signed(tone), style=f"bold {style}")
         line.append(f"  {c.current.tone_label}", style=style)
@@ -299,7 +298,8 @@ class ToneGauge:
         trend = c.tone_trend[-MAX_TREND:]
         spark = Text("trend ")
         spark.append(sparkline(trend), style=style)
-        spark.append(f"  {signed(min(trend))} … {signed(max(trend))}, oldest → this filing", style="dim")
+        span = "oldest" if len(c.tone_trend) <= MAX_TREND else f"last {MAX_TREND} of {len(c.tone_trend)}"
+        spark.append(f"  {signed(min(trend))} … {signed(max(trend))}, {span} → this filing", style="dim")
         yield spark
 
 
@@ -323,9 +323,17 @@ class WhatChanged:
             tone.append(f"; z {signed(c.tone_z)} against {len(c.history)} earlier filings")
             if abs(c.tone_z) >= 2 and len(c.history) >= MIN_HISTORY_UNUSUAL:
                 tone.append("  unusual", style="bold")
+        now = "、".join(c.current.filing.activity_types)
+        if prev.activity and now and prev.activity != now:
+            # a results briefing answers retail investors, a visit analysts: tone differs by kind of event
+            tone.append(f"  (previous: {prev.activity}; this: {now})", style="dim")
         grid.add_row("Tone", tone)
-        ups = sorted((d for d in c.themes if (d.share_change_prev or 0) >= 0.01), key=lambda d: -(d.share_change_prev or 0))
-        downs = sorted((d for d in c.themes if (d.share_change_prev or 0) <= -0.01), key=lambda d: d.share_change_prev or 0)
+        # a theme moved when the number of answers tagged with it moved: the same one answer among 8
+        # and among 10 is not a theme going down
+        ups = sorted((d for d in c.themes if (d.share_change_prev or 0) >= 0.01 and c.tagged_change(d.theme) > 0),
+                     key=lambda d: -(d.share_change_prev or 0))
+        downs = sorted((d for d in c.themes if (d.share_change_prev or 0) <= -0.01 and c.tagged_change(d.theme) < 0),
+                       key=lambda d: d.share_change_prev or 0)
         grid.add_row("Themes up", self._themes(ups))
         grid.add_row("Themes down", self._themes(downs))
         grid.add_row("Terms in", self._terms(c.terms_in, "green"))
@@ -477,7 +485,7 @@ class KeyAnswers:
             head.append(Text(_clip(answer.question, 200) or "(no question)", style="bold"))
             yield head
             meta = Text("  tone ")
-            meta.append(signed(answer.tone.score), style=_tone_style(answer.tone.score))
+            meta.append(signed(answer.tone.score), style=_tone_style(answer.tone.label))
             if change is not None:
                 meta.append(f" ({signed(change)} vs the mean of earlier answers)", style="dim")
             if answer.tagged:
@@ -528,8 +536,9 @@ class Report:
                 note += f" ({c.without_answers} earlier filing(s) have no question-answer pairs.)"
             yield Text(note, style="dim")
             title = "Key answers"
-        yield Rule(Text(title, style="bold"), align="left")
-        yield KeyAnswers(c, self.labels, self.answers)
+        if self.answers > 0:  # --answers 0: no answers section at all, not an empty one
+            yield Rule(Text(title, style="bold"), align="left")
+            yield KeyAnswers(c, self.labels, self.answers)
 
 
 class HistoryTable:
@@ -573,7 +582,7 @@ class HistoryTable:
                 date,
                 Text(activity),
                 Text(str(r.n_answers)),
-                Text(signed(r.tone), style=_tone_style(r.tone)),
+                Text(signed(r.tone), style=_tone_style(r.tone_label)),
                 *[Text(f"{r.theme_share.get(t, 0.0) * 100:.0f}%") for t in themes],
             )
         yield table

@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from report_factory import HOSTILE, LABELS, filing_score, haiyue_briefings, hostile_filing, single_filing, xinghe_filings
+from report_factory import HOSTILE, LABELS, answer, filing_score, haiyue_briefings, hostile_filing, single_filing, xinghe_filings
 from rich.cells import cell_len
 from rich.console import Console
 
@@ -321,3 +321,33 @@ def test_briefing_history_table_and_json(haiyue):
     assert firsts == [["2016", "年报期"], ["2017H1", "半年报期"], ["2017", "年报期"], ["no", "date"]]
     assert "(filings by date or reporting period)" in text
     assert [(d["date"], d["period"]) for d in history_json(rows)] == [(None, "2016"), (None, "2017H1"), (None, "2017"), (None, None)]
+
+
+def test_what_changed_counts_tagged_answers_and_names_a_change_of_event():
+    """One chip answer among 8 and the same one among 10 is not a theme going down (-2pp); a move from an
+    analyst visit to a results briefing is named next to the tone change, which it explains in part."""
+    chip = answer("公司自研芯片已经量产。", tone=0.3, themes={"domestic_chips": ("自研芯片",)}, number=1)
+    plain = [answer("订单情况平稳。", tone=0.1, number=k) for k in range(2, 11)]
+    before = filing_score("990002", "海岳电子", "2023-01-10", [chip, *plain[:7]])
+    after = filing_score("990002", "海岳电子", "2023-06-10", [chip, *plain], activity=("业绩说明会",))
+    c = compare(after, [before], tokenize=list)
+    assert [d.share_change_prev for d in c.themes if d.theme == "domestic_chips"][0] == pytest.approx(0.1 - 0.125)
+    assert c.tagged_change("domestic_chips") == 0
+    text = " ".join(line.strip() for line in render80(Report(c, LABELS)).splitlines())
+    assert "Themes down none" in " ".join(text.split())
+    assert "(previous: 特定对象调研; this: 业绩说明会)" in text
+    more = filing_score("990002", "海岳电子", "2023-09-10", [chip, answer("芯片国产化替代加速。", tone=0.2,
+                        themes={"domestic_chips": ("国产化",)}, number=2)], activity=("业绩说明会",))
+    up = compare(more, [before, after], tokenize=list)
+    assert up.tagged_change("domestic_chips") == 1
+    assert re.search(r"Themes up +" + LABELS["domestic_chips"], render80(Report(up, LABELS)))
+
+
+def test_answers_zero_shows_no_answers_section_and_the_trend_says_when_it_is_cut():
+    f1, f2, f3, f4, _ = xinghe_filings()
+    text = render80(Report(compare(f4, [f1, f2, f3], tokenize=list), LABELS, answers=0))
+    assert "Answers that moved most" not in text and "Key answers" not in text
+    assert "oldest → this filing" in text
+    many = [filing_score("990001", "星河云算", f"20{10 + k // 12:02d}-{k % 12 + 1:02d}-01", list(f1.answers), tone=0.1 * (k % 3))
+            for k in range(30)]
+    assert "last 24 of 31 → this filing" in render80(Report(compare(f4, many, tokenize=list), LABELS))

@@ -220,6 +220,7 @@ def test_resolve_by_code_name_full_name_and_substring(db):
         assert store.resolve("星河云算") == "990001"
         assert store.resolve("星河云算科技股份有限公司") == "990001"
         assert store.resolve("东湖") == "990002"
+        assert store.resolve("990001.SZ") == store.resolve("SZ990001") == "990001"  # as tables write codes
         with pytest.raises(IrtoneError, match="no filings of company 123456"):
             store.resolve("123456")
         with pytest.raises(IrtoneError, match="no company matching '不存在'"):

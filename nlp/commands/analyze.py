@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from nlp.commands import count
+
 HELP = "parse, score, store and report one filing against the company's earlier ones"
 
 
@@ -13,7 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--export", metavar="PATH", help="also write the report to PATH (.html, .svg or .txt)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON (keys: nlp/report.py)")
     parser.add_argument("--no-store", action="store_true", help="compare with the store but do not add the filing")
-    parser.add_argument("--answers", type=int, default=3, metavar="N", help="key answers to show (default 3)")
+    parser.add_argument("--answers", type=count, default=3, metavar="N", help="key answers to show (default 3; 0 for none)")
     parser.add_argument("--themes", action="append", default=[], metavar="FILE",
                         help="a theme file (layout of nlp/data/themes.json) adding to or replacing built-in themes; repeatable")
     parser.add_argument("--user-dict", action="append", default=[], metavar="FILE",

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 
+from nlp.commands import count
+
 HELP = "report a company's latest (or a chosen) filing against its history"
 
 
@@ -12,7 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--date", metavar="D", help="report the filing of this date (YYYY-MM-DD), reporting period (2016, 2017H1) or id prefix")
     parser.add_argument("--json", action="store_true", help="print the report as JSON (keys: nlp/report.py)")
     parser.add_argument("--export", metavar="PATH", help="also write the report to PATH (.html, .svg or .txt)")
-    parser.add_argument("--answers", type=int, default=3, metavar="N", help="key answers to show (default 3)")
+    parser.add_argument("--answers", type=count, default=3, metavar="N", help="key answers to show (default 3; 0 for none)")
 
 
 def run(args: argparse.Namespace) -> int:
