@@ -402,8 +402,8 @@ class LearnedWords:
         self.coef_ = coef
         self.coef_neg_ = coef_neg  # the negative side's weights (ToneModel(objective="logistic")), else None
         self._idf_coef = {w: (v, v * coef[w]) for w, v in idf.items()}  # one look-up per token when scoring
-        if coef_neg is not None:
-            self._idf_sides = {w: (v, v * coef[w], v * coef_neg[w]) for w, v in idf.items()}
+        if coef_neg is not None:  # per word: idf², and idf times each side's weight
+            self._idf_sides = {w: (v * v, v * coef[w], v * coef_neg[w]) for w, v in idf.items()}
 
     @staticmethod
     def vocabulary(docs: Sequence[Sequence[str]], min_df: int) -> tuple[list[str], dict[str, float]]:
@@ -462,21 +462,26 @@ class LearnedWords:
         """``score_parts`` for both sides of a two-sided model: (the words' share of the positive side's
         log-odds, of the negative side's, [(word, positive contribution, negative contribution)])."""
         weights = self._idf_sides
-        squares = 0.0
+        squares = pos_total = neg_total = 0.0
         raw = []
+        append = raw.append
         for w, c in Counter(tokens).items():
             known = weights.get(w)
             if known is None:
                 continue
-            idf, pos, neg = known
-            tf = 1.0 if c == 1 else 1.0 + math.log(c)
-            squares += (tf * idf) ** 2
-            raw.append((w, tf * pos, tf * neg))
+            idf_squared, pos, neg = known
+            if c != 1:  # most words occur once: no logarithm for them
+                tf = 1.0 + math.log(c)
+                idf_squared, pos, neg = idf_squared * tf * tf, pos * tf, neg * tf
+            squares += idf_squared
+            pos_total += pos
+            neg_total += neg
+            append((w, pos, neg))
         if not raw:
             return 0.0, 0.0, []
-        norm = math.sqrt(squares)
-        parts = [(w, p / norm, n / norm) for w, p, n in raw]
-        return sum(p for _, p, _ in parts), sum(n for _, _, n in parts), parts
+        inverse_norm = 1.0 / math.sqrt(squares)
+        return (pos_total * inverse_norm, neg_total * inverse_norm,
+                [(w, pos * inverse_norm, neg * inverse_norm) for w, pos, neg in raw])
 
     def to_dict(self) -> dict:
         # one [idf, coef] pair (two-sided: [idf, coef, coef_neg]) per word, words sorted: a stable, diffable file
