@@ -43,7 +43,8 @@ that follows them (after the last answer, a numbered line continuing the numberi
 questions were bare topics such as 主要产品的销售情况 — another bare topic line), and so do numbered questions 一、…？ before the first answer marker when
 the answered question continues their numbering (two or more asking with ？, or every one answered
 by text of its own and asking or naming a topic — not a programme point such as 1、参观… or
-1、王先生介绍…)); without answer markers, on question markers; without either, on a run of
+1、王先生介绍…)); numbered questions listed together (1、…？ 2、…？) and then answered in
+the same order (1、… 2、…, after at most one unnumbered line) are paired by number; without answer markers, on question markers; without either, on a run of
 consecutive numbers (1、2、3 …, tolerating a skipped, repeated or restyled number) whose lines
 ask questions (a ？ or a short topic such as 公司毛利率情况) — the numbered line is the question
 and the text up to the next number its answer; when one item of the run names its topic up to a
@@ -57,7 +58,9 @@ presentation; a later heading of any level (三、参观…, 二、 after 一、
 PART II) ends the Q&A, and a section with numbered questions of its own is segmented on its own. Closing boilerplate (接待过程中…未泄露未公开重大信息, 参观…,
 签署《承诺书》, 最后陪同…参观…, …陪同…参观…, 沟通结束后…参观…, 最后，…来访者…, a last line 谢谢大家！, （结束） or 公司展厅参观)
 is dropped. Speaker names
-(潘一德：) become answer markers once they answer a question; an unmarked paragraph between two
+(潘一德：) become answer markers once they answer a question; text before a colon that is a
+sentence — opening with a pronoun (2、我问两个问题：…？, 我想问：) or counting what it announces
+(三个关键词：) — is no speaker label; an unmarked paragraph between two
 speakers' turns that does not ask (no ？, no number or label, no 请/是否/吗…, not a short topic)
 is more of the answer, and the next speaker answers the same question (not before 答：, where such
 a line is a question typed without its ？); 问/答 typed the wrong way round are
@@ -182,6 +185,8 @@ _COMMA_MARKER = re.compile(r"^(?P<label>问|答|回答|答复|回复)\s*[、，,
 _PERSON_SUFFIX = re.compile(r"人员|代表|朋友|们|[A-Za-z甲乙丙丁]")  # 机构人员 / 投资者代表 / 投资者甲
 _LABEL_DIGITS = re.compile(r"[\d０-９一二三四五六七八九十]+$")
 _PAREN_CONTENT = re.compile(r"[（(][^）)]*[)）]")
+# a count of items (两个问题, 三个方面, 4个阶段), not an ordinal (第二个问题): a sentence announcing a list
+_ITEM_COUNT = re.compile(r"(?<!第)(?:[一两二三四五六七八九十几多]|\d{1,2})个")
 
 # inline markers that PDF/keyed text runs into the previous sentence
 _INLINE_QUESTION = re.compile(
@@ -235,6 +240,8 @@ class _Vocabulary:
     question_speakers: frozenset[str]
     answer_speakers: tuple[str, ...]
     not_speakers: frozenset[str]
+    running_text_openers: tuple[str, ...]
+    pronoun_speakers: frozenset[str]
     section_words: tuple[str, ...]
     closing_prefixes: tuple[str, ...]
     closing_phrases: tuple[str, ...]
@@ -268,6 +275,8 @@ def _vocabulary() -> _Vocabulary:
         question_speakers=frozenset(data["question_speakers"]),
         answer_speakers=tuple(data["answer_speakers"]),
         not_speakers=frozenset(data["not_speakers"]),
+        running_text_openers=tuple(data["running_text_openers"]),
+        pronoun_speakers=frozenset(data["pronoun_speakers"]),
         section_words=tuple(data["section_words"]),
         closing_prefixes=tuple(data["closing_prefixes"]),
         closing_phrases=tuple(data["closing_phrases"]),
@@ -1036,6 +1045,15 @@ def _role_of(text: str) -> tuple[str | None, str, int, bool]:
     return role, label, taken, canonical
 
 
+def _is_running_text(core: str, vocab: _Vocabulary) -> bool:
+    """The text before a colon is a sentence, not a speaker: it opens with a personal pronoun
+    (我问两个问题： / 我想问： / 我们认为：, but not 我司： / 我公司：) or counts the items it
+    announces (有两个问题： / 三个关键词：, but not 第二个问题：)."""
+    if core.startswith(vocab.running_text_openers) and not core.startswith(tuple(vocab.pronoun_speakers)):
+        return True
+    return bool(_ITEM_COUNT.search(core))
+
+
 def _classify_label(label: str, vocab: _Vocabulary) -> tuple[str | None, bool]:
     """Q for a questioner's label, A for an answerer's, S for a possible speaker name."""
     if not label or label in vocab.not_speakers:
@@ -1043,6 +1061,8 @@ def _classify_label(label: str, vocab: _Vocabulary) -> tuple[str | None, bool]:
     core = _LABEL_DIGITS.sub("", _PAREN_CONTENT.sub("", label)) or label
     if core in vocab.not_speakers or "问答" in core or "顾问" in core:
         return None, False
+    if _is_running_text(core, vocab):
+        return None, False  # 我问两个问题： / 我想问： / 三个关键词： — a colon inside a sentence
     if len(core) > 3 and any(word in core for word in vocab.section_words):
         return None, False  # 提问和解答主要内容： / 投资者提问环节： title a section
     if core in ("A", "Ａ", "a", "Answer", "答", "回答", "回复", "答复", "解答"):
@@ -1750,6 +1770,9 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
             best, best_score = run, score
     if not best:
         return 0, []
+    listed = _answers_listed_after(paras, best, runs)
+    if listed:
+        return best[0], listed
     # 介绍TD情况 1.…？ 2.…？ … 公司业务问答： 1.…？ 2.…？: sections that number their questions from 1 again
     sections = [best]
     for run, score in sorted(zip(runs, scores), key=lambda item: -item[1]):
@@ -1801,6 +1824,44 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
         if section_title is not None:
             pairs.append(_Pair([section_title], [], "heading", unmarked=True))
     return first, _merge_shared_answers(pairs)
+
+
+def _answers_listed_after(paras: list[_Para], questions: list[int], runs: list[list[int]]) -> list[_Pair]:
+    """1、…？ 2、…？ 3、…？ listed together, then (after at most one unnumbered line such as
+    针对上述问题，公司答复如下。) 1、answer 2、answer 3、answer numbered alike and in the same order:
+    the k-th answer answers the k-th question. Only that exact shape, else []."""
+    count = len(questions)
+    if count < 2 or [paras[i].value for i in questions] != list(range(1, count + 1)):
+        return []
+    if any(b != a + 1 for a, b in zip(questions, questions[1:])):
+        return []  # a question with text of its own under it is answered there
+    if not all(paras[i].ends_question() and len(paras[i].lines) == 1 for i in questions):
+        return []
+    last = questions[-1]
+    answers = next((run for run in runs if run[0] > last), None)
+    if answers is None or len(answers) != count or answers[0] - last > 2:
+        return []
+    if [paras[i].value for i in answers] != list(range(1, count + 1)):
+        return []
+    region = paras[last + 1 :]
+    if any(p.role is not None for p in region) or any(p.has_question_mark() for p in (paras[i] for i in answers)):
+        return []
+    numbered_after = [i for i, p in enumerate(paras) if i > answers[0] and p.style not in (None, "sub") and i not in answers]
+    if any(answers[0] < i < answers[-1] for i in numbered_after):
+        return []  # an answer with a numbered list of its own: the pairing is not certain
+    pairs: list[_Pair] = []
+    if answers[0] > last + 1:  # the line introducing the answers
+        intro = paras[last + 1]
+        if intro.style is not None:
+            return []
+        pairs.append(_Pair([intro], [], "heading", unmarked=True))
+    for k, (qi, ai) in enumerate(zip(questions, answers)):
+        end = answers[k + 1] if k + 1 < count else len(paras)
+        head = paras[qi]
+        question = _Para([head.numbering_stripped()], "Q", "", 0, head.style, head.value)
+        answer = [_Para([paras[ai].numbering_stripped()], None, "", 0, None, None)] + list(paras[ai + 1 : end])
+        pairs.append(_Pair([question], answer, unmarked=True))
+    return pairs
 
 
 def _is_section_title(para: _Para) -> bool:
