@@ -354,8 +354,8 @@ class Scorer:
         """Score a DataFrame of answers (columns ``answer`` and optionally ``question``, ``id`` …).
 
         Returns a new DataFrame in the same row order: the input's columns, then ``tone``,
-        ``tone_label``, ``themes``, ``score_<theme>`` per theme, ``evidence``, ``tone_terms``
-        (JSON strings) and ``model_version``. The input is not modified. Texts are cleaned as the
+        ``tone_label``, ``themes``, ``score_<theme>`` per theme, ``evidence``, ``tone_terms``,
+        ``tone_words`` (JSON strings) and ``model_version``. The input is not modified. Texts are cleaned as the
         parser cleans a record's (``clean_texts``), so evidence and term offsets index the cleaned
         answer; an empty or missing answer, or one without a Chinese character (English, a bare
         number), gets null scores (NaN tone and scores, no label): irtone reads Chinese only.

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.padding import Padding
 from rich.panel import Panel
@@ -119,6 +120,10 @@ def points(value: float | None) -> str:
 
 def _label(labels: Labels | None, theme: str) -> str:
     return (labels or {}).get(theme, theme)
+
+
+def _plain(header: Any) -> str:
+    return header.plain if isinstance(header, Text) else str(header)
 
 
 def _tone_style(label: str) -> str:
@@ -563,6 +568,29 @@ class HistoryTable:
         table.add_column("Tone", justify="right", no_wrap=True, min_width=5)
         for t in themes:  # long theme labels wrap in the header; the percentages never do
             table.add_column(Text(_label(self.labels, t)), justify="right", min_width=4, overflow="fold")
+        self._add_rows(table, themes, console, options)
+        yield table
+        if len(self.rows) > 1:
+            placed = [r for r in self.rows if (r.date_valid or getattr(r, "period", None)) and r.n_answers]
+            tones = [r.tone for r in placed][-MAX_TREND:]
+            if len(tones) > 1:
+                which = "dated filings" if all(r.date_valid for r in placed) else "filings by date or reporting period"
+                yield Text("tone trend ") + Text(sparkline(tones)) + Text(f"  ({which})", style="dim")
+
+    def _add_rows(self, table: Table, themes: list[str], console: Console, options: ConsoleOptions) -> None:
+        """The rows, each activity cut to the width the other columns leave at their natural width:
+        rich measures a cell that cannot wrap by its whole text and would rather drop the theme
+        columns at the right (below 6 cells for the activity, the theme labels wrap instead)."""
+        rows = list(self._cells(themes, activity_width=1 << 20))
+        others = [i for i in range(len(table.columns)) if i != 1]
+        natural = sum(
+            max([cell_len(_plain(table.columns[i].header))] + [cell_len(row[i].plain) for row in rows]) for i in others)
+        left = options.max_width - natural - 2 * (len(table.columns) - 1) - 2  # padding between columns, edges
+        for row in rows:
+            row[1].truncate(max(6, left), overflow="ellipsis")
+            table.add_row(*row)
+
+    def _cells(self, themes: list[str], activity_width: int) -> Iterable[list[Text]]:
         for r in self.rows:
             period = getattr(r, "period", None)
             if not r.date_valid and period:
@@ -573,25 +601,18 @@ class HistoryTable:
                 date.stylize("red")
                 if r.date:
                     date.append("?", style="red")
-            activity = "、".join(r.activity) if isinstance(r.activity, (tuple, list)) else str(r.activity)
+            activity = Text("、".join(r.activity) if isinstance(r.activity, (tuple, list)) else str(r.activity))
+            activity.truncate(activity_width, overflow="ellipsis")
             if not r.n_answers:  # nothing measured: no tone of 0, no shares of 0
-                table.add_row(date, Text(activity), Text("0"), Text("–", style="dim"),
-                              *[Text("–", style="dim") for _ in themes])
+                yield [date, activity, Text("0"), Text("–", style="dim"), *[Text("–", style="dim") for _ in themes]]
                 continue
-            table.add_row(
+            yield [
                 date,
-                Text(activity),
+                activity,
                 Text(str(r.n_answers)),
                 Text(signed(r.tone), style=_tone_style(r.tone_label)),
                 *[Text(f"{r.theme_share.get(t, 0.0) * 100:.0f}%") for t in themes],
-            )
-        yield table
-        if len(self.rows) > 1:
-            placed = [r for r in self.rows if (r.date_valid or getattr(r, "period", None)) and r.n_answers]
-            tones = [r.tone for r in placed][-MAX_TREND:]
-            if len(tones) > 1:
-                which = "dated filings" if all(r.date_valid for r in placed) else "filings by date or reporting period"
-                yield Text("tone trend ") + Text(sparkline(tones)) + Text(f"  ({which})", style="dim")
+            ]
 
 
 # -- JSON ------------------------------------------------------------------------------------

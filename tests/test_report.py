@@ -351,3 +351,22 @@ def test_answers_zero_shows_no_answers_section_and_the_trend_says_when_it_is_cut
     many = [filing_score("990001", "星河云算", f"20{10 + k // 12:02d}-{k % 12 + 1:02d}-01", list(f1.answers), tone=0.1 * (k % 3))
             for k in range(30)]
     assert "last 24 of 31 → this filing" in render80(Report(compare(f4, many, tokenize=list), LABELS))
+
+
+def test_history_table_cuts_a_long_activity_instead_of_dropping_theme_columns(tmp_path):
+    """rich measures an unwrappable cell by its whole text and drops the columns at the right that no
+    longer fit: a long activity (特定对象调研、现场参观、路演活动、业绩说明会) must be cut instead."""
+    f1 = xinghe_filings()[0]
+    long_activity = ("特定对象调研", "现场参观", "路演活动", "业绩说明会", "分析师会议")
+    rows_in = [filing_score("990001", "星河云算", "2021-03-10", list(f1.answers), activity=long_activity),
+               filing_score("990001", "星河云算", "2021-09-10", list(f1.answers))]
+    with Store(tmp_path / "s.db") as store:
+        for f in rows_in:
+            store.put(f)
+        rows = store.filings("990001")
+    for width in (72, 80):
+        text = render_text(HistoryTable(rows, LABELS), width=width)
+        assert max(cell_len(line) for line in text.splitlines()) <= width
+        assert LABELS["financing"] in text.replace("\n", "") or "融" in text  # the last theme column is there
+        assert all(line.rstrip().endswith("%") for line in text.splitlines() if re.match(r"\s*2021-", line)), text
+    assert "…" in render_text(HistoryTable(rows, LABELS), width=80)
