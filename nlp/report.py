@@ -111,6 +111,18 @@ def signed(value: float | None, digits: int = 2) -> str:
     return text.replace("-", "−")
 
 
+def tone_text(value: float) -> str:
+    """A tone with two decimals, or more where rounding would carry it across the label threshold
+    (0.2957 is neutral: "+0.30" would read as positive at the threshold 0.3)."""
+    from nlp.tone import POSITIVE_LABEL_AT
+
+    for digits in (2, 3, 4):
+        text = signed(value, digits)
+        if (abs(float(text.replace("−", "-"))) >= POSITIVE_LABEL_AT) == (abs(value) >= POSITIVE_LABEL_AT):
+            break
+    return text
+
+
 def points(value: float | None) -> str:
     """A change in share as percentage points."""
     if value is None:
@@ -270,7 +282,7 @@ class ToneGauge:
         tone = c.current.tone
         style = _tone_style(c.current.tone_label)
         line = Text("Tone ", style="bold")
-        line.append(signed(tone), style=f"bold {style}")
+        line.append(tone_text(tone), style=f"bold {style}")
         line.append(f"  {c.current.tone_label}", style=style)
         yield line
         slot = int(round((min(max(tone, -1.0), 1.0) + 1) / 2 * (self.WIDTH - 1)))
@@ -490,7 +502,7 @@ class KeyAnswers:
             head.append(Text(_clip(answer.question, 200) or "(no question)", style="bold"))
             yield head
             meta = Text("  tone ")
-            meta.append(signed(answer.tone.score), style=_tone_style(answer.tone.label))
+            meta.append(tone_text(answer.tone.score), style=_tone_style(answer.tone.label))
             if change is not None:
                 meta.append(f" ({signed(change)} vs the mean of earlier answers)", style="dim")
             if answer.tagged:
@@ -610,7 +622,7 @@ class HistoryTable:
                 date,
                 activity,
                 Text(str(r.n_answers)),
-                Text(signed(r.tone), style=_tone_style(r.tone_label)),
+                Text(tone_text(r.tone), style=_tone_style(r.tone_label)),
                 *[Text(f"{r.theme_share.get(t, 0.0) * 100:.0f}%") for t in themes],
             ]
 

@@ -370,3 +370,14 @@ def test_history_table_cuts_a_long_activity_instead_of_dropping_theme_columns(tm
         assert LABELS["financing"] in text.replace("\n", "") or "融" in text  # the last theme column is there
         assert all(line.rstrip().endswith("%") for line in text.splitlines() if re.match(r"\s*2021-", line)), text
     assert "…" in render_text(HistoryTable(rows, LABELS), width=80)
+
+
+def test_tone_is_never_shown_across_the_label_threshold_by_rounding():
+    from nlp.report import tone_text
+    from nlp.tone import POSITIVE_LABEL_AT, tone_label
+
+    assert tone_text(0.2957) == "+0.296" and tone_label(0.2957) == "neutral"
+    assert tone_text(-0.2999) == "−0.2999" and tone_text(0.31) == "+0.31" and tone_text(0.12) == "+0.12"
+    for value in (POSITIVE_LABEL_AT - 1e-4, POSITIVE_LABEL_AT, -POSITIVE_LABEL_AT + 4e-3, 0.5, -0.001):
+        shown = float(tone_text(value).replace("−", "-"))
+        assert (abs(shown) >= POSITIVE_LABEL_AT) == (abs(value) >= POSITIVE_LABEL_AT), value

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from nlp.commands import count
 
@@ -23,8 +24,15 @@ def run(args: argparse.Namespace) -> int:
     from nlp.store import Store
 
     with Store(args.db, create=False) as store:
-        comparison = comparison_for(store, store.resolve(args.company), date=args.date,
-                                    top_movers=max(args.answers, TOP_MOVERS))
+        key = store.resolve(args.company)
+        comparison = comparison_for(store, key, date=args.date, top_movers=max(args.answers, TOP_MOVERS))
+        if args.date:
+            same = [r.filing_id for r in store.filings(key) if args.date in (r.date, r.period)]
+            if len(same) > 1:  # say which one is shown, and how to see the others
+                shown = comparison.current.filing.filing_id
+                others = ", ".join(f[:8] for f in same if f != shown)
+                print(f"irtone report: {len(same)} filings on {args.date}; showing {shown[:8]} (the last stored); "
+                      f"--date {others.split(',')[0]} shows another ({others})", file=sys.stderr)
     labels = builtin_theme_labels()
     report = Report(comparison, labels, answers=args.answers)
     print_or_export(report, args.export, json_data=to_json(comparison, labels) if args.json else None)
