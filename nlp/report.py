@@ -112,13 +112,13 @@ def signed(value: float | None, digits: int = 2) -> str:
 
 
 def tone_text(value: float) -> str:
-    """A tone with two decimals, or more where rounding would carry it across the label threshold
+    """A tone with two decimals, or more where rounding would carry it across a label threshold
     (0.2957 is neutral: "+0.30" would read as positive at the threshold 0.3)."""
-    from nlp.tone import POSITIVE_LABEL_AT
+    from nlp.tone import tone_label
 
     for digits in (2, 3, 4):
         text = signed(value, digits)
-        if (abs(float(text.replace("−", "-"))) >= POSITIVE_LABEL_AT) == (abs(value) >= POSITIVE_LABEL_AT):
+        if tone_label(float(text.replace("−", "-"))) == tone_label(value):
             break
     return text
 

@@ -374,10 +374,9 @@ def test_history_table_cuts_a_long_activity_instead_of_dropping_theme_columns(tm
 
 def test_tone_is_never_shown_across_the_label_threshold_by_rounding():
     from nlp.report import tone_text
-    from nlp.tone import POSITIVE_LABEL_AT, tone_label
+    from nlp.tone import NEGATIVE_LABEL_AT, POSITIVE_LABEL_AT, tone_label
 
     assert tone_text(0.2957) == "+0.296" and tone_label(0.2957) == "neutral"
-    assert tone_text(-0.2999) == "−0.2999" and tone_text(0.31) == "+0.31" and tone_text(0.12) == "+0.12"
-    for value in (POSITIVE_LABEL_AT - 1e-4, POSITIVE_LABEL_AT, -POSITIVE_LABEL_AT + 4e-3, 0.5, -0.001):
-        shown = float(tone_text(value).replace("−", "-"))
-        assert (abs(shown) >= POSITIVE_LABEL_AT) == (abs(value) >= POSITIVE_LABEL_AT), value
+    assert tone_text(-0.1999) == "−0.1999" and tone_text(0.31) == "+0.31" and tone_text(0.12) == "+0.12"
+    for value in (POSITIVE_LABEL_AT - 1e-4, POSITIVE_LABEL_AT, -NEGATIVE_LABEL_AT + 4e-3, -NEGATIVE_LABEL_AT, 0.5, -0.001):
+        assert tone_label(float(tone_text(value).replace("−", "-"))) == tone_label(value), value
