@@ -730,7 +730,8 @@ def evaluate_external(
         if scorer is not None:
             progress(f"{set_name}: irtone on {len(data)} texts")
             frame = pd.DataFrame({"id": [str(i) for i in range(len(data))], "question": "", "answer": data["text"]})
-            predicted = scorer.score_answers(frame)["tone_label"].tolist()
+            # an empty text has no label (null): it says nothing, so it counts as neutral here
+            predicted = [label or "neutral" for label in scorer.score_answers(frame)["tone_label"].tolist()]
             results["irtone"][set_name] = three_class_macro_f1(truth, predicted)
         if baselines:
             progress(f"{set_name}: SnowNLP and 姚加权 on {len(data)} texts")

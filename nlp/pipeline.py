@@ -21,7 +21,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from nlp import __version__
-from nlp.records import Filing, FilingScore, IrtoneError, ScoredAnswer, has_chinese
+from nlp.records import Filing, FilingScore, IrtoneError, ScoredAnswer
 
 MODEL_FILE = "model.json"
 QUESTION_MEMO = 50_000  # questions remembered per Scorer (then forgotten all at once)
@@ -357,8 +357,10 @@ class Scorer:
         ``tone_label``, ``themes``, ``score_<theme>`` per theme, ``evidence``, ``tone_terms``,
         ``tone_words`` (JSON strings) and ``model_version``. The input is not modified. Texts are cleaned as the
         parser cleans a record's (``clean_texts``), so evidence and term offsets index the cleaned
-        answer; an empty or missing answer, or one without a Chinese character (English, a bare
-        number), gets null scores (NaN tone and scores, no label): irtone reads Chinese only.
+        answer; an empty or missing answer gets null scores (NaN tone and scores, no label). An answer
+        without a Chinese character (English, a bare number) is scored like any other (irtone reads
+        Chinese only, so it comes out about neutral); ``has_chinese`` finds such rows, and
+        ``irtone batch`` logs them as bad rows.
         """
         import pandas as pd
 
@@ -369,7 +371,7 @@ class Scorer:
         questions = [_text(q) for q in df["question"].tolist()] if "question" in df.columns else [""] * len(df)
         out = df.copy()
         columns = self.score_columns(questions, answers)
-        for k in [k for k, a in enumerate(answers) if not has_chinese(a)]:  # nothing to score: null, not a score
+        for k in [k for k, a in enumerate(answers) if not a.strip()]:  # nothing to score: null, not a score
             for col, values in columns.items():
                 if col == "tone" or col.startswith("score_"):
                     values[k] = float("nan")
