@@ -325,6 +325,12 @@ def compare(
 # -- choosing the current filing and its history from a store ----------------------------------
 
 
+def filings_on(rows: Sequence["StoredFiling"], date: str) -> list["StoredFiling"]:
+    """The filings ``date`` names: an ISO date, a reporting period ("2016", "2017H1") or a filing-id
+    prefix (6 characters or more); in ``rows`` order."""
+    return [r for r in rows if date in (r.date, r.period) or (len(date) >= 6 and r.filing_id.startswith(date))]
+
+
 def pick_current(rows: Sequence["StoredFiling"], date: str | None = None) -> "StoredFiling":
     """The filing to report: on ``date`` (an ISO date, a reporting period such as "2016" or "2017H1",
     or a filing-id prefix; the last one stored), else the latest placed one (by date or period), else
@@ -332,9 +338,7 @@ def pick_current(rows: Sequence["StoredFiling"], date: str | None = None) -> "St
     if not rows:
         raise IrtoneError("store", "the company has no stored filings")
     if date:
-        chosen = [
-            r for r in rows if date in (r.date, r.period) or (len(date) >= 6 and r.filing_id.startswith(date))
-        ]
+        chosen = filings_on(rows, date)
         if not chosen:
             places = [(r.date if r.date_valid else f"period {r.period}") for r in rows if r.placed_on]
             latest = ", ".join(places[-5:]) or "none valid"

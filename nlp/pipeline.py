@@ -359,7 +359,7 @@ class Scorer:
         parser cleans a record's (``clean_texts``), so evidence and term offsets index the cleaned
         answer; an empty or missing answer gets null scores (NaN tone and scores, no label). An answer
         without a Chinese character (English, a bare number) is scored like any other (irtone reads
-        Chinese only, so it comes out about neutral); ``has_chinese`` finds such rows, and
+        Chinese only, so it comes out about neutral); ``nlp.read.has_chinese`` finds such rows, and
         ``irtone batch`` logs them as bad rows.
         """
         import pandas as pd

@@ -45,7 +45,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping
 
-from nlp.records import IrtoneError, RawDocument, has_chinese
+from nlp.records import IrtoneError, RawDocument
 
 MAX_DOCUMENT_BYTES = 50 * 1024**2  # one disclosure file (a PDF may carry images); real records are well under 5 MB
 # Text of one disclosure: the longest of the 10,149 SZSE records in ../shared holds 25,675 characters.
@@ -209,6 +209,15 @@ def _iter_file(source: str, max_bytes: int, max_table_bytes: int) -> Iterator[Ra
         yield err
     except Exception as err:  # a library failing in a way we did not foresee must not stop a batch
         yield IrtoneError(source, f"unexpected {type(err).__name__} while reading: {_one_line(err)}")
+
+
+_CHINESE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def has_chinese(text: str) -> bool:
+    """Whether a text holds a Chinese character: irtone's lexicons, themes and models read Chinese only,
+    so an answer without one (English, a bare number, punctuation) has no score to give."""
+    return _CHINESE.search(text) is not None
 
 
 UNSUPPORTED = ("unsupported file type: irtone reads .txt, .pdf and .docx disclosures and .csv, .jsonl and "

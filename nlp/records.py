@@ -6,17 +6,8 @@ Records hold numbers and text only; rendering lives in ``nlp.report``.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, asdict
 from typing import Any
-
-_CHINESE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
-
-
-def has_chinese(text: str) -> bool:
-    """Whether a text holds a Chinese character: irtone's lexicons, themes and models read Chinese only,
-    so an answer without one (English, a bare number, punctuation) has no score to give."""
-    return _CHINESE.search(text) is not None
 
 
 class IrtoneError(Exception):

@@ -616,8 +616,9 @@ class Store:
         from nlp.read import normalize_code
 
         code = normalize_code(query)  # a code as tables write it: 000063.SZ/0763.HK, SZ000338, 2594
-        if code is not None and code != query and self.lookup(code) is not None:
-            return self.lookup(code)
+        key = self.lookup(code) if code is not None and code != query else None
+        if key is not None:
+            return key
         norm = normalize_name(query)
         if _CODE.fullmatch(norm):
             raise IrtoneError(self.path, f"no filings of company {norm} in the store (`irtone history` lists companies)")

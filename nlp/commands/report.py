@@ -19,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nlp.compare import TOP_MOVERS, comparison_for
+    from nlp.compare import TOP_MOVERS, comparison_for, filings_on
     from nlp.report import Report, builtin_theme_labels, print_or_export, to_json
     from nlp.store import Store
 
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
         key = store.resolve(args.company)
         comparison = comparison_for(store, key, date=args.date, top_movers=max(args.answers, TOP_MOVERS))
         if args.date:
-            same = [r.filing_id for r in store.filings(key) if args.date in (r.date, r.period)]
+            same = [r.filing_id for r in filings_on(store.filings(key), args.date)]
             if len(same) > 1:  # say which one is shown, and how to see the others
                 shown = comparison.current.filing.filing_id
                 others = ", ".join(f[:8] for f in same if f != shown)
