@@ -679,18 +679,22 @@ class BatchOptions:
 class BatchSummary:
     documents: int  # inputs parsed and scored (a filing, a table record or an answers group)
     answers: int  # rows written
-    errors: int  # bad files, rows and documents (logged)
+    errors: int  # bad files, rows and documents (logged), including those with no Q&A
     seconds: float
     out: str
     resumed_units: int = 0  # units skipped because an interrupted run had done them
     first_errors: tuple[tuple[str, str], ...] = ()  # the first few, for the terminal
     note: str = ""
+    no_qa: int = 0  # of ``errors``: documents read fine that hold no question-answer pair (NO_QA_REASON)
 
     def line(self) -> str:
         if self.note:
             return f"{self.out}: {self.note}"
         resumed = f" (resumed after {self.resumed_units} inputs)" if self.resumed_units else ""
-        return (f"{self.documents} documents, {self.answers} answers, {self.errors} errors "
+        # a record with no Q&A (a stub, a presentation) is logged, but it is not a broken input
+        logged = (f"{self.errors - self.no_qa} errors, {self.no_qa} without Q&A" if self.no_qa
+                  else f"{self.errors} errors")
+        return (f"{self.documents} documents, {self.answers} answers, {logged} "
                 f"in {self.seconds:.1f} s → {self.out}{resumed}")
 
 
@@ -712,6 +716,7 @@ class _Counts:
     errors: int = 0
     last_source: str | None = None
     first_errors: list = field(default_factory=list)
+    no_qa: int = 0
 
 
 def output_format(out: str | Path) -> str:
@@ -777,7 +782,7 @@ def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> B
     model_version = None
     if journal is not None:
         counts = _Counts(journal["units"], journal["rows"], journal["documents"], journal["answers"],
-                         journal["errors"], journal["last_source"])
+                         journal["errors"], journal["last_source"], no_qa=journal.get("no_qa", 0))
         model_version = journal.get("model_version")
     resumed_units = counts.units
 
@@ -811,7 +816,8 @@ def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> B
 
         def commit(complete: bool = False) -> None:
             state = {**identity, "units": counts.units, "rows": counts.rows, "documents": counts.documents,
-                     "answers": counts.answers, "errors": counts.errors, "last_source": counts.last_source,
+                     "answers": counts.answers, "errors": counts.errors, "no_qa": counts.no_qa,
+                     "last_source": counts.last_source,
                      "model_version": model_version, "out": writer.commit(), "errors_bytes": error_log.commit(),
                      "complete": complete}
             _atomic_write(jpath, json.dumps(state, ensure_ascii=False, indent=1).encode("utf-8"))
@@ -858,6 +864,7 @@ def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> B
             counts.documents += result.documents
             counts.answers += result.rows
             counts.errors += len(result.errors)
+            counts.no_qa += sum(reason == NO_QA_REASON for _, reason in result.errors)
             counts.first_errors.extend(result.errors[: max(0, 20 - len(counts.first_errors))])
             last = chunk[-1]
             if last.last:  # a chunk that ends inside a sliced group is committed with the group's end
@@ -881,7 +888,7 @@ def run_batch(options: BatchOptions, progress: BatchProgress | None = None) -> B
         if store is not None:
             store.close()
     return BatchSummary(counts.documents, counts.answers, counts.errors, time.perf_counter() - started, str(out),
-                        resumed_units, tuple(counts.first_errors))
+                        resumed_units, tuple(counts.first_errors), no_qa=counts.no_qa)
 
 
 def _check_not_an_input(written: Path, inputs: Sequence[str]) -> None:

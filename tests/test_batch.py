@@ -148,7 +148,8 @@ def test_a_record_without_answers_is_logged_not_lost(tmp_path):
                              for i, (d, pairs) in enumerate([("d1", []), ("d2", [("问？", "答。")])])), encoding="utf-8")
     out = tmp_path / "o.jsonl"
     summary = _batch([folder, table], out, errors=str(tmp_path / "e.jsonl"))
-    assert (summary.documents, summary.answers, summary.errors) == (2, 2, 2)
+    assert (summary.documents, summary.answers, summary.errors, summary.no_qa) == (2, 2, 2, 2)
+    assert "0 errors, 2 without Q&A" in summary.line()  # a stub is not counted as a broken input
     logged = _jsonl(tmp_path / "e.jsonl")
     assert [(e["source"].rsplit("/", 1)[-1], e["reason"]) for e in logged] == [
         ("b_stub.txt", NO_QA_REASON), ("records.jsonl#d1", NO_QA_REASON)]
