@@ -558,6 +558,36 @@ class Report:
             yield KeyAnswers(c, self.labels, self.answers)
 
 
+DATE_CELLS = 10  # 2021-03-10
+ACTIVITY_MIN_CELLS = 8  # the header, "Activity"
+THEME_CELLS = 4  # 100%
+
+
+def _table_overhead(columns: int) -> int:
+    """Cells a ``HistoryTable`` spends outside its cells' text: a padding cell each side of a column
+    but at the two edges (pad_edge=False), the box's separator between columns and its two edges."""
+    return 2 * columns - 2 + (columns - 1) + 2
+
+
+def _break_cells(label: str, width: int) -> str:
+    """``label`` in lines of at most ``width`` cells: broken at spaces, and inside a Chinese word
+    (a Chinese label is one word) where it is wider than a line; a Latin word is never cut."""
+    lines: list[str] = []
+    line = ""
+    for word in label.split():
+        pieces = list(word) if cell_len(word) > width and not word.isascii() else [word]
+        for k, piece in enumerate(pieces):
+            joined = line + (" " if line and k == 0 else "") + piece
+            if line and cell_len(joined) > width:
+                lines.append(line)
+                line = piece
+            else:
+                line = joined
+    if line:
+        lines.append(line)
+    return "\n".join(lines)
+
+
 class HistoryTable:
     """One row a filing: date, activity, answers, tone and each theme's share."""
 
@@ -572,35 +602,53 @@ class HistoryTable:
             for t in r.theme_share:
                 if t not in themes:
                     themes.append(t)
+        labels = [_label(self.labels, t) for t in themes]
+        rows = list(self._cells(themes, activity_width=1 << 20))
+        # rich measures a cell that cannot wrap by its whole text, and a header by its longest word
+        # (a Chinese label is one word: 芯片国产化 claims 10 cells); where the columns do not fit it
+        # drops those at the right. So the widths are planned here: the theme labels stay on one line
+        # where they fit, else break into lines of a percentage's width; the activity takes what is
+        # left, cut with an ellipsis; where even its header does not fit, it goes (the least needed).
+        def widest(i: int, header_cells: int) -> int:
+            return max([header_cells] + [cell_len(row[i].plain) for row in rows])
+
+        fixed = [widest(0, DATE_CELLS), widest(2, 3), widest(3, 4)]  # date, answers, tone
+        broken = [_break_cells(x, THEME_CELLS) for x in labels]
+        one_line = [widest(4 + k, cell_len(x)) for k, x in enumerate(labels)]
+        least = [widest(4 + k, max(map(cell_len, x.splitlines()))) for k, x in enumerate(broken)]
+        room = options.max_width - _table_overhead(len(themes) + 4) - sum(fixed)
+        wrapped = room - ACTIVITY_MIN_CELLS < sum(one_line)
+        theme_cells = least if wrapped else one_line
+        activity_cells = room - sum(theme_cells)
+        show_activity = activity_cells >= ACTIVITY_MIN_CELLS
+        shown = len(themes)  # themes with a column: all, but on a terminal too narrow for them
+        while not show_activity and shown and (
+                _table_overhead(shown + 3) + sum(fixed) + sum(least[:shown]) > options.max_width):
+            shown -= 1
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=Text(self.title) if self.title else None)
-        table.add_column("Date", no_wrap=True, min_width=10)
-        # the activity column takes what width is left (ellipsis only when there is none)
-        table.add_column("Activity", overflow="ellipsis", no_wrap=True, ratio=1, min_width=6)
+        table.add_column("Date", no_wrap=True, min_width=DATE_CELLS)
+        if show_activity:
+            table.add_column("Activity", overflow="ellipsis", no_wrap=True, min_width=ACTIVITY_MIN_CELLS)
         table.add_column("Ans", justify="right", no_wrap=True, min_width=3)
         table.add_column("Tone", justify="right", no_wrap=True, min_width=5)
-        for t in themes:  # long theme labels wrap in the header; the percentages never do
-            table.add_column(Text(_label(self.labels, t)), justify="right", min_width=4, overflow="fold")
-        self._add_rows(table, themes, console, options)
+        for label, header in zip(labels[:shown], broken):  # the percentages never wrap
+            table.add_column(Text(header if wrapped else label), justify="right", min_width=THEME_CELLS, overflow="fold")
+        for row in rows:
+            if show_activity:
+                row[1].truncate(activity_cells, overflow="ellipsis")
+            else:
+                del row[1]
+            table.add_row(*row[:len(table.columns)])
         yield table
+        if shown < len(themes):
+            yield Text(f"{len(themes) - shown} theme column(s) hidden ({'、'.join(labels[shown:])}): "
+                       "widen the terminal or use --json", style="dim")
         if len(self.rows) > 1:
             placed = [r for r in self.rows if (r.date_valid or getattr(r, "period", None)) and r.n_answers]
             tones = [r.tone for r in placed][-MAX_TREND:]
             if len(tones) > 1:
                 which = "dated filings" if all(r.date_valid for r in placed) else "filings by date or reporting period"
                 yield Text("tone trend ") + Text(sparkline(tones)) + Text(f"  ({which})", style="dim")
-
-    def _add_rows(self, table: Table, themes: list[str], console: Console, options: ConsoleOptions) -> None:
-        """The rows, each activity cut to the width the other columns leave at their natural width:
-        rich measures a cell that cannot wrap by its whole text and would rather drop the theme
-        columns at the right (below 6 cells for the activity, the theme labels wrap instead)."""
-        rows = list(self._cells(themes, activity_width=1 << 20))
-        others = [i for i in range(len(table.columns)) if i != 1]
-        natural = sum(
-            max([cell_len(_plain(table.columns[i].header))] + [cell_len(row[i].plain) for row in rows]) for i in others)
-        left = options.max_width - natural - 2 * (len(table.columns) - 1) - 2  # padding between columns, edges
-        for row in rows:
-            row[1].truncate(max(6, left), overflow="ellipsis")
-            table.add_row(*row)
 
     def _cells(self, themes: list[str], activity_width: int) -> Iterable[list[Text]]:
         for r in self.rows:

@@ -372,6 +372,35 @@ def test_history_table_cuts_a_long_activity_instead_of_dropping_theme_columns(tm
     assert "…" in render_text(HistoryTable(rows, LABELS), width=80)
 
 
+def test_history_table_on_a_narrow_terminal_wraps_labels_then_drops_activity_then_says_what_it_hid(tmp_path):
+    """rich sizes a header by its longest word (a Chinese label is one) and silently crops the
+    columns at the right that do not fit: at every width, no line may overflow and every row must
+    end in a whole cell, and the themes that cannot be shown are named."""
+    f1 = xinghe_filings()[0]
+    with Store(tmp_path / "s.db") as store:
+        for date, activity in (("2021-03-10", ("特定对象调研", "现场参观")), ("2021-09-10", ("业绩说明会",))):
+            store.put(filing_score("990001", "星河云算", date, list(f1.answers), activity=activity))
+        rows = store.filings("990001")
+    labels = [LABELS[t] for t in rows[0].theme_share]
+    seen = set()
+    for width in range(36, 101):
+        text = render_text(HistoryTable(rows, LABELS), width=width)
+        lines = text.splitlines()
+        assert max(cell_len(line) for line in lines) <= width, (width, text)
+        dated = [line.rstrip() for line in lines if re.match(r"\s*2021-", line)]
+        assert len(dated) == 2 and all(line.endswith("%") for line in dated), (width, text)
+        hidden = re.search(r"(\d) theme column\(s\) hidden \((.*?)\)", text.replace("\n", ""))
+        shown = len(labels) - (int(hidden.group(1)) if hidden else 0)
+        assert all(cell_len(line.split("2021-")[1]) > 0 for line in dated)
+        if hidden:
+            assert hidden.group(2) == "、".join(labels[shown:])
+        table = text.split("theme column(s) hidden")[0]
+        seen.add(("Activity" in table, shown == len(labels), "".join(labels[-1].split()) in "".join(table.split())))
+    # wide: everything; narrower: the activity goes first; narrowest: theme columns go, and are named
+    assert (True, True, True) in seen and (False, True, True) in seen and (False, False, False) in seen
+    assert (True, False, False) not in seen  # a theme column is never hidden while the activity shows
+
+
 def test_tone_is_never_shown_across_the_label_threshold_by_rounding():
     from nlp.report import tone_text
     from nlp.tone import NEGATIVE_LABEL_AT, POSITIVE_LABEL_AT, tone_label
