@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from report_factory import HOSTILE, LABELS, answer, filing_score, haiyue_briefings, hostile_filing, single_filing, xinghe_filings
+from report_factory import LABELS, answer, filing_score, haiyue_briefings, hostile_filing, single_filing, xinghe_filings
 from rich.cells import cell_len
 from rich.console import Console
 
