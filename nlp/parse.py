@@ -178,7 +178,7 @@ _COLON_LABEL = re.compile(r"^(?P<label>[^\s:：，。,？?！!；;、“”\"]{1
 _BRACKET_LABEL = re.compile(r"^[【\[〖](?P<label>[^】\]〗]{1,12})[】\]〗]\s*[:：]?\s*")
 # 问题1、… / 问题一 … / Q1. … / 问1 … : question numbers without a colon
 _BARE_QUESTION = re.compile(
-    r"^(?P<label>(?:问题|提问|问|Q|Ｑ)\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3}))\s*[、.．)）\s]\s*"
+    r"^(?P<label>(?:问题|提问|问|Q|Ｑ)\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3}))\s*[、.．)）\s]\s*(?:[:：]\s*)?"  # 问一、：
     rf"|^(?P<glued>(?:问题|提问)\d{{1,2}})(?=[{_CJK}])"  # 提问2公司…？ typed with no separator
 )
 _COMMA_MARKER = re.compile(r"^(?P<label>问|答|回答|答复|回复)\s*[、，,]\s*")  # 答、… typed for 答：
@@ -883,13 +883,23 @@ def _meta_date(value: Any) -> str | None:
     return _first_date(text)
 
 
+_A_SHARE_PREFIXES = ("00", "30", "60", "68")  # Shenzhen main board/SME, ChiNext, Shanghai, STAR
+
+
 def _clean_code(value: Any) -> str | None:
+    """The 6-digit stock code of a code column. A dual listing names several codes (000063.SZ/0763.HK,
+    000625（200625）, 000725、200725, SZ002024；HK2024: 3 % of the SZSE records): the A share's is
+    kept, as the company's code in the store, else the first 6-digit one. A lone shorter number is
+    a code whose leading zeros a spreadsheet dropped (2666 → 002666)."""
     if value is None:
         return None
-    digits = re.sub(r"\D", "", str(value))
-    if not digits or len(digits) > 6:
+    groups = re.findall(r"\d+", str(value))
+    if len(groups) == 1:
+        return groups[0].zfill(6) if len(groups[0]) <= 6 else None
+    six = [g for g in groups if len(g) == 6]
+    if not six:
         return None
-    return digits.zfill(6)
+    return next((g for g in six if g.startswith(_A_SHARE_PREFIXES)), six[0])
 
 
 def _clean_str(value: Any) -> str | None:

@@ -1176,3 +1176,19 @@ def test_questions_listed_together_then_answered_in_the_same_order():
         ("收购后公司怎样管理它？", "保持其管理团队稳定。"),
     ]
     assert [s.kind for s in filing.segments] == ["presentation", "presentation", "qa", "qa", "qa"]
+
+
+@pytest.mark.parametrize("column, code", [
+    ("000063.SZ/0763.HK", "000063"), ("000625（200625）", "000625"), ("200725、000725", "000725"),
+    ("SZ002024；HK2024", "002024"), ("2666", "002666"), ("1234567", None), ("中能电气", None)])
+def test_a_dual_listing_code_column_gives_the_a_share_code(column, code):
+    """3 % of the SZSE records name an A+H or A+B listing in the code column; a code of None would
+    leave the record out of its company's history."""
+    text = "问：公司订单情况如何？\n答：订单饱满。\n"
+    assert parse_text(text, meta={"code": column}).code == code
+
+
+def test_a_colon_after_a_numbered_question_label_is_not_part_of_the_question():
+    text = "问一、：母公司三季度收入下降的原因？\n答：主要受价格影响。\n问二、：明年计划？\n答：稳步推进。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("母公司三季度收入下降的原因？", "主要受价格影响。"), ("明年计划？", "稳步推进。")]
