@@ -1281,6 +1281,15 @@ def _numbered_questions_before(
         and last.value == (head.value or 0) - 1
     ):
         return lead_first, lead + pairs
+    # 1、公司目前的行业地位？ answer, then 问：…答：… unnumbered: the record opens with numbered
+    # questions answered in plain text before it switches to markers (numbering from 1, each asking)
+    if (
+        answering
+        and asking == len(answered)
+        and head.style is None
+        and answered[0].question[-1].value == 1
+    ):
+        return lead_first, lead + pairs
     return first_q, pairs
 
 

@@ -1192,3 +1192,13 @@ def test_a_colon_after_a_numbered_question_label_is_not_part_of_the_question():
     text = "问一、：母公司三季度收入下降的原因？\n答：主要受价格影响。\n问二、：明年计划？\n答：稳步推进。\n"
     assert pairs(parse_text(text, meta={"code": "002999"})) == [
         ("母公司三季度收入下降的原因？", "主要受价格影响。"), ("明年计划？", "稳步推进。")]
+
+
+def test_numbered_questions_answered_in_plain_text_before_wen_da_markers_are_pairs():
+    """1、…？ answered in plain text, then 问：…答：… unnumbered: the first question is a pair, not a
+    presentation section; agenda points (1、参观公司展厅。) before the markers stay presentation."""
+    text = "1、公司目前的行业地位？\n公司是行业龙头之一，市场份额领先。\n问：明年资本开支计划？\n答：新建产线。\n问：毛利率？\n答：稳定。\n"
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("公司目前的行业地位？", "公司是行业龙头之一，市场份额领先。"), ("明年资本开支计划？", "新建产线。"), ("毛利率？", "稳定。")]
+    agenda = "1、参观公司展厅。\n2、介绍公司情况。\n问：明年资本开支计划？\n答：新建产线。\n"
+    assert pairs(parse_text(agenda, meta={"code": "002999"})) == [("明年资本开支计划？", "新建产线。")]
