@@ -1293,6 +1293,11 @@ def _numbered_questions_before(
     return first_q, pairs
 
 
+def _is_agenda_title(text: str, vocab: _Vocabulary) -> bool:
+    """现场参观 / 参观生产车间: a short numbered title naming a point of the programme, asking nothing."""
+    return len(text) <= 12 and not re.search("[？?]", text) and _is_agenda_point(text, vocab)
+
+
 def _is_agenda_point(text: str, vocab: _Vocabulary) -> bool:
     """1、参观产品陈列室 / 1、赵总经理介绍网购业务情况 / 介绍了公司经营情况: a point of the
     programme, not a question."""
@@ -1838,6 +1843,8 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
             body = [_Para([inline_answer], None, "", 0, None, None)] + body
         body, extra = _split_unnumbered_questions(body, _is_topic_heading(question))
         kind = "qa" if body else ("heading" if extra else "item")  # 2、关于模具业务： 2.1…？ 2.2…？
+        if kind == "qa" and _is_agenda_title(question, vocab):
+            kind = "item"  # 1、现场参观 and what the visitors saw: a point of the programme, not a question
         pairs.append(_Pair([_Para([question], "Q", "", 0, head.style, head.value)], body, kind, unmarked=True))
         pairs.extend(extra)
         if section_title is not None:

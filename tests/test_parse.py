@@ -1202,3 +1202,15 @@ def test_numbered_questions_answered_in_plain_text_before_wen_da_markers_are_pai
         ("公司目前的行业地位？", "公司是行业龙头之一，市场份额领先。"), ("明年资本开支计划？", "新建产线。"), ("毛利率？", "稳定。")]
     agenda = "1、参观公司展厅。\n2、介绍公司情况。\n问：明年资本开支计划？\n答：新建产线。\n"
     assert pairs(parse_text(agenda, meta={"code": "002999"})) == [("明年资本开支计划？", "新建产线。")]
+
+
+def test_a_numbered_programme_point_is_presentation_not_a_question():
+    """1、现场参观 followed by what the visitors saw is a point of the programme; the numbered questions
+    after it are the pairs."""
+    text = ("1、现场参观\n投资者参观了公司厂区和污水处理站。\n2、公司三季报情况，请简单分析原因。\n"
+            "前三季度营业收入增长1.25%。\n3、公司未来的发展规划？\n拓展国际市场。\n")
+    filing = parse_text(text, meta={"code": "002999"})
+    assert pairs(filing) == [("公司三季报情况，请简单分析原因。", "前三季度营业收入增长1.25%。"),
+                             ("公司未来的发展规划？", "拓展国际市场。")]
+    assert [(s.title, s.text) for s in filing.segments if s.kind == "presentation"] == [
+        ("现场参观", "投资者参观了公司厂区和污水处理站。")]
