@@ -220,6 +220,9 @@ _PAGE_HEADER = re.compile(r"^[^，。：:？]{2,30}(?:股份有限公司|有限�
 _TITLE_LINE = re.compile(r"投资者关系活动记录表|投资者关系活动记录|调研活动记录表|投资者关系管理档案")
 _ITEM_SEPARATORS = re.compile(r"[，,、;；\s]+")
 _LIST_SEPARATORS = re.compile(r"[;；]+")
+# a head count written into a participants list (本次调研共有4；位机构投资者参与): not a participant
+_HEAD_COUNT = re.compile(r"共(?:有|计)?\s*\d+\s*[位家名人]?$|^\d*\s*[位家名](?:机构)?(?:投资者|研究员|分析师|人员)?(?:参与|参加|出席)")
+_LEGAL_SUFFIX = re.compile(r"^(?:股份)?有限(?:责任)?公司$")  # 广发证券；有限公司: a name split before its suffix
 _STAFF_NUMBER = re.compile(r"^(?:\d{1,3}\s*[、.．,，)）]|[（(]\s*\d{1,3}\s*[)）]|[①-⑳])\s*")
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
@@ -830,11 +833,23 @@ def _people_lines(value_lines: list[str] | None, vocab: _Vocabulary, strip_numbe
     for line in value_lines:
         for note in vocab.ranking_notes:
             line = line.replace(note, "")
+        line_start = len(out)  # parts are joined again only within one line: a line is one entry or more
         for part in _LIST_SEPARATORS.split(line):
             part = _SPACES.sub(" ", part).strip(" ，,。、")
             if strip_numbers:
                 part = _STAFF_NUMBER.sub("", part).strip()
-            if part:
+            if ("《" in part) != ("》" in part):  # 《上海证券: a title mark cut off with the rest of the name
+                part = part.strip("《》")
+            if not part or _HEAD_COUNT.search(part):
+                continue
+            # a Latin name split at its spaces (black；rock, Topeka；Capital；Markets的Brian；White) or a
+            # Chinese one before its legal suffix goes back together
+            joinable = len(out) > line_start
+            if joinable and out[-1][-1:].isascii() and out[-1][-1:].isalpha() and part[0].isascii() and part[0].isalpha():
+                out[-1] = f"{out[-1]} {part}"
+            elif joinable and _LEGAL_SUFFIX.match(part):
+                out[-1] += part
+            else:
                 out.append(part)
     return tuple(out)
 

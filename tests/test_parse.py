@@ -1214,3 +1214,11 @@ def test_a_numbered_programme_point_is_presentation_not_a_question():
                              ("公司未来的发展规划？", "拓展国际市场。")]
     assert [(s.title, s.text) for s in filing.segments if s.kind == "presentation"] == [
         ("现场参观", "投资者参观了公司厂区和污水处理站。")]
+
+
+def test_participants_column_junk_is_cleaned():
+    """The SZSE table's institutions column was split at every space and around head counts: Latin
+    names go back together, a legal suffix rejoins its name, head counts and cut title marks go."""
+    text = "问：公司订单情况如何？\n答：订单饱满。\n"
+    meta = {"code": "002999", "institutions": "嘉实基金；black；rock；广发证券；有限公司；《上海证券；本次调研共有4；位机构投资者参与"}
+    assert parse_text(text, meta=meta).participants == ("嘉实基金", "black rock", "广发证券有限公司", "上海证券")
