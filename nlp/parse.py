@@ -1829,6 +1829,14 @@ def _pairs_by_numbering(paras: list[_Para], vocab: _Vocabulary) -> tuple[int, li
     if 0 < missing <= 3:
         # 公司对未来有何规划？ … 公司面临哪些挑战？ … （3）… （4）…: the first questions lost their numbers
         lead = [i for i in range(first - 1) if paras[i].style is None and _asks_unnumbered(paras[i], vocab)][-missing:]
+        # 募投项目达产时间 answer 重庆公司的产能情况 answer 3．…: where the topics found fall short of the
+        # missing numbers, short unpunctuated title lines in the same title-answer rhythm make up the
+        # rest, only when exactly enough of them reach back to the start of the record
+        extended = list(lead)
+        while extended and len(extended) < missing and extended[0] >= 2 and _is_bare_title(paras[extended[0] - 2]):
+            extended.insert(0, extended[0] - 2)
+        if len(extended) == missing and extended[0] == 0:
+            lead = extended
         bounds = lead + [first]
         if lead and all(bounds[k] + 1 < bounds[k + 1] for k in range(len(lead))):
             start = lead[0]
@@ -1909,6 +1917,12 @@ def _is_section_title(para: _Para) -> bool:
     """公司业务问答： — a short unnumbered line introducing what follows."""
     text = _compact(para.full())
     return para.style is None and para.role is None and len(text) <= 30 and text.endswith(("：", ":"))
+
+
+def _is_bare_title(para: _Para) -> bool:
+    """募投项目达产时间: one short line, unnumbered and unpunctuated, that could title an answer."""
+    text = _compact(para.full())
+    return para.style is None and para.role is None and len(para.lines) == 1 and 2 <= len(text) <= 20 and not _ends_terminal(text)
 
 
 def _asks_unnumbered(para: _Para, vocab: _Vocabulary) -> bool:

@@ -1222,3 +1222,12 @@ def test_participants_column_junk_is_cleaned():
     text = "问：公司订单情况如何？\n答：订单饱满。\n"
     meta = {"code": "002999", "institutions": "嘉实基金；black；rock；广发证券；有限公司；《上海证券；本次调研共有4；位机构投资者参与"}
     assert parse_text(text, meta=meta).participants == ("嘉实基金", "black rock", "广发证券有限公司", "上海证券")
+
+
+def test_numbering_from_three_takes_both_unnumbered_title_answer_pairs_before_it():
+    """Numbering begins at 3: the two title lines before it, each with its answer, are questions 1
+    and 2, even where one of them (募投项目达产时间) names no topic word."""
+    text = ("募投项目达产时间\n一期工程预计在建设后第一年开始达产。\n重庆公司的产能情况\n建成后年产电梯4,500台。\n"
+            "3．2012年新增订单情况\n新增订单增长较好。\n4. 维保期是否收取费用？\n免费维保期后收取费用。\n")
+    assert [q for q, _ in pairs(parse_text(text, meta={"code": "002999"}))] == [
+        "募投项目达产时间", "重庆公司的产能情况", "2012年新增订单情况", "维保期是否收取费用？"]
