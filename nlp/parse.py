@@ -2200,8 +2200,14 @@ def _presentation(paras: list[_Para], vocab: _Vocabulary) -> list[Segment]:
     number = 0
     for title, body_paras in sections:
         body = normalize_segment_text("\n".join(p.full() for p in body_paras))
-        if not title and (not body or (len(body) <= 40 and body.endswith(vocab.intro_suffixes))):
-            continue  # "本次活动的主要内容如下：" introduces, it is not a section
+        if not title and body.endswith(vocab.intro_suffixes):
+            # "本次活动的主要内容如下：" introduces, it is not a section; a sentence before it is kept
+            # (宋总致欢迎辞并介绍公司基本情况。本次调研记录如下：)
+            last = max(body.rfind(mark, 0, len(body) - 1) for mark in "。！？!?；;") + 1
+            if len(body) - last <= 40:
+                body = body[:last]
+        if not title and not body:
+            continue
         number += 1
         segments.append(Segment(kind="presentation", number=number, question="", answer="", text=body, title=title))
     return segments

@@ -1231,3 +1231,12 @@ def test_numbering_from_three_takes_both_unnumbered_title_answer_pairs_before_it
             "3．2012年新增订单情况\n新增订单增长较好。\n4. 维保期是否收取费用？\n免费维保期后收取费用。\n")
     assert [q for q, _ in pairs(parse_text(text, meta={"code": "002999"}))] == [
         "募投项目达产时间", "重庆公司的产能情况", "2012年新增订单情况", "维保期是否收取费用？"]
+
+
+def test_an_opening_sentence_before_the_intro_line_is_kept_and_the_intro_line_dropped():
+    text = "宋总致欢迎辞并介绍公司基本情况。\n本次调研记录如下：\n问1：订单情况？\n答：订单饱满。\n"
+    filing = parse_text(text, meta={"code": "002999"})
+    assert [s.text for s in filing.segments if s.kind == "presentation"] == ["宋总致欢迎辞并介绍公司基本情况。"]
+    assert pairs(filing) == [("订单情况？", "订单饱满。")]
+    only_intro = parse_text("本次调研记录如下：\n问1：订单情况？\n答：订单饱满。\n", meta={"code": "002999"})
+    assert [s for s in only_intro.segments if s.kind == "presentation"] == []
