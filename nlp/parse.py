@@ -221,6 +221,10 @@ _TITLE_LINE = re.compile(r"投资者关系活动记录表|投资者关系活动�
 _ITEM_SEPARATORS = re.compile(r"[，,、;；\s]+")
 _LIST_SEPARATORS = re.compile(r"[;；]+")
 # a head count written into a participants list (本次调研共有4；位机构投资者参与): not a participant
+# 凯石益正等共37人 / 华夏基金等机构联合调研 / 朱冰兵等8家机构: the name before 等 is the participant
+_ETC_TAIL = re.compile(
+    r"等(?:共|合计|一行)?\s*(?:\d+|[一二三四五六七八九十两几多]+)?\s*[位家名人个]?"
+    r"(?:机构|媒体|单位|公司)?(?:投资者|研究员|分析师|人员)?(?:联合|共同)?(?:调研|参与|参加|来访|出席)?$")
 _HEAD_COUNT = re.compile(r"共(?:有|计)?\s*\d+\s*[位家名人]?$|^\d*\s*[位家名](?:机构)?(?:投资者|研究员|分析师|人员)?(?:参与|参加|出席)")
 _LEGAL_SUFFIX = re.compile(r"^(?:股份)?有限(?:责任)?公司$")  # 广发证券；有限公司: a name split before its suffix
 _STAFF_NUMBER = re.compile(r"^(?:\d{1,3}\s*[、.．,，)）]|[（(]\s*\d{1,3}\s*[)）]|[①-⑳])\s*")
@@ -453,12 +457,14 @@ def _build_filing(
     code_match = _CODE.search(head_text)
     code = code_match.group("code") if code_match else _clean_code(meta.get("code"))
     name_match = _NAME.search(head_text)
-    name = name_match.group("name") if name_match else _clean_str(meta.get("name"))
+    name = name_match.group("name") if name_match else _clean_name(meta.get("name"))
     company = _find_company(lines[: values.get("_title_end", 0)], lines[:20], name) or _clean_str(meta.get("company"))
 
     activity = _parse_activity(values.get("activity"), vocab)
     if not activity and meta.get("category"):
         activity = _parse_activity(str(meta["category"]).splitlines(), vocab) or _split_activity_text(meta["category"])
+        if sum(kind in vocab.activity_types for kind in activity) >= 5:
+            activity = ()  # every option of the form listed (37 SZSE records): the template, not what was held
 
     participants = _people_lines(values.get("participants"), vocab)
     if not participants and meta.get("institutions"):
@@ -838,6 +844,9 @@ def _people_lines(value_lines: list[str] | None, vocab: _Vocabulary, strip_numbe
             part = _SPACES.sub(" ", part).strip(" ，,。、")
             if strip_numbers:
                 part = _STAFF_NUMBER.sub("", part).strip()
+            etc = _ETC_TAIL.search(part)
+            if etc and etc.start() > 0:
+                part = part[: etc.start()]
             if ("《" in part) != ("》" in part):  # 《上海证券: a title mark cut off with the rest of the name
                 part = part.strip("《》")
             if not part or _HEAD_COUNT.search(part):
@@ -915,6 +924,14 @@ def _clean_code(value: Any) -> str | None:
     if not six:
         return None
     return next((g for g in six if g.startswith(_A_SHARE_PREFIXES)), six[0])
+
+
+def _clean_name(value: Any) -> str | None:
+    """A short name column that ran into the form's number (鸿博股份            编号：2013-003)."""
+    text = _clean_str(value)
+    if text is None:
+        return None
+    return _clean_str(re.split(r"\s{2,}|编号", text, maxsplit=1)[0])
 
 
 def _clean_str(value: Any) -> str | None:

@@ -1240,3 +1240,17 @@ def test_an_opening_sentence_before_the_intro_line_is_kept_and_the_intro_line_dr
     assert pairs(filing) == [("订单情况？", "订单饱满。")]
     only_intro = parse_text("本次调研记录如下：\n问1：订单情况？\n答：订单饱满。\n", meta={"code": "002999"})
     assert [s for s in only_intro.segments if s.kind == "presentation"] == []
+
+
+def test_table_metadata_junk_is_cleaned():
+    """A participant written 凯石益正等共37人 is 凯石益正; a name column run into the form's number is
+    the name; a category listing every activity type is the form's template, not what was held."""
+    text = "问：公司订单情况如何？\n答：订单饱满。\n"
+    meta = {"code": "002999", "institutions": "凯石益正等共37人；华夏基金等机构联合调研；鹏华基金等；和君咨询等机构投资者",
+            "name": "鸿博股份            编号：2013-003",
+            "category": "特定对象调研；分析师会议；媒体采访；业绩说明会；新闻发布会；路演活动；现场参观；其他"}
+    filing = parse_text(text, meta=meta)
+    assert filing.participants == ("凯石益正", "华夏基金", "鹏华基金", "和君咨询")
+    assert filing.name == "鸿博股份"
+    assert filing.activity_types == ()
+    assert parse_text(text, meta={**meta, "category": "特定对象调研；现场参观"}).activity_types == ("特定对象调研", "现场参观")
