@@ -2133,11 +2133,24 @@ def _cut_closing(paras: list[_Para], vocab: _Vocabulary) -> list[_Para]:
             continue
         text = _TIME_PREFIX.sub("", _compact(para.numbering_stripped()))
         if text.startswith(vocab.closing_prefixes) or (i > 0 and any(p in text for p in vocab.closing_phrases)):
-            return paras[:i]
+            return _drop_end_marks(paras[:i], vocab)
         if i > 0 and _is_closing_visit(text, vocab):
-            return paras[:i]
+            return _drop_end_marks(paras[:i], vocab)
         if i > 0 and i == len(paras) - 1 and _is_last_closing_line(text, vocab):
             return paras[:i]
+    return paras
+
+
+_END_MARK = re.compile(r"^[（(][^（）()]{0,6}(?:结束|完)[)）]$")  # （调研结束） （会议结束）
+
+
+def _drop_end_marks(paras: list[_Para], vocab: _Vocabulary) -> list[_Para]:
+    """（调研结束） before the closing boilerplate: the end of the meeting, not of the answer."""
+    while len(paras) > 1:
+        text = _compact(paras[-1].full())
+        if not (text in vocab.closing_marks or _END_MARK.match(text)):
+            break
+        paras = paras[:-1]
     return paras
 
 
@@ -2146,7 +2159,7 @@ def _is_last_closing_line(text: str, vocab: _Vocabulary) -> bool:
     end mark （结束）, or an agenda line 公司展示室参观."""
     if len(text) <= 12 and text.startswith(vocab.closing_thanks):
         return True
-    if text in vocab.closing_marks:
+    if text in vocab.closing_marks or _END_MARK.match(text):
         return True
     return len(text) <= 20 and not re.search("[。，,；;：:]", text) and any(w in text for w in vocab.closing_visit_words)
 

@@ -1254,3 +1254,9 @@ def test_table_metadata_junk_is_cleaned():
     assert filing.name == "鸿博股份"
     assert filing.activity_types == ()
     assert parse_text(text, meta={**meta, "category": "特定对象调研；现场参观"}).activity_types == ("特定对象调研", "现场参观")
+
+
+def test_an_end_mark_before_the_closing_boilerplate_is_not_part_of_the_last_answer():
+    text = ("问：明年资本开支计划？\n答：计划新建一条产线。\n（调研结束）\n"
+            "接待过程中，公司严格按照规定进行了交流，没有出现未公开重大信息泄露等情况。\n")
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [("明年资本开支计划？", "计划新建一条产线。")]
