@@ -1596,6 +1596,20 @@ def _question_start(paras: list[_Para], lo: int, a: int, prev_number: tuple[str,
                 return following[0]
             if same and a - same[-1] <= 4:
                 return same[-1]
+        # 答：（1）… （2）… then 公司未来…如何定位？ 答：: the points numbered from 1 right after the
+        # previous answer marker answer it; the unnumbered question after them is the next one
+        first = numbered[0]
+        points = [i for i in numbered if paras[i].style == paras[first].style]
+        if (
+            first == lo
+            and lo > 0
+            and paras[lo - 1].role == "A"
+            and paras[first].value == 1
+            and (prev_number is None or paras[first].style != prev_number[0])
+            and points[-1] + 1 < a
+            and any(paras[k].has_question_mark() for k in range(points[-1] + 1, a))
+        ):
+            return _last_paragraph_question(paras, points[-1] + 1, a)
         last = numbered[-1]
         if a - last <= 4:
             start = last

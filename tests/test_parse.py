@@ -1260,3 +1260,12 @@ def test_an_end_mark_before_the_closing_boilerplate_is_not_part_of_the_last_answ
     text = ("问：明年资本开支计划？\n答：计划新建一条产线。\n（调研结束）\n"
             "接待过程中，公司严格按照规定进行了交流，没有出现未公开重大信息泄露等情况。\n")
     assert pairs(parse_text(text, meta={"code": "002999"})) == [("明年资本开支计划？", "计划新建一条产线。")]
+
+
+def test_numbered_points_after_a_bare_answer_marker_stay_in_the_answer():
+    """答： then （1）… （2）…: the last point belongs to the answer, not to the unnumbered question after it."""
+    text = ("1、公司大客户情况？\n答：\n（1）公司大客户比较集中。\n（2）进入苹果供应链是时间问题。\n"
+            "公司未来对汽车电子领域的发展如何定位？\n答：发展空间很大。\n")
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("公司大客户情况？", "（1）公司大客户比较集中。（2）进入苹果供应链是时间问题。"),
+        ("公司未来对汽车电子领域的发展如何定位？", "发展空间很大。")]
