@@ -103,6 +103,21 @@ Decisions
 * ``filing_id`` is the first 16 hex digits of sha1 over the whitespace-free text plus the code and
   date, so that identical stub bodies filed by different companies stay distinct. Answers tables
   hash their pairs the same way.
+
+Rules from hand audits of corpus samples (three samples of 40 records; each rule checked against
+every SZSE record it changes):
+
+* a table's code column naming a dual listing (000063.SZ/0763.HK, 000625（200625）, 000725、200725)
+  gives the A share's code; its name column is cut before 编号; a category listing every activity
+  type is the form's template (no types); participants lose 等共37人 / 等机构联合调研 tails and head
+  counts (本次调研共有4；位机构投资者参与), cut 《 marks, and get split Latin names (black；rock) and
+  legal suffixes (…；有限公司) back;
+* a short numbered programme point with text (1、现场参观, 展厅参观及主要产品介绍) is presentation;
+* numbered questions answered in plain text (1、…？ answer) before unnumbered 问：/答： markers are
+  pairs; numbering that begins at N takes N-1 unnumbered title-answer pairs before it;
+* numbered points （1）（2） right after a bare 答： stay in that answer; 问一、： loses its colon; an
+  end mark （调研结束） before the closing boilerplate is not answer text; a presentation that ends
+  in an intro line (主要问答如下：) loses only that line.
 """
 from __future__ import annotations
 
