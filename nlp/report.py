@@ -134,10 +134,6 @@ def _label(labels: Labels | None, theme: str) -> str:
     return (labels or {}).get(theme, theme)
 
 
-def _plain(header: Any) -> str:
-    return header.plain if isinstance(header, Text) else str(header)
-
-
 def _tone_style(label: str) -> str:
     """The colour of a tone label (green positive, red negative): the label the scoring model gave,
     so colour and label agree also for filings stored by an earlier model."""
@@ -588,6 +584,33 @@ def _break_cells(label: str, width: int) -> str:
     return "\n".join(lines)
 
 
+def _plan_history_widths(rows: Sequence[list[Text]], labels: Sequence[str], broken: Sequence[str],
+                         max_width: int) -> tuple[bool, int, int]:
+    """(wrap the theme labels?, cells for the activity or 0 for no activity column, theme columns shown).
+
+    rich measures a cell that cannot wrap by its whole text, and a header by its longest word (a
+    Chinese label is one word: 芯片国产化 claims 10 cells); where the columns do not fit it crops
+    those at the right. So the widths are planned here: the theme labels stay on one line where they
+    fit, else break into lines of a percentage's width (``broken``); the activity takes what is
+    left, cut with an ellipsis; where even its header does not fit, it goes (the least needed); and
+    where the themes still do not fit, the last ones go (the table says which)."""
+    def widest(i: int, header_cells: int) -> int:
+        return max([header_cells] + [cell_len(row[i].plain) for row in rows])
+
+    fixed = widest(0, DATE_CELLS) + widest(2, 3) + widest(3, 4)  # date, answers, tone
+    one_line = [widest(4 + k, cell_len(x)) for k, x in enumerate(labels)]
+    least = [widest(4 + k, max(map(cell_len, x.splitlines()))) for k, x in enumerate(broken)]
+    room = max_width - _table_overhead(len(labels) + 4) - fixed
+    wrapped = room - ACTIVITY_MIN_CELLS < sum(one_line)
+    activity_cells = room - sum(least if wrapped else one_line)
+    if activity_cells >= ACTIVITY_MIN_CELLS:
+        return wrapped, activity_cells, len(labels)
+    shown = len(labels)
+    while shown and _table_overhead(shown + 3) + fixed + sum(least[:shown]) > max_width:
+        shown -= 1
+    return wrapped, 0, shown
+
+
 class HistoryTable:
     """One row a filing: date, activity, answers, tone and each theme's share."""
 
@@ -603,28 +626,10 @@ class HistoryTable:
                 if t not in themes:
                     themes.append(t)
         labels = [_label(self.labels, t) for t in themes]
-        rows = list(self._cells(themes, activity_width=1 << 20))
-        # rich measures a cell that cannot wrap by its whole text, and a header by its longest word
-        # (a Chinese label is one word: 芯片国产化 claims 10 cells); where the columns do not fit it
-        # drops those at the right. So the widths are planned here: the theme labels stay on one line
-        # where they fit, else break into lines of a percentage's width; the activity takes what is
-        # left, cut with an ellipsis; where even its header does not fit, it goes (the least needed).
-        def widest(i: int, header_cells: int) -> int:
-            return max([header_cells] + [cell_len(row[i].plain) for row in rows])
-
-        fixed = [widest(0, DATE_CELLS), widest(2, 3), widest(3, 4)]  # date, answers, tone
+        rows = list(self._cells(themes))
         broken = [_break_cells(x, THEME_CELLS) for x in labels]
-        one_line = [widest(4 + k, cell_len(x)) for k, x in enumerate(labels)]
-        least = [widest(4 + k, max(map(cell_len, x.splitlines()))) for k, x in enumerate(broken)]
-        room = options.max_width - _table_overhead(len(themes) + 4) - sum(fixed)
-        wrapped = room - ACTIVITY_MIN_CELLS < sum(one_line)
-        theme_cells = least if wrapped else one_line
-        activity_cells = room - sum(theme_cells)
-        show_activity = activity_cells >= ACTIVITY_MIN_CELLS
-        shown = len(themes)  # themes with a column: all, but on a terminal too narrow for them
-        while not show_activity and shown and (
-                _table_overhead(shown + 3) + sum(fixed) + sum(least[:shown]) > options.max_width):
-            shown -= 1
+        wrapped, activity_cells, shown = _plan_history_widths(rows, labels, broken, options.max_width)
+        show_activity = activity_cells > 0
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=Text(self.title) if self.title else None)
         table.add_column("Date", no_wrap=True, min_width=DATE_CELLS)
         if show_activity:
@@ -650,7 +655,7 @@ class HistoryTable:
                 which = "dated filings" if all(r.date_valid for r in placed) else "filings by date or reporting period"
                 yield Text("tone trend ") + Text(sparkline(tones)) + Text(f"  ({which})", style="dim")
 
-    def _cells(self, themes: list[str], activity_width: int) -> Iterable[list[Text]]:
+    def _cells(self, themes: list[str]) -> Iterable[list[Text]]:
         for r in self.rows:
             period = getattr(r, "period", None)
             if not r.date_valid and period:
@@ -662,7 +667,6 @@ class HistoryTable:
                 if r.date:
                     date.append("?", style="red")
             activity = Text("、".join(r.activity) if isinstance(r.activity, (tuple, list)) else str(r.activity))
-            activity.truncate(activity_width, overflow="ellipsis")
             if not r.n_answers:  # nothing measured: no tone of 0, no shares of 0
                 yield [date, activity, Text("0"), Text("–", style="dim"), *[Text("–", style="dim") for _ in themes]]
                 continue
