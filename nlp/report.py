@@ -795,6 +795,39 @@ def to_json(comparison: Comparison, labels: Labels | None = None) -> dict[str, A
     }
 
 
+FILINGS_COLUMNS = (
+    "filing_id", "company", "code", "name", "company_name", "date", "date_valid", "period", "placed_on",
+    "kind", "activity", "n_answers", "tone", "tone_label", "model_version", "source",
+)
+
+
+def filings_frame(rows: Sequence[Any], theme_names: Sequence[str] = ()):
+    """One row a stored filing (``nlp.store.StoredFiling``), for a panel: ``FILINGS_COLUMNS``, then
+    ``share_<theme>`` and ``intensity_<theme>`` for ``theme_names`` and every other theme the rows
+    hold (in that order; 0.0 where a filing was scored without a theme). ``activity`` is the types
+    joined by 、 (a string in every format, so the column's type never depends on the data)."""
+    import pandas as pd
+
+    themes = list(theme_names)
+    for r in rows:
+        themes.extend(t for t in r.theme_share if t not in themes)
+    records = []
+    for r in rows:
+        record = {
+            "filing_id": r.filing_id, "company": r.company, "code": r.code, "name": r.name,
+            "company_name": r.company_name, "date": r.date, "date_valid": bool(r.date_valid), "period": r.period,
+            "placed_on": r.placed_on, "kind": r.kind, "activity": "、".join(r.activity), "n_answers": int(r.n_answers),
+            "tone": float(r.tone), "tone_label": r.tone_label, "model_version": r.model_version, "source": r.source,
+        }
+        record.update({f"share_{t}": float(r.theme_share.get(t, 0.0)) for t in themes})
+        record.update({f"intensity_{t}": float(r.theme_intensity.get(t, 0.0)) for t in themes})
+        records.append(record)
+    columns = [*FILINGS_COLUMNS, *(f"share_{t}" for t in themes), *(f"intensity_{t}" for t in themes)]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    text = [c for c in FILINGS_COLUMNS if c not in ("date_valid", "n_answers", "tone")]
+    return frame.astype({**{c: "string" for c in text}, "date_valid": bool, "n_answers": "int64", "tone": "float64"})
+
+
 def history_json(rows: Sequence[Any]) -> list[dict[str, Any]]:
     """One dict a stored filing (``nlp.store.StoredFiling``), in history order."""
     return [

@@ -220,3 +220,38 @@ def test_name_only_briefings_report_and_history_by_period(capsys, tmp_path):
     assert code == 0 and "2016 年报期" in out and "2017H1 半年报期" in out
     code, out, _ = run(capsys, "history", "海岳电子", "--db", str(db), "--json")
     assert [r["period"] for r in json.loads(out)] == ["2016", "2017H1", "2017", None]
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv", ".jsonl"])
+def test_history_out_writes_a_filing_panel_of_every_company(capsys, db, tmp_path, suffix):
+    """One row a stored filing with its aggregates, the same numbers the store holds; stable columns
+    whatever the data (an all-null column keeps its type)."""
+    import pandas as pd
+
+    out = tmp_path / f"filings{suffix}"
+    code, _, err = run(capsys, "history", "--db", str(db), "--out", str(out))
+    assert code == 0, err
+    read = {".parquet": pd.read_parquet, ".csv": pd.read_csv, ".jsonl": lambda p: pd.read_json(p, lines=True)}[suffix]
+    frame = read(out)
+    with Store(db) as store:
+        stored = [r for c in store.companies() for r in store.filings(c.key)]
+        xinghe = store.filings("990001")
+    assert len(frame) == len(stored) and len({r.company for r in stored}) == 2
+    assert list(frame["filing_id"]) == [r.filing_id for r in stored]
+    assert list(frame["tone"]) == pytest.approx([r.tone for r in stored])
+    assert list(frame["share_financing"]) == pytest.approx([r.theme_share.get("financing", 0.0) for r in stored])
+    assert {"share_ai_compute", "intensity_capex", "n_answers", "placed_on", "activity"} <= set(frame.columns)
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        schema = pq.read_schema(out)
+        assert str(schema.field("period").type) in ("string", "large_string")  # all null, still text
+    one = tmp_path / f"one{suffix}"
+    assert run(capsys, "history", "990001", "--db", str(db), "--out", str(one))[0] == 0
+    assert list(read(one)["filing_id"]) == [r.filing_id for r in xinghe]
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_history_out_refuses_an_unknown_format(capsys, db, tmp_path):
+    code, _, err = run(capsys, "history", "--db", str(db), "--out", str(tmp_path / "f.xlsx"))
+    assert code == 2 and "unsupported output format .xlsx" in err

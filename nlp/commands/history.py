@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 HELP = "one row a stored filing of a company: date (or reporting period), activity, answers, tone, themes"
 
@@ -10,6 +11,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("company", metavar="CODE", nargs="?", help="6-digit stock code or company name (omit to list companies)")
     parser.add_argument("--db", metavar="PATH", help="the store (default: $IRTONE_DB or the user data directory)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--out", metavar="FILE",
+                        help="write one row per stored filing (of CODE, or of every company) to FILE: "
+                             ".parquet, .csv or .jsonl; a panel of filing-level tone and theme shares")
+
+
+def write_filings(rows, out: str) -> None:
+    """``nlp.report.filings_frame`` of ``rows`` to ``out`` (by its suffix), written beside it first
+    and then renamed, so an interrupted export never leaves half a file under the name."""
+    import os
+    from pathlib import Path
+
+    from nlp.records import IrtoneError
+    from nlp.report import builtin_theme_labels, filings_frame
+
+    path = Path(out)
+    suffix = path.suffix.lower()
+    if suffix not in (".parquet", ".csv", ".jsonl"):
+        raise IrtoneError(out, f"unsupported output format {suffix or '(none)'}; use .parquet, .csv or .jsonl")
+    frame = filings_frame(rows, list(builtin_theme_labels()))
+    partial = path.with_name(path.name + ".partial")
+    try:
+        if suffix == ".parquet":
+            frame.to_parquet(partial, index=False)
+        elif suffix == ".csv":
+            frame.to_csv(partial, index=False)
+        else:
+            frame.to_json(partial, orient="records", lines=True, force_ascii=False)
+        os.replace(partial, path)
+    except OSError as err:
+        partial.unlink(missing_ok=True)
+        raise IrtoneError(out, f"cannot write ({err.strerror or err})") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -21,6 +53,13 @@ def run(args: argparse.Namespace) -> int:
     from nlp.store import Store
 
     with Store(args.db, create=False) as store:
+        if args.out:
+            keys = [args.company] if args.company else [c.key for c in store.companies()]
+            rows = [row for key in keys for row in store.filings(key)]
+            write_filings(rows, args.out)
+            print(f"irtone history: {len(rows)} filings of {len(keys)} compan{'y' if len(keys) == 1 else 'ies'} "
+                  f"→ {args.out}", file=sys.stderr)
+            return 0
         if not args.company:
             companies = store.companies()
             if args.json:
