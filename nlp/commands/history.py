@@ -57,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
             keys = [args.company] if args.company else [c.key for c in store.companies()]
             rows = [row for key in keys for row in store.filings(key)]
             write_filings(rows, args.out)
-            print(f"irtone history: {len(rows)} filings of {len(keys)} compan{'y' if len(keys) == 1 else 'ies'} "
+            print(f"irtone history: {len(rows)} filing{'' if len(rows) == 1 else 's'} of {len(keys)} "
+                  f"compan{'y' if len(keys) == 1 else 'ies'} "
                   f"→ {args.out}", file=sys.stderr)
             return 0
         if not args.company:
