@@ -933,8 +933,8 @@ def _clean_code(value: Any) -> str | None:
     if value is None:
         return None
     groups = re.findall(r"\d+", str(value))
-    if len(groups) == 1:
-        return groups[0].zfill(6) if len(groups[0]) <= 6 else None
+    if len(groups) == 1:  # a code truncated to 00 is no code, not 000000
+        return groups[0].zfill(6) if len(groups[0]) <= 6 and groups[0].strip("0") else None
     six = [g for g in groups if len(g) == 6]
     if not six:
         return None
@@ -1239,7 +1239,7 @@ def _segment_paras(paras: list[_Para], vocab: _Vocabulary) -> list[Segment]:
         if pairs and any(p.style is not None for p in paras[:first_q]):
             first_q, pairs = _numbered_questions_before(paras, first_q, pairs, vocab)
     elif questions:
-        first_q, pairs = _pairs_by_questions(paras, questions)
+        first_q, pairs = _pairs_by_questions(paras, _numbering_continued(paras, questions))
     if not pairs:
         first_q, pairs = _pairs_by_numbering(paras, vocab)
     if not pairs:
@@ -1753,6 +1753,27 @@ def _split_unmarked(chunk: list[_Para]) -> tuple[list[_Para], list[_Para]]:
 
 
 # -- anchored on question markers (no answer markers at all)
+
+
+def _numbering_continued(paras: list[_Para], questions: list[int]) -> list[int]:
+    """``questions`` (marked 7、问：…) plus the numbered lines after the last that go on with its
+    numbering and ask (8、…？ 9、…？ typed without 问：), up to the first that does not: with no answer
+    markers, they would otherwise be text of the 7th answer. A question wrapped onto a short next
+    line (10、…其对 / 公司的发展有何考虑？) asks too."""
+    last = paras[questions[-1]]
+    if last.style is None or last.value is None:
+        return questions
+    style, value, more = last.style, last.value, []
+    for i in range(questions[-1] + 1, len(paras)):
+        para = paras[i]
+        if para.style != style or para.value != value + 1:
+            continue
+        wrapped = i + 1 < len(paras) and paras[i + 1].style is None and len(paras[i + 1].full()) <= 40
+        if not (para.has_question_mark() or (wrapped and paras[i + 1].has_question_mark())):
+            break
+        more.append(i)
+        value += 1
+    return questions + more
 
 
 def _pairs_by_questions(paras: list[_Para], questions: list[int]) -> tuple[int, list[_Pair]]:

@@ -1180,7 +1180,8 @@ def test_questions_listed_together_then_answered_in_the_same_order():
 
 @pytest.mark.parametrize("column, code", [
     ("000063.SZ/0763.HK", "000063"), ("000625（200625）", "000625"), ("200725、000725", "000725"),
-    ("SZ002024；HK2024", "002024"), ("2666", "002666"), ("1234567", None), ("中能电气", None)])
+    ("SZ002024；HK2024", "002024"), ("2666", "002666"), ("002060 ", "002060"), ("00", None), ("1234567", None),
+    ("中能电气", None)])
 def test_a_dual_listing_code_column_gives_the_a_share_code(column, code):
     """3 % of the SZSE records name an A+H or A+B listing in the code column; a code of None would
     leave the record out of its company's history."""
@@ -1269,3 +1270,13 @@ def test_numbered_points_after_a_bare_answer_marker_stay_in_the_answer():
     assert pairs(parse_text(text, meta={"code": "002999"})) == [
         ("公司大客户情况？", "（1）公司大客户比较集中。（2）进入苹果供应链是时间问题。"),
         ("公司未来对汽车电子领域的发展如何定位？", "发展空间很大。")]
+
+
+def test_numbered_questions_typed_without_the_marker_after_marked_ones_are_pairs():
+    """7、问：…？ then 8、…？ 9、…？ with no 问： and no answer markers at all: 8 and 9 are questions, not
+    text of the 7th answer (a question wrapped onto a short next line asks too)."""
+    text = ("1、问：公司的订单模式？\n以销定产。\n2、问：公司产品定价模式是怎样的？\n成本加成。\n"
+            "3、公司2012年业绩下滑的主要原因？\n原材料涨价。\n4、公司大股东认购资金来源，其对\n公司的发展有何考虑？\n"
+            "自有资金。\n")
+    assert [q for q, _ in pairs(parse_text(text, meta={"code": "002999"}))] == [
+        "公司的订单模式？", "公司产品定价模式是怎样的？", "公司2012年业绩下滑的主要原因？", "公司大股东认购资金来源，其对公司的发展有何考虑？"]
