@@ -1263,6 +1263,7 @@ def _segment_paras(paras: list[_Para], vocab: _Vocabulary) -> list[Segment]:
             continue
         qa_number += 1
         question = _question_text(pair.question)
+        question = question.rstrip("：:") or question  # 下游销售渠道拓展情况： — the colon introduced the answer
         if len(pair.answer) > 1 and pair.answer[0].role is None and normalize_segment_text(pair.answer[0].full()) == question:
             pair.answer = pair.answer[1:]  # the question typed twice: its copy does not answer it
         answer = _answer_text(pair.answer)

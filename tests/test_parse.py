@@ -1280,3 +1280,8 @@ def test_numbered_questions_typed_without_the_marker_after_marked_ones_are_pairs
             "自有资金。\n")
     assert [q for q, _ in pairs(parse_text(text, meta={"code": "002999"}))] == [
         "公司的订单模式？", "公司产品定价模式是怎样的？", "公司2012年业绩下滑的主要原因？", "公司大股东认购资金来源，其对公司的发展有何考虑？"]
+
+
+def test_a_question_ending_in_a_colon_loses_it():
+    text = "1、公司下游销售渠道拓展情况：\n公司在华东新增经销商20家。\n2、公司毛利率？\n稳定。\n"
+    assert [q for q, _ in pairs(parse_text(text, meta={"code": "002999"}))] == ["公司下游销售渠道拓展情况", "公司毛利率？"]
