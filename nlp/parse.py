@@ -163,7 +163,10 @@ _HEADING_SEPARATOR = re.compile(r"(?<!\d)[：:]|[：:](?!\d)|。")  # not the co
 _TRAILING_QUESTION = re.compile(
     r"(?<=[。！!；;])\s*((?:\d{1,3}\s*[、.．]|[（(]\d{1,3}[)）])\s*[^。！!？?]{2,80}[？?；;]|[^。！!？?；;]{2,80}[？?])\s*$"
 )
-_INTRO_BEFORE_QUESTION = re.compile(r"^[^？?]{6,120}?如下[：:]")
+_INTRO_BEFORE_QUESTION = re.compile(
+    r"^[^？?]{6,120}?如下[：:]"
+    r"|^[^？?，,。：:]{0,8}(?:内容|纪要|记录)[：:]\s*(?:\d{1,3}\s*[、.．]\s*)?(?=\S)"  # 主要采访内容：1、…
+)
 _NARROW = re.compile("[\x00-\u2e7f]+")
 _STUB = re.compile(r"^(?:详|请)?见(?:附件|附表|公告)|^(?:无|略|同上)$")
 
@@ -2189,17 +2192,20 @@ def _cut_closing(paras: list[_Para], vocab: _Vocabulary) -> list[_Para]:
             return _drop_end_marks(paras[:i], vocab)
         if i > 0 and i == len(paras) - 1 and _is_last_closing_line(text, vocab):
             return paras[:i]
-    return paras
+    return _drop_end_marks(paras, vocab)
 
 
 _END_MARK = re.compile(r"^[（(][^（）()]{0,6}(?:结束|完)[)）]$")  # （调研结束） （会议结束）
+# 贵州信邦制药股份有限公司 / 证券投资部: the record's sign-off under the last answer
+_SIGN_OFF = re.compile(r"^[^\s，,。；;：:？?！!]{0,30}(?:股份有限公司|有限公司)?(?:证券投资部|证券事务部|证券部|投资者关系部|董事会办公室|董秘办公室|董秘办)$"
+                       r"|^[^\s，,。；;：:？?！!]{2,30}股份有限公司$")
 
 
 def _drop_end_marks(paras: list[_Para], vocab: _Vocabulary) -> list[_Para]:
     """（调研结束） before the closing boilerplate: the end of the meeting, not of the answer."""
     while len(paras) > 1:
         text = _compact(paras[-1].full())
-        if not (text in vocab.closing_marks or _END_MARK.match(text)):
+        if not (text in vocab.closing_marks or _END_MARK.match(text) or _SIGN_OFF.match(text)):
             break
         paras = paras[:-1]
     return paras

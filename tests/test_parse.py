@@ -1285,3 +1285,10 @@ def test_numbered_questions_typed_without_the_marker_after_marked_ones_are_pairs
 def test_a_question_ending_in_a_colon_loses_it():
     text = "1、公司下游销售渠道拓展情况：\n公司在华东新增经销商20家。\n2、公司毛利率？\n稳定。\n"
     assert [q for q, _ in pairs(parse_text(text, meta={"code": "002999"}))] == ["公司下游销售渠道拓展情况", "公司毛利率？"]
+
+
+def test_a_sign_off_under_the_last_answer_and_a_contents_label_before_the_first_question_go():
+    text = ("主要采访内容：1、上市对公司的发展有何影响？\n答：品牌知名度提升。\n2、公司还有哪些新品种？\n"
+            "答：准备涉及化药。\n贵州信邦制药股份有限公司\n证券投资部\n")
+    assert pairs(parse_text(text, meta={"code": "002999"})) == [
+        ("上市对公司的发展有何影响？", "品牌知名度提升。"), ("公司还有哪些新品种？", "准备涉及化药。")]
