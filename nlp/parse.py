@@ -1344,9 +1344,15 @@ def _numbered_questions_before(
     return first_q, pairs
 
 
+_SPEECH_TITLE = re.compile(r"(?:做|作|进行)了(?:说明|介绍|发言|讲解|致辞)|致(?:欢迎)?辞")
+
+
 def _is_agenda_title(text: str, vocab: _Vocabulary) -> bool:
-    """现场参观 / 参观生产车间: a short numbered title naming a point of the programme, asking nothing."""
-    return len(text) <= 12 and not re.search("[？?]", text) and _is_agenda_point(text, vocab)
+    """现场参观 / 参观生产车间: a short numbered title naming a point of the programme, asking nothing;
+    or one announcing a speech (总经理任富佳就本次人事变动情况向投资者做了说明：)."""
+    if re.search("[？?]", text):
+        return False
+    return (len(text) <= 12 and _is_agenda_point(text, vocab)) or (len(text) <= 40 and bool(_SPEECH_TITLE.search(text)))
 
 
 def _is_agenda_point(text: str, vocab: _Vocabulary) -> bool:

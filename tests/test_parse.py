@@ -1292,3 +1292,11 @@ def test_a_sign_off_under_the_last_answer_and_a_contents_label_before_the_first_
             "答：准备涉及化药。\n贵州信邦制药股份有限公司\n证券投资部\n")
     assert pairs(parse_text(text, meta={"code": "002999"})) == [
         ("上市对公司的发展有何影响？", "品牌知名度提升。"), ("公司还有哪些新品种？", "准备涉及化药。")]
+
+
+def test_a_numbered_line_announcing_a_speech_is_presentation():
+    text = ("1、董事长就本次人事变动情况向投资者做了说明：\n公司此次人员变动是经过长期规划的。\n"
+            "2、总经理就本次人事变动情况向投资者做了说明：\n交接班在一年前便有规划。\n"
+            "3、公司渠道改革的计划进度如何？\n合伙人计划正在推进。\n4、渠道改革有没有遇到阻力？\n没有。\n")
+    assert [q for q, _ in pairs(parse_text(text, meta={"code": "002999"}))] == [
+        "公司渠道改革的计划进度如何？", "渠道改革有没有遇到阻力？"]
