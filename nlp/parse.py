@@ -104,20 +104,25 @@ Decisions
   date, so that identical stub bodies filed by different companies stay distinct. Answers tables
   hash their pairs the same way.
 
-Rules from hand audits of corpus samples (three samples of 40 records; each rule checked against
+Rules from hand audits of corpus samples (five samples of 40 records; each rule checked against
 every SZSE record it changes):
 
 * a table's code column naming a dual listing (000063.SZ/0763.HK, 000625（200625）, 000725、200725)
-  gives the A share's code; its name column is cut before 编号; a category listing every activity
+  gives the A share's code, and a truncated one (00) gives none; its name column is cut before 编号; a category listing every activity
   type is the form's template (no types); participants lose 等共37人 / 等机构联合调研 tails and head
   counts (本次调研共有4；位机构投资者参与), cut 《 marks, and get split Latin names (black；rock) and
   legal suffixes (…；有限公司) back;
-* a short numbered programme point with text (1、现场参观, 展厅参观及主要产品介绍) is presentation;
+* a short numbered programme point with text (1、现场参观, 展厅参观及主要产品介绍), or a numbered line
+  announcing a speech (2、总经理…向投资者做了说明：), is presentation;
 * numbered questions answered in plain text (1、…？ answer) before unnumbered 问：/答： markers are
-  pairs; numbering that begins at N takes N-1 unnumbered title-answer pairs before it;
+  pairs; numbering that begins at N takes N-1 unnumbered title-answer pairs before it; with no
+  answer markers, numbered lines that go on with the marked questions' numbering and ask (8、…？
+  after 7、问：…) are questions;
 * numbered points （1）（2） right after a bare 答： stay in that answer; 问一、： loses its colon; an
   end mark （调研结束） before the closing boilerplate is not answer text; a presentation that ends
-  in an intro line (主要问答如下：) loses only that line.
+  in an intro line (主要问答如下：) loses only that line; a sign-off under the last answer
+  (…股份有限公司 证券投资部) is not answer text; a question loses a contents label before it
+  (主要采访内容：1、) and a colon after it (…拓展情况：).
 """
 from __future__ import annotations
 
