@@ -22,19 +22,18 @@ def write_filings(rows, out: str) -> None:
     import os
     from pathlib import Path
 
+    from nlp.batch import output_format
     from nlp.records import IrtoneError
     from nlp.report import builtin_theme_labels, filings_frame
 
     path = Path(out)
-    suffix = path.suffix.lower()
-    if suffix not in (".parquet", ".csv", ".jsonl"):
-        raise IrtoneError(out, f"unsupported output format {suffix or '(none)'}; use .parquet, .csv or .jsonl")
+    fmt = output_format(path)  # the batch's formats, and its error for any other
     frame = filings_frame(rows, list(builtin_theme_labels()))
     partial = path.with_name(path.name + ".partial")
     try:
-        if suffix == ".parquet":
+        if fmt == "parquet":
             frame.to_parquet(partial, index=False)
-        elif suffix == ".csv":
+        elif fmt == "csv":
             frame.to_csv(partial, index=False)
         else:
             frame.to_json(partial, orient="records", lines=True, force_ascii=False)
