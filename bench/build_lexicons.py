@@ -1,6 +1,6 @@
-"""Rebuild the shipped financial sentiment word lists in ``nlp/data/lexicons/`` from ../shared.
+"""Rebuild the shipped financial sentiment word lists in ``nlp/lang/zh_ir/lexicons/`` from ../shared.
 
-Sources (both licences allow redistribution with citation; see nlp/data/lexicons/README.md):
+Sources (both licences allow redistribution with citation; see nlp/lang/zh_ir/lexicons/README.md):
 
     ../shared/lexicons/yao2021_financial_sentiment.xlsx   sheets 年报正面 / 年报负面 (formal lists);
         no header row: the first cell is a word.
@@ -11,7 +11,7 @@ Each word is stripped of surrounding whitespace (a few Yao words carry a trailin
 Jiang word a trailing newline: no jieba token ever contains either), empty cells are skipped and
 repeated words are kept once, in the source's order, so the output is byte-for-byte reproducible.
 
-Usage: python bench/build_lexicons.py [--shared ../shared] [--out nlp/data/lexicons] [--check]
+Usage: python bench/build_lexicons.py [--shared ../shared] [--out nlp/lang/zh_ir/lexicons] [--check]
   --check  rebuild in memory and exit 1 if a shipped file differs (nothing is written).
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = REPO.parent / "shared"
-DEFAULT_OUT = REPO / "nlp" / "data" / "lexicons"
+DEFAULT_OUT = REPO / "nlp" / "lang" / "zh_ir" / "lexicons"
 BUILD_COMMAND = "python bench/build_lexicons.py"
 
 YAO_CITATION = (

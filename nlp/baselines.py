@@ -4,7 +4,7 @@
 - ``yao_net_tone``: net tone (pos - neg) / (pos + neg) with the formal 姚加权 et al. (2021) financial
   sentiment lists over jieba tokens, as in the accounting and finance literature.
 - ``keyword_themes``: a theme fires when any of its keywords occurs (the naive keyword list in
-  ``nlp/data/lexicons/baseline_theme_keywords.json``).
+  ``nlp/lang/zh_ir/lexicons/baseline_theme_keywords.json``).
 
 ``TONE_LABEL_THRESHOLD`` maps a baseline's [-1, 1] score to three classes for external benchmarks.
 It is fixed a priori (symmetric, the same for every baseline) and never tuned on an evaluation set.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from importlib import resources
+from nlp.lang import data_path
 from typing import Iterable, Mapping, Sequence
 
 from nlp.records import IrtoneError
@@ -31,13 +31,12 @@ TONE_LABEL_THRESHOLD = 0.2
 
 
 def _lexicon_file(filename: str):
-    # Through the regular package ``nlp``: ``nlp/data`` has no __init__.py (a namespace package).
-    return resources.files("nlp").joinpath("data").joinpath("lexicons").joinpath(filename)
+    return data_path(f"lexicons/{filename}")
 
 
 @lru_cache(maxsize=None)
 def load_wordlist(name: str) -> frozenset[str]:
-    """A word list built by ``bench/build_lexicons.py`` into ``nlp/data/lexicons/<name>.txt`` (one word a
+    """A word list built by ``bench/build_lexicons.py`` into ``nlp/lang/zh_ir/lexicons/<name>.txt`` (one word a
     line, ``#`` lines skipped). The lists are not committed: their licences are not clear enough about
     redistribution, so each machine rebuilds them from ../shared/lexicons (CI does, in .ci/run).
 
@@ -49,7 +48,7 @@ def load_wordlist(name: str) -> frozenset[str]:
     path = _lexicon_file(stem + ".txt")
     if not path.is_file():
         raise IrtoneError(
-            f"nlp/data/lexicons/{stem}.txt",
+            f"nlp/lang/zh_ir/lexicons/{stem}.txt",
             "word list not built: run `python bench/build_lexicons.py` (it reads ../shared/lexicons; "
             "the third-party lists are not redistributed with irtone)")
     text = path.read_text(encoding="utf-8")

@@ -666,7 +666,7 @@ class BatchOptions:
     db: str | None = None
     errors: str | None = None
     theme_files: tuple[str, ...] = ()
-    tone_lexicon: str | None = None  # replaces nlp/data/tone_lexicon.txt
+    tone_lexicon: str | None = None  # replaces nlp/lang/zh_ir/tone_lexicon.txt
     user_dicts: tuple[str, ...] = ()  # extra tokenizer dictionaries
     chunk_docs: int = CHUNK_DOCS
     chunk_chars: int = CHUNK_CHARS
@@ -1084,7 +1084,8 @@ def score_records(df, scorer=None):
 
     from nlp.parse import parse_document
     from nlp.pipeline import default_scorer
-    from nlp.read import WHOLE_RECORD_META, normalize_code
+    from nlp.identity import normalize_code
+    from nlp.read import WHOLE_RECORD_META
 
     scorer = scorer or default_scorer()
     names = scorer.theme_names

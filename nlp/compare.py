@@ -17,7 +17,7 @@ What is computed, and the conventions:
   (current and earlier) times ``prior_scale`` (default 0.1): it shrinks the log-odds of rare terms
   toward 0 so that a term seen once is not "distinctive". ``terms_in`` are terms with z ≥ ``min_z``
   (more used now), ``terms_out`` those with z ≤ -``min_z`` (used before, rarer or absent now).
-  Terms come from ``TermFilter``: the jieba-identical tokenizer, minus ``nlp/data/stopwords.txt``,
+  Terms come from ``TermFilter``: the jieba-identical tokenizer, minus ``nlp/lang/zh_ir/stopwords.txt``,
   single characters, numbers and punctuation. What this means in practice: against a long history
   (thousands of terms) a term new to the company needs about two uses in the filing to reach z ≥ 1.96
   (more against a short one), while a term's absence from one short filing
@@ -47,12 +47,12 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from statistics import fmean, stdev
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from nlp.records import Comparison, FilingScore, HistoryPoint, IrtoneError, Mover, ThemeDelta
+from nlp.lang import read_text
 
 if TYPE_CHECKING:
     from nlp.store import Store, StoredFiling
@@ -67,7 +67,7 @@ Tokenize = Callable[[str], Sequence[str]]
 def load_stopwords(path: str | Path | None = None) -> frozenset[str]:
     """Words separated by whitespace; '#' starts a comment."""
     if path is None:
-        text = resources.files("nlp.data").joinpath(DEFAULT_STOPWORDS).read_text(encoding="utf-8")
+        text = read_text(DEFAULT_STOPWORDS)
     else:
         text = Path(path).read_text(encoding="utf-8")
     words: set[str] = set()

@@ -127,20 +127,19 @@ every SZSE record it changes):
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Iterable
 
+from nlp.lang import read_json
 from nlp.records import Filing, IrtoneError, RawDocument, Segment
+from nlp.text import normalize_segment_text
 
 __all__ = ["parse_document", "parse_text", "parse_file", "normalize_segment_text"]
 
-_MARKERS_PATH = Path(__file__).resolve().parent / "data" / "parse_markers.json"
 
 # ---- regular expressions (constants, compiled once) -----------------------------------------------
 
@@ -254,7 +253,7 @@ _STAFF_NUMBER = re.compile(r"^(?:\d{1,3}\s*[、.．,，)）]|[（(]\s*\d{1,3}\s*
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 
-# ---- vocabulary (nlp/data/parse_markers.json) -------------------------------------------------------
+# ---- vocabulary (nlp/lang/zh_ir/parse_markers.json) -------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -290,7 +289,7 @@ class _Vocabulary:
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> _Vocabulary:
-    data = json.loads(_MARKERS_PATH.read_text(encoding="utf-8"))
+    data = read_json("parse_markers.json")
     fields = [(_compact(label), field) for field, labels in data["header_fields"].items() for label in labels]
     fields.sort(key=lambda item: -len(item[0]))
     return _Vocabulary(
@@ -347,9 +346,6 @@ def parse_document(doc: RawDocument) -> Filing:
     return _parse_record(doc.source, doc.text or "", meta)
 
 
-def normalize_segment_text(text: str) -> str:
-    """Line breaks removed, whitespace dropped except one space between two Latin letters."""
-    return "".join(_squash_line(line) for line in text.splitlines())
 
 
 # ---- answers tables ------------------------------------------------------------------------------
@@ -596,8 +592,6 @@ def _split_inline_markers(lines: list[str]) -> list[str]:
     return out
 
 
-def _squash_line(line: str) -> str:
-    return _ANY_WS.sub("", _LETTER_GAP.sub("\x00", line)).replace("\x00", " ")
 
 
 def _compact(text: str) -> str:

@@ -37,9 +37,9 @@ class Scorer:
 
     Parameters
     ----------
-    theme_files : user theme files (JSON, the layout of ``nlp/data/themes.json``) added to, or
+    theme_files : user theme files (JSON, the layout of ``nlp/lang/zh_ir/themes.json``) added to, or
         replacing by name, the built-in themes.
-    tone_lexicon : a tone lexicon file replacing ``nlp/data/tone_lexicon.txt``.
+    tone_lexicon : a tone lexicon file replacing ``nlp/lang/zh_ir/tone_lexicon.txt``.
     user_dicts : extra tokenizer dictionaries.
     model_file : a model JSON replacing ``nlp/data/model.json``.
     engine : tokenizer engine ("auto", "rjieba", "jieba").
@@ -359,7 +359,7 @@ class Scorer:
         parser cleans a record's (``clean_texts``), so evidence and term offsets index the cleaned
         answer; an empty or missing answer gets null scores (NaN tone and scores, no label). An answer
         without a Chinese character (English, a bare number) is scored like any other (irtone reads
-        Chinese only, so it comes out about neutral); ``nlp.read.has_chinese`` finds such rows, and
+        Chinese only, so it comes out about neutral); ``nlp.text.has_chinese`` finds such rows, and
         ``irtone batch`` logs them as bad rows.
         """
         import pandas as pd
@@ -430,10 +430,10 @@ _WHITESPACE = re.compile(r"\s")
 
 
 def clean_texts(texts: Iterable[str | None]) -> list[str]:
-    """Texts as the parser leaves a record's answers (``nlp.parse.normalize_segment_text``: line breaks
+    """Texts as the parser leaves a record's answers (``nlp.text.normalize_segment_text``: line breaks
     and spaces removed, one space kept between Latin letters), so that an answer scores the same through
     the API, a table or a disclosure, and as it did in training. Offsets index the cleaned text."""
-    from nlp.parse import normalize_segment_text
+    from nlp.text import normalize_segment_text
 
     out = []
     for text in texts:

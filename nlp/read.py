@@ -41,11 +41,13 @@ import os
 import re
 import stat
 import unicodedata
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Iterator, Mapping
 
+from nlp.identity import normalize_code
+from nlp.lang import read_text
 from nlp.records import IrtoneError, RawDocument
+from nlp.text import cell_str as _cell_str, has_chinese
 
 MAX_DOCUMENT_BYTES = 50 * 1024**2  # one disclosure file (a PDF may carry images); real records are well under 5 MB
 # Text of one disclosure: the longest of the 10,149 SZSE records in ../shared holds 25,675 characters.
@@ -183,17 +185,6 @@ def decode_text(data: bytes, source: str = "<bytes>") -> tuple[str, str, int]:
     raise IrtoneError(source, "is not text in a supported encoding (UTF-8, UTF-16/32 with BOM, GB18030): binary?")
 
 
-def normalize_code(value: Any) -> str | None:
-    """A 6-digit 证券代码 from a table cell, or None.
-
-    ``2594`` / ``"2594"`` → ``"002594"``; ``"SZ000338"``, ``"000725、200725"`` and
-    ``"000063.SZ/0763.HK"`` → their first 6-digit code; ``"00"`` or ``""`` → None.
-    """
-    text = unicodedata.normalize("NFKC", _cell_str(value)).strip()  # full-width digits too
-    if text.isascii() and text.isdigit() and len(text) <= 6:
-        return text.zfill(6) if int(text) else None
-    match = re.search(r"(?<!\d)\d{6}(?!\d)", text)
-    return match.group(0) if match else None
 
 
 # ---- files and directories -------------------------------------------------------------------
@@ -211,13 +202,8 @@ def _iter_file(source: str, max_bytes: int, max_table_bytes: int) -> Iterator[Ra
         yield IrtoneError(source, f"unexpected {type(err).__name__} while reading: {_one_line(err)}")
 
 
-_CHINESE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
-def has_chinese(text: str) -> bool:
-    """Whether a text holds a Chinese character: irtone's lexicons, themes and models read Chinese only,
-    so an answer without one (English, a bare number, punctuation) has no score to give."""
-    return _CHINESE.search(text) is not None
 
 
 UNSUPPORTED = ("unsupported file type: irtone reads .txt, .pdf and .docx disclosures and .csv, .jsonl and "
@@ -415,10 +401,9 @@ _W_SKIP = {  # never text, or text that Word does not show (deleted, field codes
 
 @functools.lru_cache(maxsize=1)
 def docx_header_fields() -> Mapping[str, str]:
-    """Header-table label → meta key, from ``nlp/data/docx_header_fields.tsv``."""
+    """Header-table label → meta key, from ``nlp/lang/zh_ir/docx_header_fields.tsv``."""
     fields = {}
-    path = Path(__file__).with_name("data") / "docx_header_fields.tsv"
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in read_text("docx_header_fields.tsv").splitlines():
         if line.strip() and not line.startswith("#"):
             label, key = line.split("\t")
             fields[_label_key(label)] = key.strip()
@@ -695,20 +680,6 @@ def _normalized_code(text: str) -> str | None:
     return normalize_code(text)
 
 
-def _cell_str(value: Any) -> str:
-    """A table cell as text: None/NaN → "", integral floats without ".0", the rest ``str``."""
-    if type(value) is str:  # the common case, first: this runs once per cell of every table
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        if value != value:  # NaN
-            return ""
-        if value.is_integer():
-            return str(int(value))
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    return str(value)
 
 
 def _lower_columns(columns: Iterable[Any]) -> list[str]:

@@ -132,14 +132,41 @@ class ToneResult:
 
 
 @dataclass(frozen=True)
+class AnswerMeasures:
+    """What an answer does besides its tone and themes (see docs/measures.md for definitions).
+
+    question_tone: the investor's question's tone, on the answer tone's scale ([-1, 1]).
+    non_answer: in [0, 1], how much the answer declines, deflects or only thanks; ``evasive`` is its flag.
+    relevance: in [0, 1], how much the answer addresses its question (None without a question).
+    specificity: share of the answer's characters in specific content (figures, dates, names).
+    forward_looking: share of the answer's sentences about plans and expectations.
+    forward_tone: the tone of those sentences (None when there are none).
+    """
+
+    question_tone: float | None = None
+    non_answer: float | None = None
+    evasive: bool = False
+    relevance: float | None = None
+    specificity: float | None = None
+    forward_looking: float | None = None
+    forward_tone: float | None = None
+
+
+@dataclass(frozen=True)
 class ScoredAnswer:
-    """One answer with its themes and tone."""
+    """One answer with its themes and tone.
+
+    status: "ok" (scored), "empty" (nothing to score: null scores) or "no_chinese" (scored, flagged:
+    irtone reads Chinese only). Filing aggregates use ``ok`` answers only.
+    """
 
     number: int | None
     question: str
     answer: str
     tone: ToneResult
     themes: tuple[ThemeResult, ...]
+    status: str = "ok"
+    measures: AnswerMeasures | None = None
 
     @property
     def tagged(self) -> tuple[str, ...]:

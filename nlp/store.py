@@ -29,13 +29,13 @@ import os
 import re
 import sqlite3
 import time
-import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import date as Date
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
+from nlp.identity import normalize_name
 from nlp.records import (
     Evidence,
     Filing,
@@ -145,15 +145,6 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir("irtone", appauthor=False)) / "irtone.db"
 
 
-def normalize_name(name: str) -> str:
-    """The key names are matched by: NFKC (full-width → ASCII), no whitespace, ASCII upper-case.
-
-    >>> normalize_name("万 科Ａ") == normalize_name("万科a")
-    True
-    """
-    text = unicodedata.normalize("NFKC", name)
-    text = "".join(ch for ch in text if not ch.isspace())
-    return "".join(ch.upper() if ch.isascii() else ch for ch in text)
 
 
 def date_is_valid(value: str | None, today: Date | None = None) -> bool:
@@ -613,7 +604,7 @@ class Store:
         key = self.lookup(query)
         if key is not None:
             return key
-        from nlp.read import normalize_code
+        from nlp.identity import normalize_code
 
         code = normalize_code(query)  # a code as tables write it: 000063.SZ/0763.HK, SZ000338, 2594
         key = self.lookup(code) if code is not None and code != query else None

@@ -1,6 +1,6 @@
 """Themes: definitions from a data file, features from matched terms, a scikit-learn tagger.
 
-A theme is defined by data (``nlp/data/themes.json`` or a user file with the same layout): core terms,
+A theme is defined by data (``nlp/lang/zh_ir/themes.json`` or a user file with the same layout): core terms,
 related terms, exclusions and question cues. ``ThemeFeaturizer`` turns an answer (with its question)
 into a small vector of *theme-agnostic* evidence features for each theme: how many core and related
 terms the answer holds, in how many sentences, whether the question asks about the theme, how much of
@@ -17,7 +17,6 @@ import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -27,6 +26,7 @@ from nlp.linear import StandardizedLinear
 from nlp.matching import TermMatcher
 from nlp.records import Evidence, IrtoneError
 from nlp.tokens import break_positions
+from nlp.lang import display_path, read_text
 
 TERM_KINDS = ("core", "related", "exclude")
 SENTENCE_END = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]?")
@@ -64,8 +64,8 @@ def load_themes(extra_files: Iterable[str | Path] = (), builtin: bool = True) ->
     """The built-in themes, then each user file's themes (a user theme with a built-in's name replaces it)."""
     themes: dict[str, Theme] = {}
     if builtin:
-        text = resources.files("nlp.data").joinpath("themes.json").read_text(encoding="utf-8")
-        for t in _themes_from_json(json.loads(text), "nlp/data/themes.json"):
+        text = read_text("themes.json")
+        for t in _themes_from_json(json.loads(text), display_path("themes.json")):
             themes[t.name] = t
     for path in extra_files:
         try:

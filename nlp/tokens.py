@@ -1,7 +1,7 @@
 """Tokenization: one jieba-identical tokenizer with irtone's domain dictionary.
 
 The reference is a ``jieba.Tokenizer`` instance (never jieba's module-level default) with HMM off,
-plus ``nlp/data/domain_dict.txt``. ``rjieba`` (jieba-rs) builds the same prefix dictionary and gives
+plus ``nlp/lang/zh_ir/domain_dict.txt``. ``rjieba`` (jieba-rs) builds the same prefix dictionary and gives
 the same tokens about ten times faster; it serves the hot path only because
 ``tests/test_tokens.py`` proves its tokens identical to the reference on the seed, the labelled
 answers and a corpus sample. HMM stays off: with HMM on, jieba-rs and jieba disagree on ~3% of texts.
@@ -10,17 +10,17 @@ Exact ties. Both engines pick the most probable route, a sum of log frequencies;
 have equal frequency products (露|露露 against 露露|露, or 自|购自 against 自购|自 when both words have
 frequency 3) the float sums are equal or one rounding apart, and the two engines may break the tie
 differently (2 texts of the 210,019 in ../shared). ``tie_pairs`` lists every pair of adjacent
-dictionary words that can take part in such a tie (``nlp/data/jieba_ties.txt.gz``, rebuilt by
+dictionary words that can take part in such a tie (``nlp/lang/zh_ir/jieba_ties.txt.gz``, rebuilt by
 ``python bench/build_token_ties.py``); a text whose fast tokens hold such a pair is cut again by the
 reference, so the tokens are the reference's everywhere.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from itertools import islice
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
+from nlp.lang import read_bytes, read_text
 
 DEFAULT_DICT = "domain_dict.txt"
 TIES_FILE = "jieba_ties.txt.gz"
@@ -45,7 +45,7 @@ class DictEntry:
 def read_dictionary(path: str | Path | None = None) -> tuple[DictEntry, ...]:
     """Read a jieba-format user dictionary ("word freq [tag]" a line, '#' comments)."""
     if path is None:
-        text = resources.files("nlp.data").joinpath(DEFAULT_DICT).read_text(encoding="utf-8")
+        text = read_text(DEFAULT_DICT)
     else:
         text = Path(path).read_text(encoding="utf-8")
     entries = []
@@ -99,7 +99,7 @@ def read_tie_pairs(path: str | Path | None = None) -> frozenset[tuple[str, str]]
     import gzip
 
     if path is None:
-        data = resources.files("nlp.data").joinpath(TIES_FILE).read_bytes()
+        data = read_bytes(TIES_FILE)
     else:
         data = Path(path).read_bytes()
     lines = gzip.decompress(data).decode("utf-8").splitlines()

@@ -1,6 +1,6 @@
 """Tone: lexicon evidence with negation and degree, calibrated by small learned models.
 
-``ToneLexicon`` (data: ``nlp/data/tone_lexicon.txt``) finds polar terms in an answer's tokens, applies
+``ToneLexicon`` (data: ``nlp/lang/zh_ir/tone_lexicon.txt``) finds polar terms in an answer's tokens, applies
 negators (没有, 暂无, 不存在 … flip the next polar term within the same clause) and degree words
 (大幅 ×1.5, 略有 ×0.5), and drops courtesy (谢谢, 感谢您的关注 carry no tone). Negated negatives
 (不存在重大风险, 没有减持计划) count as mildly reassuring, negated positives (尚未盈利, 没有增长) as
@@ -16,7 +16,6 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
-from importlib import resources
 from operator import mul
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -27,6 +26,7 @@ from nlp.linear import StandardizedLinear
 from nlp.matching import TermMatcher, fold_tokens
 from nlp.records import IrtoneError, TermContribution
 from nlp.tokens import CLAUSE_BREAKS, SENTENCE_BREAKS, break_positions  # noqa: F401 - re-exported
+from nlp.lang import display_path, read_text
 
 CATEGORIES = ("pos", "neg", "negator", "degree", "hedge", "boilerplate", "courtesy", "aspiration")
 NEGATION_WINDOW = 4  # tokens before a polar term in which a negator applies
@@ -79,8 +79,8 @@ class ToneLexicon:
     @classmethod
     def load(cls, path: str | Path | None = None) -> "ToneLexicon":
         if path is None:
-            text = resources.files("nlp.data").joinpath("tone_lexicon.txt").read_text(encoding="utf-8")
-            source = "nlp/data/tone_lexicon.txt"
+            text = read_text("tone_lexicon.txt")
+            source = display_path("tone_lexicon.txt")
         else:
             source = str(path)
             try:
@@ -143,7 +143,7 @@ FEATURE_NAMES = (
 
 
 class ToneFeaturizer:
-    """``stopwords``: function words the learned words do not read (nlp/data/stopwords.txt): 和, 了, 的
+    """``stopwords``: function words the learned words do not read (nlp/lang/zh_ir/stopwords.txt): 和, 了, 的
     carry no tone of their own, and a why line that names them explains nothing."""
 
     def __init__(self, lexicon: ToneLexicon, tokenizer, stopwords: frozenset[str] = frozenset()):

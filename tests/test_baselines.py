@@ -19,7 +19,7 @@ from nlp.baselines import (
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-LISTS_BUILT = (REPO / "nlp" / "data" / "lexicons" / "yao2021_formal_positive.txt").is_file()
+LISTS_BUILT = (REPO / "nlp" / "lang" / "zh_ir" / "lexicons" / "yao2021_formal_positive.txt").is_file()
 needs_lists = pytest.mark.skipif(
     not LISTS_BUILT, reason="third-party word lists not built (python bench/build_lexicons.py needs ../shared/lexicons)")
 
@@ -55,7 +55,7 @@ def test_wordlist_name_may_carry_suffix_and_unknown_names_fail():
 
 @needs_lists
 def test_wordlist_headers_cite_source_and_build_command():
-    text = (REPO / "nlp" / "data" / "lexicons" / "yao2021_formal_positive.txt").read_text(encoding="utf-8")
+    text = (REPO / "nlp" / "lang" / "zh_ir" / "lexicons" / "yao2021_formal_positive.txt").read_text(encoding="utf-8")
     header = [line for line in text.splitlines() if line.startswith("#")]
     assert any("姚加权" in line and "管理科学学报" in line for line in header)
     assert any("Licence" in line for line in header)

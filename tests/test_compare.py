@@ -229,9 +229,9 @@ def test_term_filter_drops_stopwords_numbers_punctuation_and_single_characters()
 
 
 def test_stopwords_file_has_provenance_and_courtesy_words():
-    from importlib import resources
+    from nlp.lang import read_text
 
-    text = resources.files("nlp.data").joinpath("stopwords.txt").read_text(encoding="utf-8")
+    text = read_text("stopwords.txt")
     assert text.startswith("# irtone stopwords") and "Provenance" in text
     words = load_stopwords()
     assert {"谢谢", "我们", "公司", "以及"} <= words and "算力" not in words

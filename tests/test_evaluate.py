@@ -316,7 +316,7 @@ def test_eval_command_json(tmp_path, monkeypatch, capsys):
 
 def test_eval_command_table_with_baselines_and_forced_cv(tmp_path, monkeypatch, capsys):
     pytest.importorskip("snownlp")
-    if not (Path(__file__).resolve().parents[1] / "nlp" / "data" / "lexicons" / "yao2021_formal_positive.txt").is_file():
+    if not (Path(__file__).resolve().parents[1] / "nlp" / "lang" / "zh_ir" / "lexicons" / "yao2021_formal_positive.txt").is_file():
         pytest.skip("third-party word lists not built (python bench/build_lexicons.py needs ../shared/lexicons)")
     from nlp.cli import main
 

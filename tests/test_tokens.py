@@ -59,7 +59,7 @@ def test_exact_ties_are_cut_by_the_reference(engines):
 
 
 def test_shipped_tie_pairs_match_the_dictionaries(engines):
-    """nlp/data/jieba_ties.txt.gz is what bench/build_token_ties.py builds from jieba's dictionary and
+    """nlp/lang/zh_ir/jieba_ties.txt.gz is what bench/build_token_ties.py builds from jieba's dictionary and
     the domain dictionary today (rebuild it after changing either)."""
     ref, _ = engines
     shipped = read_tie_pairs()

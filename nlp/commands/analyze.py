@@ -17,11 +17,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-store", action="store_true", help="compare with the store but do not add the filing")
     parser.add_argument("--answers", type=count, default=3, metavar="N", help="key answers to show (default 3; 0 for none)")
     parser.add_argument("--themes", action="append", default=[], metavar="FILE",
-                        help="a theme file (layout of nlp/data/themes.json) adding to or replacing built-in themes; repeatable")
+                        help="a theme file (layout of nlp/lang/zh_ir/themes.json) adding to or replacing built-in themes; repeatable")
     parser.add_argument("--user-dict", action="append", default=[], metavar="FILE",
-                        help="an extra tokenizer dictionary (format of nlp/data/domain_dict.txt); repeatable")
+                        help="an extra tokenizer dictionary (format of nlp/lang/zh_ir/domain_dict.txt); repeatable")
     parser.add_argument("--tone-lexicon", metavar="FILE",
-                        help="a tone lexicon replacing nlp/data/tone_lexicon.txt (same format; start from a copy of it)")
+                        help="a tone lexicon replacing nlp/lang/zh_ir/tone_lexicon.txt (same format; start from a copy of it)")
 
 
 def run(args: argparse.Namespace) -> int:

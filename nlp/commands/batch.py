@@ -26,12 +26,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--errors", metavar="FILE",
                         help="log bad files and rows here: JSONL (source, reason) for a .jsonl name, else TSV")
     parser.add_argument("--themes", action="append", default=[], metavar="FILE",
-                        help="a theme file (JSON, the layout of nlp/data/themes.json) added to the built-in themes; "
+                        help="a theme file (JSON, the layout of nlp/lang/zh_ir/themes.json) added to the built-in themes; "
                              "repeatable")
     parser.add_argument("--tone-lexicon", metavar="FILE",
-                        help="a tone lexicon replacing nlp/data/tone_lexicon.txt (same format; start from a copy of it)")
+                        help="a tone lexicon replacing nlp/lang/zh_ir/tone_lexicon.txt (same format; start from a copy of it)")
     parser.add_argument("--user-dict", action="append", default=[], metavar="FILE",
-                        help="an extra tokenizer dictionary (format of nlp/data/domain_dict.txt); repeatable")
+                        help="an extra tokenizer dictionary (format of nlp/lang/zh_ir/domain_dict.txt); repeatable")
     parser.add_argument("--strict", action="store_true",
                         help="exit with status 1 when any input was bad (default: 0 if anything was scored; "
                              "2 when nothing was)")
