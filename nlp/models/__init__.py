@@ -1,0 +1,1 @@
+"""Models: scikit-learn estimators over the features, stored as JSON (never pickle)."""
