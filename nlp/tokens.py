@@ -201,6 +201,13 @@ class Tokenizer:
                 self._cut = cut
         return self._cut
 
+    def _tie_sides(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The words that stand first, and second, in some exact-tie pair."""
+        if getattr(self, "_sides", None) is None:
+            ties = self._load()[2]
+            self._sides = (frozenset(a for a, _ in ties), frozenset(b for _, b in ties))
+        return self._sides
+
     def tokenize(self, text: str) -> list[tuple[str, int, int]]:
         """Tokens with character offsets: (word, start, end)."""
         out = []
@@ -212,4 +219,155 @@ class Tokenizer:
 
     def __getstate__(self):
         # Worker processes rebuild the engine; never ship the native object.
-        return {"engine": self.engine, "user_dicts": self.user_dicts, "_impl": None, "_reference": None, "_cut": None}
+        return {"engine": self.engine, "user_dicts": self.user_dicts, "_impl": None, "_reference": None, "_cut": None,
+                "_sides": None}
+
+
+class _Index(dict):
+    """token string → id, giving each new token the next id (``__missing__`` runs only for new tokens, so a
+    whole batch's ids come from one C-level ``map``)."""
+
+    __slots__ = ("strings",)
+
+    def __init__(self):
+        super().__init__()
+        self.strings: list[str] = []
+
+    def __missing__(self, token: str) -> int:
+        i = self[token] = len(self.strings)
+        self.strings.append(token)
+        return i
+
+
+class Vocab:
+    """The ids of every token string seen, and per-id attribute arrays that components compute once per
+    string (what a token is to the tone lexicon, a theme matcher, the learned words …).
+
+    ``attribute(key, compute, dtype)`` returns an array indexed by id, extended with ``compute(new
+    strings)`` when tokens were added since the last call: the per-string Python work runs once per
+    distinct token of a whole batch run, never once per occurrence. ``MAX_STRINGS`` bounds memory:
+    beyond it the scorer starts a new Vocab.
+    """
+
+    MAX_STRINGS = 2_000_000
+
+    def __init__(self):
+        self._index = _Index()
+        self._attributes: dict = {}
+
+    def __len__(self) -> int:
+        return len(self._index.strings)
+
+    @property
+    def strings(self) -> list[str]:
+        return self._index.strings
+
+    def ids(self, tokens: Sequence[str]) -> "np.ndarray":
+        import numpy as np
+
+        return np.fromiter(map(self._index.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+
+    def attribute(self, key, compute, dtype) -> "np.ndarray":
+        import numpy as np
+
+        array = self._attributes.get(key)
+        n = len(self._index.strings)
+        if array is None or len(array) < n:
+            done = 0 if array is None else len(array)
+            new = np.asarray(compute(self._index.strings[done:n]), dtype=dtype)
+            array = new if array is None else np.concatenate([array, new])
+            self._attributes[key] = array
+        return array
+
+
+@dataclass
+class TokenBatch:
+    """The tokens of many texts as flat arrays: the unit every feature component works on.
+
+    ``tokens`` and ``ids`` hold all tokens, text after text; text ``d``'s tokens are
+    ``doc_ptr[d]:doc_ptr[d + 1]``; ``doc`` is each token's text, ``start`` its character offset in its
+    text (the text being its tokens joined), ``clause`` and ``sentence`` the number of clause and
+    sentence breaks before it in its text (a break token belongs to the clause it ends).
+    """
+
+    texts: list[str]
+    tokens: list[str]
+    ids: "np.ndarray"
+    doc_ptr: "np.ndarray"
+    vocab: Vocab
+
+    def __post_init__(self):
+        import numpy as np
+
+        n_docs = len(self.texts)
+        counts = np.diff(self.doc_ptr)
+        self.doc = np.repeat(np.arange(n_docs), counts)
+        lengths = self.vocab.attribute("length", lambda strings: list(map(len, strings)), np.int64)[self.ids]
+        self.length = lengths
+        self.text_length = np.bincount(self.doc, weights=lengths, minlength=n_docs).astype(np.int64)
+        text_start = np.concatenate([[0], np.cumsum(self.text_length)])[:-1]
+        self.start = np.cumsum(lengths) - lengths - text_start[self.doc]
+        clause_break = self.vocab.attribute("clause_break", lambda s: [t in CLAUSE_BREAKS for t in s], bool)[self.ids]
+        sentence_break = self.vocab.attribute("sentence_break", lambda s: [t in SENTENCE_BREAKS for t in s], bool)[self.ids]
+        self.is_clause_break = clause_break
+        self.is_sentence_break = sentence_break
+        self.clause = _breaks_before(clause_break, self.doc_ptr, self.doc)
+        self.sentence = _breaks_before(sentence_break, self.doc_ptr, self.doc)
+        # sentences of a text: the breaks before its last token, plus one (one for a text without tokens)
+        n_sentences = np.ones(n_docs, np.int64)
+        has_tokens = counts > 0
+        n_sentences[has_tokens] = self.sentence[self.doc_ptr[1:][has_tokens] - 1] + 1
+        self.n_sentences = n_sentences
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def doc_tokens(self, d: int) -> list[str]:
+        return self.tokens[self.doc_ptr[d]:self.doc_ptr[d + 1]]
+
+
+def _breaks_before(is_break, doc_ptr, doc):
+    """Per token: how many break tokens come before it in its own text."""
+    import numpy as np
+
+    if not len(is_break):
+        return np.zeros(0, np.int64)
+    inclusive = np.cumsum(is_break)
+    before = inclusive - is_break
+    at_start = np.concatenate([[0], inclusive])[doc_ptr[:-1]]  # breaks before each text's first token
+    return before - at_start[doc]
+
+
+def cut_batch(tokenizer: "Tokenizer", texts: Sequence[str], vocab: Vocab) -> TokenBatch:
+    """``tokenizer.cut`` of many texts as one ``TokenBatch``. The exact-tie check of rjieba's tokens is one
+    vectorized look at adjacent ids; only the few flagged texts are cut again by the reference."""
+    import numpy as np
+    from itertools import chain
+
+    name, impl, ties = tokenizer._load()
+    if name == "jieba":
+        lists = [impl.lcut(t, HMM=False) for t in texts]
+    else:
+        fast_cut = impl.cut
+        lists = [fast_cut(t, False) for t in texts]
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    tokens = list(chain.from_iterable(lists))
+    ids = vocab.ids(tokens)
+    doc_ptr = np.concatenate([[0], np.cumsum(counts)])
+    if ties and len(ids) > 1:
+        firsts, seconds = tokenizer._tie_sides()
+        left = vocab.attribute(("tie_left", id(tokenizer)), lambda s: [t in firsts for t in s], bool)
+        right = vocab.attribute(("tie_right", id(tokenizer)), lambda s: [t in seconds for t in s], bool)
+        pairs = np.flatnonzero(left[ids[:-1]] & right[ids[1:]])
+        pairs = pairs[~np.isin(pairs + 1, doc_ptr)]  # a pair across two texts is no pair
+        recut = sorted({int(np.searchsorted(doc_ptr, p, side="right") - 1) for p in pairs.tolist()
+                        if (tokens[p], tokens[p + 1]) in ties})
+        if recut:
+            reference = tokenizer.reference()
+            for d in recut:
+                lists[d] = reference.lcut(texts[d], HMM=False)
+            counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+            tokens = list(chain.from_iterable(lists))
+            ids = vocab.ids(tokens)
+            doc_ptr = np.concatenate([[0], np.cumsum(counts)])
+    return TokenBatch(["".join(t) for t in lists], tokens, ids, doc_ptr, vocab)

@@ -42,3 +42,16 @@ def read_bytes(name: str, language: str = LANGUAGE) -> bytes:
 def read_json(name: str, language: str = LANGUAGE) -> Any:
     """The parsed JSON file (a new object each call: callers may change what they get)."""
     return json.loads(read_text(name, language))
+
+
+def parse_words(text: str) -> frozenset[str]:
+    """A word-list file's words: separated by whitespace, '#' starts a comment."""
+    words: set[str] = set()
+    for line in text.splitlines():
+        words.update(line.split("#", 1)[0].split())
+    return frozenset(words)
+
+
+@lru_cache(maxsize=None)
+def read_words(name: str, language: str = LANGUAGE) -> frozenset[str]:
+    return parse_words(read_text(name, language))

@@ -1,0 +1,156 @@
+"""Theme evidence features of a batch of answers (with their questions).
+
+For every answer and theme, a small vector of *theme-agnostic* features (``FEATURE_NAMES``): how many
+core and related terms of the theme the answer holds, in how many of its sentences, whether the
+question asks about the theme, how much of the answer is boilerplate deflection, how long it is.
+Because the features do not depend on which theme they describe, a user's own theme is scored with
+the same learned weights. Rows are answer by answer, themes in the themes' order. Answers with no
+term of any theme (most) get their rows from arrays; Python runs only for the answers with hits.
+"""
+from __future__ import annotations
+
+import math
+from typing import Iterable, NamedTuple, Sequence
+
+import numpy as np
+
+from nlp.features.terms import Matches, PhraseMatcher
+from nlp.themes import TERM_KINDS, Theme, split_term
+
+FEATURE_NAMES = (
+    "core_weight",  # log1p(summed weight of the distinct core terms in the answer)
+    "core_hits",  # log1p(core term occurrences)
+    "related_weight",  # log1p(summed weight of the distinct related terms)
+    "exclude_weight",  # log1p(summed weight of the exclusion terms found)
+    "core_sentence_share",  # share of the answer's sentences with a core term
+    "any_sentence_share",  # share with a core or related term
+    "question_cue",  # the question names the theme (question or core terms)
+    "question_answered",  # question cue, and the answer holds a theme term and is not mere deflection
+    "deflection",  # share of the answer's sentences that are boilerplate deflection
+    "log_length",  # log answer length in characters
+    "listed_share",  # share of core hits that stand in an enumeration (A、B、C等): a passing word in a list
+)
+_KIND_INDEX = {kind: k for k, kind in enumerate(TERM_KINDS)}
+
+
+class ThemeEvidence(NamedTuple):
+    """What the theme features saw in a batch."""
+
+    X: np.ndarray  # (answers × themes) rows of FEATURE_NAMES
+    found: dict  # answer → {theme: (core, related, exclude)}, each a list of (text found, token index, entry)
+    cues: list  # per answer: the names of the themes its question names
+
+
+class ThemeFeatures:
+    """``deflection_terms`` (boilerplate such as 请关注公告) mark answers that say nothing of substance."""
+
+    def __init__(self, themes: Sequence[Theme], tokenizer, deflection_terms: Iterable[str] = ()):
+        self.themes = tuple(themes)
+        self.names = [t.name for t in self.themes]
+        entries, self._weights = [], {}
+        for t in self.themes:
+            for kind in TERM_KINDS:
+                for entry in getattr(t, kind):
+                    term, weight = split_term(entry)
+                    self._weights[(t.name, kind, term)] = weight
+                    entries.append((term, (t.name, kind)))
+        self.answer_matcher = PhraseMatcher(entries, tokenizer)
+        q_entries = [(split_term(w)[0], t.name) for t in self.themes for w in (*t.question, *t.core)]
+        self.question_matcher = PhraseMatcher([(w, k) for w, k in q_entries if not w.startswith("re:")], tokenizer)
+        self.deflection_matcher = PhraseMatcher([(w, "x") for w in deflection_terms], tokenizer)
+
+    def question_cues(self, questions) -> list[set[str]]:
+        """Per question of a batch: the themes it names."""
+        matches = self.question_matcher.match(questions)
+        cues: list[set[str]] = [set() for _ in range(len(questions))]
+        for d, name in zip(matches.doc, matches.key):
+            cues[d].add(name)
+        return cues
+
+    def transform(self, answers, cues: Sequence[set[str]]) -> ThemeEvidence:
+        """``answers``: a ``TokenBatch``; ``cues``: per answer the themes its question names."""
+        n, k = len(answers), len(self.themes)
+        deflection = self._deflection(answers)
+        log_length = np.log1p(answers.text_length)
+        X = np.zeros((n, k, len(FEATURE_NAMES)))
+        X[:, :, 8] = deflection[:, None]
+        X[:, :, 9] = log_length[:, None]
+        column = {name: j for j, name in enumerate(self.names)}
+        for d, names in enumerate(cues):
+            for name in names:
+                if name in column:
+                    X[d, column[name], 6] = 1.0
+        found = self._found(self.answer_matcher.match(answers))
+        for d, by_theme in found.items():
+            base = int(answers.doc_ptr[d])
+            tokens = answers.doc_tokens(d)
+            sentence = answers.sentence
+            n_sent = int(answers.n_sentences[d])
+            for name, (core, related, exclude) in by_theme.items():
+                weights = self._weights
+                core_sents = {int(sentence[i]) for _, i, _ in core}
+                any_sents = core_sents | {int(sentence[i]) for _, i, _ in related}
+                core_w = sum(weights.get((name, "core", e), 1.0) for e in {e for _, _, e in core})
+                rel_w = sum(weights.get((name, "related", e), 1.0) for e in {e for _, _, e in related})
+                exc_w = sum(weights.get((name, "exclude", e), 1.0) for _, _, e in exclude)
+                cue = name in cues[d]
+                X[d, column[name]] = (
+                    math.log1p(core_w),
+                    math.log1p(len(core)),
+                    math.log1p(rel_w),
+                    math.log1p(exc_w),
+                    len(core_sents) / n_sent,
+                    len(any_sents) / n_sent,
+                    float(cue),
+                    float(cue and bool(any_sents) and deflection[d] < 0.5),
+                    deflection[d],
+                    log_length[d],
+                    _listed_share(tokens, [(w, i - base, e) for w, i, e in core],
+                                  [(w, i - base, e) for w, i, e in related]),
+                )
+        return ThemeEvidence(X.reshape(n * k, len(FEATURE_NAMES)), found, [set(c) for c in cues])
+
+    def _found(self, matches: Matches) -> dict:
+        found: dict = {}
+        for d, (name, kind), first, term, entry in zip(matches.doc, matches.key, matches.first, matches.term,
+                                                       matches.entry):
+            lists = found.setdefault(d, {}).get(name)
+            if lists is None:
+                lists = found[d][name] = ([], [], [])
+            lists[_KIND_INDEX[kind]].append((term, first, entry))
+        return found
+
+    def _deflection(self, answers) -> np.ndarray:
+        """Per answer: the share of its sentences with a deflection term."""
+        matches = self.deflection_matcher.match(answers)
+        out = np.zeros(len(answers))
+        if matches.doc:
+            docs = np.asarray(matches.doc)
+            sentences = answers.sentence[np.asarray(matches.first)]
+            pairs = np.unique(np.stack([docs, sentences]), axis=1)
+            out = np.bincount(pairs[0], minlength=len(answers)) / answers.n_sentences
+        return out
+
+    def entry_keys(self, lists: tuple) -> tuple[str, ...]:
+        """Keys of the term entries one theme matched in an answer: "c|entry", "r|entry", "x|entry"."""
+        return tuple(sorted({f"{kind[0]}|{e}" for kind, hits in zip(TERM_KINDS, lists) for _, _, e in hits}))
+
+
+def _listed_share(tokens: Sequence[str], core: Sequence[tuple], related: Sequence[tuple]) -> float:
+    """Share of core hits that are a passing item in an enumeration of other things. A list whose
+    neighbouring items are terms of the same theme (非公开发行股票、发行债券等融资渠道) is the theme's
+    own subject, not a passing mention."""
+    if not core:
+        return 0.0
+    theme_tokens = {i for _, i, _ in core} | {i for _, i, _ in related}
+    listed = 0
+    for _, i, _ in core:
+        if _in_list(tokens, i) and not any(j in theme_tokens for j in (i - 2, i - 1, i + 1, i + 2)):
+            listed += 1
+    return listed / len(core)
+
+
+def _in_list(tokens: Sequence[str], i: int) -> bool:
+    """Token i stands in an enumeration: a 、 within two tokens on either side, or 等 right after."""
+    near = tokens[max(0, i - 2) : i] + tokens[i + 1 : i + 3]
+    return "、" in near or (i + 1 < len(tokens) and tokens[i + 1] == "等")
