@@ -20,22 +20,34 @@ import numpy as np
 
 
 class Matches(NamedTuple):
-    """Term matches of a batch, text by text: within a text, token matches left to right, then regex
-    matches. ``first``/``last`` are token indices into the batch's flat tokens (last exclusive)."""
+    """Term matches of a batch, sorted by text; within a text, token matches left to right, then regex
+    matches. ``first``/``last`` are token indices into the batch's flat tokens (last exclusive);
+    ``key`` and ``entry`` index the matcher's ``keys`` and ``entries``; ``text`` holds a regex match's
+    text (None for a token match, whose text is its entry)."""
 
-    doc: list[int]
-    first: list[int]
-    last: list[int]
-    key: list[Hashable]  # what the caller attached to the term (category, (theme, kind), ...)
-    term: list[str]  # the term as written (for a regex: the matched text)
-    entry: list[str]  # the entry that matched, as written ("re:..." for a regex)
+    doc: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+    key: np.ndarray
+    entry: np.ndarray
+    text: dict  # row → matched text, for regex matches
 
-    def by_doc(self) -> dict[int, list[int]]:
-        """Text → positions of its matches in these lists."""
-        out: dict[int, list[int]] = {}
-        for k, d in enumerate(self.doc):
-            out.setdefault(d, []).append(k)
+    def __len__(self) -> int:
+        return len(self.doc)
+
+    def bounds(self, n_docs: int) -> np.ndarray:
+        """Text d's matches are rows ``bounds[d]:bounds[d + 1]``."""
+        return np.searchsorted(self.doc, np.arange(n_docs + 1))
+
+    def terms(self, entries: Sequence[str]) -> list[str]:
+        """Each match's text: its entry, or for a regex the text it matched."""
+        out = [entries[e] for e in self.entry.tolist()]
+        for row, text in self.text.items():
+            out[row] = text
         return out
+
+
+_NONE, _SIMPLE, _INSIDE, _COMPLEX = range(4)  # what a token is to a matcher (its role)
 
 
 class PhraseMatcher:
@@ -45,83 +57,161 @@ class PhraseMatcher:
     ``inside_tokens``: also find one-token terms inside longer tokens (稳步 in 稳步增长). Right for tone
     words, which jieba often glues to their neighbours; wrong for theme terms, where a term inside an
     unrelated word (芯片 in 核酸芯片) is exactly what must not match.
+
+    A token that starts only one-token terms (most) is matched by array look-ups: its role and its
+    candidates are attributes of its id. Python runs at tokens that may start a longer term; such a
+    match blocks the same key's matches inside it.
     """
 
     def __init__(self, entries: Iterable[tuple[str, Hashable]], tokenizer, inside_tokens: bool = False):
         self.inside_tokens = inside_tokens
+        self.keys: list[Hashable] = []
+        self.entries: list[str] = []
+        self._key_ids: dict[Hashable, int] = {}
+        self._entry_ids: dict[str, int] = {}
         self._single: dict[str, list[tuple[str, Hashable]]] = {}
-        self._by_first: dict[str, list[tuple[tuple[str, ...], int, str, Hashable]]] = {}
-        self._regexes: list[tuple[re.Pattern, Hashable, str]] = []
+        self._by_first: dict[str, list[tuple[tuple[str, ...], int, int, int]]] = {}
+        self._regexes: list[tuple[re.Pattern, int, int]] = []
         seen = set()
         for term, key in entries:
             if (term, key) in seen or not term:
                 continue
             seen.add((term, key))
             if term.startswith("re:"):
-                self._regexes.append((re.compile(term[3:]), key, term))
+                self._regexes.append((re.compile(term[3:]), self._key_id(key), self._entry_id(term)))
                 continue
             toks = tuple(t for t in tokenizer.cut(term) if t.strip())
             if not toks:
                 continue
             seq = tuple(fold(t) for t in toks)
-            self._by_first.setdefault(seq[0], []).append((seq, len(seq), term, key))
+            self._by_first.setdefault(seq[0], []).append((seq, len(seq), self._entry_id(term), self._key_id(key)))
             if len(toks) == 1 and len(toks[0]) >= 2:
                 self._single.setdefault(fold(toks[0]), []).append((term, key))
         self._max_single = max((len(w) for w in self._single), default=0)
         for cands in self._by_first.values():
             cands.sort(key=lambda c: -c[1])  # longest first
         self._prefilter = RegexPrefilter([required_strings(rx) for rx, _, _ in self._regexes])
-        self._inside: dict[str, tuple[tuple[str, Hashable], ...]] = {}  # long token -> terms inside it
+        # candidate groups: (entry, key) pairs a token emits where it starts only one-token terms, or holds
+        # terms inside it; group 0 is empty
+        self._groups: list[tuple[tuple[int, int], ...]] = [()]
+        self._group_ids: dict[tuple, int] = {(): 0}
+        self._group_arrays = None
+
+    def _key_id(self, key: Hashable) -> int:
+        if key not in self._key_ids:
+            self._key_ids[key] = len(self.keys)
+            self.keys.append(key)
+        return self._key_ids[key]
+
+    def _entry_id(self, entry: str) -> int:
+        if entry not in self._entry_ids:
+            self._entry_ids[entry] = len(self.entries)
+            self.entries.append(entry)
+        return self._entry_ids[entry]
+
+    def _group(self, pairs: tuple) -> int:
+        gid = self._group_ids.get(pairs)
+        if gid is None:
+            gid = self._group_ids[pairs] = len(self._groups)
+            self._groups.append(pairs)
+            self._group_arrays = None
+        return gid
 
     def _roles(self, strings: Sequence[str]) -> list[int]:
-        """Per token string: 1 if it starts a term, 2 if (inside matching) it holds one-token terms, else 0."""
+        """Per token string: its candidate group × 4 + its role."""
         out = []
         for token in strings:
             folded = fold(token)
-            if folded in self._by_first:
-                out.append(1)
+            cands = self._by_first.get(folded)
+            if cands is not None:
+                if all(k == 1 for _, k, _, _ in cands):
+                    pairs, keys = [], set()
+                    for _, _, entry, key in cands:  # a key matches once per token: its first (longest) entry
+                        if key not in keys:
+                            keys.add(key)
+                            pairs.append((entry, key))
+                    out.append(self._group(tuple(pairs)) * 4 + _SIMPLE)
+                else:
+                    out.append(_COMPLEX)
             elif self.inside_tokens and len(folded) >= 3:
                 terms = self._inside_terms(folded)
-                if terms:
-                    self._inside[folded] = terms
-                out.append(2 if terms else 0)
+                pairs = tuple((self._entry_id(t), self._key_id(k)) for t, k in terms)
+                out.append(self._group(pairs) * 4 + _INSIDE if pairs else _NONE)
             else:
-                out.append(0)
+                out.append(_NONE)
         return out
+
+    def _arrays(self):
+        if self._group_arrays is None:
+            counts = np.fromiter(map(len, self._groups), dtype=np.int64, count=len(self._groups))
+            flat = [pair for group in self._groups for pair in group]
+            entries = np.array([e for e, _ in flat], dtype=np.int64)
+            keys = np.array([k for _, k in flat], dtype=np.int64)
+            self._group_arrays = (np.concatenate([[0], np.cumsum(counts)])[:-1], counts, entries, keys)
+        return self._group_arrays
 
     def match(self, batch) -> Matches:
         """All matches of every text: per key non-overlapping, scanning left to right, longest first; then
         each text's regex matches."""
-        roles = batch.vocab.attribute(("roles", id(self)), self._roles, np.int8)
-        positions = np.flatnonzero(roles[batch.ids])
-        tokens, doc_ptr = batch.tokens, batch.doc_ptr
-        by_first, inside = self._by_first, self._inside
-        out = Matches([], [], [], [], [], [])
-        docs, firsts, lasts, keys, terms, entries = out
-        blocked: dict[Hashable, int] = {}  # key -> first token index free again (within the current text)
+        code = batch.vocab.attribute(("roles", id(self)), self._roles, np.int64)[batch.ids]
+        roles, groups = code & 3, code >> 2
+        starts, counts, group_entries, group_keys = self._arrays()
+        # one-token candidates and terms inside tokens: array expansion
+        at = np.flatnonzero(groups)
+        gid = groups[at]
+        n_each = counts[gid]
+        rows = np.repeat(at, n_each)
+        rank = np.arange(len(rows)) - np.repeat(np.cumsum(n_each) - n_each, n_each)
+        cand = np.repeat(starts[gid], n_each) + rank
+        entry, key = group_entries[cand], group_keys[cand]
+        last = rows + 1
+        # tokens that may start a longer term: Python, with the per-key blocking of the scan
+        complex_rows = self._match_complex(batch, np.flatnonzero(roles == _COMPLEX))
+        if complex_rows[0]:
+            c_first, c_last, c_entry, c_key, c_rank = (np.asarray(c, dtype=np.int64) for c in complex_rows)
+            long = c_last - c_first > 1
+            if long.any():  # a longer match blocks its key's one-token matches inside it (not inside-token ones)
+                inner = [(p, k) for f, l_, k in zip(c_first[long].tolist(), c_last[long].tolist(), c_key[long].tolist())
+                         for p in range(f + 1, l_)]
+                codes = np.array([p * len(self.keys) + k for p, k in inner], dtype=np.int64)
+                simple = roles[rows] == _SIMPLE
+                keep = ~(simple & np.isin(rows * len(self.keys) + key, codes))
+                rows, last, entry, key, rank = rows[keep], last[keep], entry[keep], key[keep], rank[keep]
+            rows = np.concatenate([rows, c_first])
+            last = np.concatenate([last, c_last])
+            entry = np.concatenate([entry, c_entry])
+            key = np.concatenate([key, c_key])
+            rank = np.concatenate([rank, c_rank])
+            order = np.lexsort((rank, rows))
+            rows, last, entry, key = rows[order], last[order], entry[order], key[order]
+        out = Matches(batch.doc[rows], rows, last, key, entry, {})
+        if self._regexes:
+            out = self._with_regexes(batch, out)
+        return out
+
+    def _match_complex(self, batch, positions: np.ndarray) -> tuple[list, list, list, list, list]:
+        firsts, lasts, entries, keys, ranks = [], [], [], [], []
+        if not len(positions):
+            return firsts, lasts, entries, keys, ranks
+        tokens, doc_ptr, by_first = batch.tokens, batch.doc_ptr, self._by_first
+        blocked: dict[int, int] = {}  # key -> first token index free again (within the current text)
         current, end = -1, 0
         for i, d in zip(positions.tolist(), batch.doc[positions].tolist()):
             if d != current:
                 current, end = d, int(doc_ptr[d + 1])
                 blocked = {}
-            tok = fold(tokens[i])
-            cands = by_first.get(tok)
-            if cands is None:
-                for term, key in inside[tok]:
-                    docs.append(d), firsts.append(i), lasts.append(i + 1), keys.append(key), terms.append(term), entries.append(term)
-                continue
-            for seq, k, term, key in cands:
+            for r, (seq, k, entry, key) in enumerate(by_first[fold(tokens[i])]):
                 if blocked.get(key, 0) > i:
                     continue
-                if i + k <= end and (k == 1 or tuple(map(fold, tokens[i:i + k])) == seq):
-                    docs.append(d), firsts.append(i), lasts.append(i + k), keys.append(key), terms.append(term), entries.append(term)
+                if i + k <= end and (k == 1 or (fold(tokens[i + 1]) == seq[1]
+                                              and tuple(map(fold, tokens[i:i + k])) == seq)):
+                    firsts.append(i), lasts.append(i + k), entries.append(entry), keys.append(key), ranks.append(r)
                     blocked[key] = i + k
-        if self._regexes:
-            self._match_regexes(batch, out)
-        return out
+        return firsts, lasts, entries, keys, ranks
 
-    def _match_regexes(self, batch, out: Matches) -> None:
-        regex_hits: list[tuple] = []
+    def _with_regexes(self, batch, out: Matches) -> Matches:
+        hits: list[tuple] = []
+        texts: list[str] = []
         regexes = self._regexes
         for d, text in enumerate(batch.texts):
             candidates = self._prefilter.candidates(text)
@@ -138,18 +228,22 @@ class PhraseMatcher:
                         starts = batch.start[base:batch.doc_ptr[d + 1]].tolist()
                     first = bisect.bisect_right(starts, mo.start()) - 1
                     last = bisect.bisect_left(starts, mo.end())
-                    regex_hits.append((d, base + first, base + max(last, first + 1), key, mo.group(0), entry))
-        if not regex_hits:
-            return
-        # each text's regex matches go after its token matches: merge by text, keeping both orders
-        merged = sorted([(d, 0, k) for k, d in enumerate(out.doc)] + [(h[0], 1, k) for k, h in enumerate(regex_hits)])
-        old = [list(column) for column in out]
-        for column in out:
-            column.clear()
-        for _, source, k in merged:
-            row = tuple(c[k] for c in old) if source == 0 else regex_hits[k]
-            for column, value in zip(out, row):
-                column.append(value)
+                    hits.append((d, base + first, base + max(last, first + 1), key, entry))
+                    texts.append(mo.group(0))
+        if not hits:
+            return out
+        h = np.asarray(hits, dtype=np.int64)
+        n = len(out.doc)
+        # each text's regex matches go after its token matches (a stable sort by text)
+        source = np.concatenate([np.zeros(n, np.int64), np.ones(len(h), np.int64)])
+        doc = np.concatenate([out.doc, h[:, 0]])
+        order = np.lexsort((np.arange(len(doc)), source, doc))
+        columns = [np.concatenate([getattr(out, c), h[:, j]])[order]
+                   for c, j in (("first", 1), ("last", 2), ("key", 3), ("entry", 4))]
+        position = np.empty(len(order), np.int64)
+        position[order] = np.arange(len(order))
+        text = {int(position[n + k]): t for k, t in enumerate(texts)}
+        return Matches(doc[order], *columns, text)
 
     def _inside_terms(self, tok: str) -> tuple[tuple[str, Hashable], ...]:
         found, j = [], 0

@@ -63,8 +63,9 @@ class ThemeFeatures:
         """Per question of a batch: the themes it names."""
         matches = self.question_matcher.match(questions)
         cues: list[set[str]] = [set() for _ in range(len(questions))]
-        for d, name in zip(matches.doc, matches.key):
-            cues[d].add(name)
+        keys = self.question_matcher.keys
+        for d, k in zip(matches.doc.tolist(), matches.key.tolist()):
+            cues[d].add(keys[k])
         return cues
 
     def transform(self, answers, cues: Sequence[set[str]]) -> ThemeEvidence:
@@ -112,8 +113,11 @@ class ThemeFeatures:
 
     def _found(self, matches: Matches) -> dict:
         found: dict = {}
-        for d, (name, kind), first, term, entry in zip(matches.doc, matches.key, matches.first, matches.term,
-                                                       matches.entry):
+        keys, entries = self.answer_matcher.keys, self.answer_matcher.entries
+        for d, k, first, term, e in zip(matches.doc.tolist(), matches.key.tolist(), matches.first.tolist(),
+                                        matches.terms(entries), matches.entry.tolist()):
+            name, kind = keys[k]
+            entry = entries[e]
             lists = found.setdefault(d, {}).get(name)
             if lists is None:
                 lists = found[d][name] = ([], [], [])
@@ -124,9 +128,9 @@ class ThemeFeatures:
         """Per answer: the share of its sentences with a deflection term."""
         matches = self.deflection_matcher.match(answers)
         out = np.zeros(len(answers))
-        if matches.doc:
-            docs = np.asarray(matches.doc)
-            sentences = answers.sentence[np.asarray(matches.first)]
+        if len(matches):
+            docs = matches.doc
+            sentences = answers.sentence[matches.first]
             pairs = np.unique(np.stack([docs, sentences]), axis=1)
             out = np.bincount(pairs[0], minlength=len(answers)) / answers.n_sentences
         return out

@@ -164,15 +164,22 @@ class LexiconFeatures:
         n = len(batch)
         values = np.zeros((5, n))
         terms: list = [()] * n
-        courtesy = np.zeros(len(batch.ids), dtype=bool)
-        for k, cat in enumerate(matches.key):
-            if cat == "courtesy":
-                courtesy[matches.first[k]:matches.last[k]] = True
-        for d, ks in matches.by_doc().items():
-            found = self._weigh(batch, d, [(matches.term[k], matches.key[k], matches.first[k], matches.last[k],
-                                             matches.entry[k]) for k in ks])
-            terms[d] = tuple(found[0])
-            values[:, d] = found[1:]
+        courtesy = np.zeros(len(batch.ids) + 1, dtype=np.int64)
+        keys = self.matcher.keys
+        if "courtesy" in keys:  # tokens inside a courtesy phrase: +1 at its start, -1 after its end
+            is_courtesy = matches.key == keys.index("courtesy")
+            np.add.at(courtesy, matches.first[is_courtesy], 1)
+            np.add.at(courtesy, matches.last[is_courtesy], -1)
+        courtesy = np.cumsum(courtesy[:-1]) > 0
+        if len(matches):
+            rows = list(zip(matches.terms(self.matcher.entries), [keys[k] for k in matches.key.tolist()],
+                            matches.first.tolist(), matches.last.tolist(),
+                            [self.matcher.entries[e] for e in matches.entry.tolist()]))
+            bounds = matches.bounds(n).tolist()
+            for d in np.unique(matches.doc).tolist():
+                found = self._weigh(batch, d, rows[bounds[d]:bounds[d + 1]])
+                terms[d] = tuple(found[0])
+                values[:, d] = found[1:]
         positive, negative, promised, hedge, boilerplate = values
         return LexiconEvidence(positive, negative, promised, hedge, boilerplate / batch.n_sentences,
                                batch.n_sentences, batch.text_length, terms, courtesy)

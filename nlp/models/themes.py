@@ -91,10 +91,10 @@ class ThemeTagger(StandardizedLinear, ClassifierMixin):
         return self
 
     # ---------------------------------------------------------------- prediction
-    def compiled(self, themes: Sequence[str]) -> tuple[dict, np.ndarray, np.ndarray]:
+    def compiled(self, themes: Sequence[str]) -> tuple[dict, np.ndarray, np.ndarray, dict]:
         """The per-theme weights for ``themes`` (in that order) as (feature → row, weight matrix rows ×
-        themes, offsets): a word's row ("w|word") holds its weight for every theme, a term entry's ((theme,
-        "c|entry")) only for its own theme. Row 0 stays zero."""
+        themes, offsets, row → word): a word's row holds its weight for every theme, a term entry's
+        ((theme, "c|entry")) only for its own theme. Row 0 stays zero."""
         column = {t: j for j, t in enumerate(themes)}
         index: dict = {}
         cells: list[tuple[int, int, float]] = []
@@ -110,7 +110,7 @@ class ThemeTagger(StandardizedLinear, ClassifierMixin):
         for i, j, w in cells:
             matrix[i, j] = w
         bias = np.array([self.theme_bias_.get(t, 0.0) for t in themes])
-        return index, matrix, bias
+        return index, matrix, bias, {i: w for w, i in index.items() if isinstance(w, str)}
 
     def decision_arrays(self, dense: np.ndarray, n_themes: int, indicators=None, compiled=None) -> np.ndarray:
         """Decision values (answers × themes) from dense rows (answer by answer, theme by theme) and, with
@@ -118,7 +118,7 @@ class ThemeTagger(StandardizedLinear, ClassifierMixin):
         self._check_fitted()
         z = self._linear(dense).reshape(-1, n_themes)
         if indicators is not None and compiled is not None and self.theme_bias_:
-            _, matrix, bias = compiled
+            _, matrix, bias, _ = compiled
             z = z + np.asarray(indicators @ matrix) + bias
         return z
 
@@ -151,8 +151,7 @@ class ThemeTagger(StandardizedLinear, ClassifierMixin):
     def top_words(self, compiled, row_indices: Sequence[int], theme_column: int, n: int = 3) -> tuple:
         """The answer words (of its indicator rows) whose per-theme weights moved a theme's decision value
         most: ((word, contribution), ...), strongest first (ties by word)."""
-        index, matrix, _ = compiled
-        words = {i: w for w, i in index.items() if isinstance(w, str)}
+        _, matrix, _, words = compiled
         found = [(words[i], round(float(matrix[i, theme_column]), 4)) for i in row_indices
                  if i in words and matrix[i, theme_column] != 0.0]
         return tuple(sorted(found, key=lambda wc: (-abs(wc[1]), wc[0]))[:n])
