@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from nlp.compare import comparison_for
     from nlp.parse import parse_document
-    from nlp.pipeline import Scorer
+    from nlp.scorer import Scorer
     from nlp.records import IrtoneError, RawDocument
     from nlp.store import Store
 

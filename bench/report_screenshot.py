@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     from nlp.compare import comparison_for
     from nlp.parse import parse_file
-    from nlp.pipeline import Scorer
+    from nlp.scorer import Scorer
     from nlp.report import Report, export
     from nlp.store import Store
 

@@ -75,7 +75,7 @@ def research_pipeline(answers: list[str]) -> tuple[float, list[float]]:
 def irtone_pipeline(rows: list[dict]) -> float:
     import pandas as pd
 
-    from nlp.pipeline import Scorer
+    from nlp.scorer import Scorer
 
     frame = pd.DataFrame({"question": [r.get("question") or "" for r in rows], "answer": [r["answer"] for r in rows]})
     scorer = Scorer()
@@ -95,7 +95,7 @@ def stage_seconds(rows: list[dict]) -> dict[str, float]:
     import pandas as pd
 
     from nlp.matching import fold_tokens
-    from nlp.pipeline import Scorer, strongest_words, tone_terms_json, tone_words_json
+    from nlp.scorer import Scorer, strongest_words, tone_terms_json, tone_words_json
     from nlp.tokens import SENTENCE_BREAKS
 
     questions = [r.get("question") or "" for r in rows]

@@ -76,7 +76,7 @@ def main() -> int:
     import pandas as pd
 
     from nlp.evaluate import cross_validated_predictions
-    from nlp.pipeline import Scorer
+    from nlp.scorer import Scorer
 
     def make_scorer():
         return Scorer(theme_params=THEME_PARAMS, tone_params=TONE_PARAMS)

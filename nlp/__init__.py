@@ -21,10 +21,10 @@ _LAZY = {
     "parse_file": "nlp.parse",
     "parse_document": "nlp.parse",
     "parse_text": "nlp.parse",
-    "score_filing": "nlp.pipeline",
-    "score_answers": "nlp.pipeline",
-    "score_frame": "nlp.pipeline",
-    "Scorer": "nlp.pipeline",
+    "score_filing": "nlp.scorer",
+    "score_answers": "nlp.scorer",
+    "score_frame": "nlp.scorer",
+    "Scorer": "nlp.scorer",
     "IrtoneError": "nlp.records",
 }
 

@@ -35,7 +35,7 @@ and rows files are removed.
 
 Outside ``irtone batch``: ``score_records(df)`` scores a whole-record DataFrame into the same
 row layout (a pure function for Dask ``map_partitions`` / Spark ``mapInPandas``); answers frames
-go through ``nlp.pipeline.score_frame``.
+go through ``nlp.scorer.score_frame``.
 """
 from __future__ import annotations
 
@@ -105,7 +105,7 @@ def filing_columns(
     ``Scorer.score_columns``, the same columns without building the records (faster; the workers'
     path when no store wants the records).
     """
-    from nlp.pipeline import answer_columns
+    from nlp.scorer import answer_columns
 
     segments = filing.qa
     if answers is not None and len(segments) != len(answers):
@@ -336,7 +336,7 @@ class _WorkerConfig:
 def _worker_scorer(theme_files: tuple[str, ...], engine: str, tone_lexicon: str | None = None,
                    user_dicts: tuple[str, ...] = ()):
     """One Scorer per process and configuration, loaded once (models are read-only afterwards)."""
-    from nlp.pipeline import Scorer
+    from nlp.scorer import Scorer
 
     scorer = Scorer(theme_files=theme_files, tone_lexicon=tone_lexicon, user_dicts=user_dicts, engine=engine)
     scorer.model_version  # noqa: B018 - loads tokenizer, themes, lexicon and models now
@@ -1083,7 +1083,7 @@ def score_records(df, scorer=None):
     import pandas as pd
 
     from nlp.parse import parse_document
-    from nlp.pipeline import default_scorer
+    from nlp.scorer import default_scorer
     from nlp.identity import normalize_code
     from nlp.read import WHOLE_RECORD_META
 
@@ -1130,7 +1130,7 @@ def _cell(value: Any) -> str:
 
 
 def score_frame_meta(df, theme_names: Sequence[str] | None = None):
-    """The empty DataFrame ``nlp.pipeline.score_frame(df)`` returns for ``df``'s columns (its dtypes),
+    """The empty DataFrame ``nlp.scorer.score_frame(df)`` returns for ``df``'s columns (its dtypes),
     for Dask's ``meta=``. Reads only the theme definitions, not the models."""
     import pandas as pd
 

@@ -129,7 +129,7 @@ def training_overlap(texts: Iterable[str], trained_on: Iterable[str]) -> list[bo
     """Per text: was it among the training texts?
 
     A model may fingerprint the text as is, stripped, or with all whitespace removed (irtone's
-    ``nlp.pipeline.text_fingerprint``); any of the three counts as a match.
+    ``nlp.scorer.text_fingerprint``); any of the three counts as a match.
     """
     trained = frozenset(trained_on)
     if not trained:
@@ -454,21 +454,15 @@ def evaluated_themes(labels, preferred_order: Sequence[str] = ()) -> tuple[str, 
 
 
 def default_scorer_factory():
-    """``nlp.pipeline.Scorer``, or None while that module does not exist yet."""
-    try:
-        from nlp.pipeline import Scorer
-    except ModuleNotFoundError as err:
-        if err.name == "nlp.pipeline":
-            return None
-        raise
+    """``nlp.scorer.Scorer``."""
+    from nlp.scorer import Scorer
+
     return Scorer
 
 
 def _is_pipeline_scorer(make_scorer) -> bool:
-    try:
-        from nlp.pipeline import Scorer
-    except ModuleNotFoundError:
-        return False
+    from nlp.scorer import Scorer
+
     return make_scorer is Scorer
 
 
@@ -533,7 +527,7 @@ def evaluate_labels(
 ) -> EvalReport:
     """irtone, the baselines and the annotators' agreement on a labels DataFrame (``load_labels``).
 
-    ``make_scorer``: a callable returning a scorer (default ``nlp.pipeline.Scorer``; None skips
+    ``make_scorer``: a callable returning a scorer (default ``nlp.scorer.Scorer``; None skips
     irtone). irtone is cross-validated when ``cv`` is given or the labels overlap the shipped
     model's training data (``trained_on``); otherwise the shipped model scores the labels directly.
     ``snownlp_signal`` (with baselines and the default scorer): one more row, irtone with SnowNLP's
@@ -544,8 +538,6 @@ def evaluate_labels(
     notes: list[str] = []
     if make_scorer == "default":
         make_scorer = default_scorer_factory()
-        if make_scorer is None:
-            notes.append("irtone not evaluated: nlp.pipeline is not available")
     true_tone = labels["tone"].tolist()
     true_themes = labels["themes"].tolist()
 

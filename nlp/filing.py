@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from nlp.records import Filing, FilingScore, ScoredAnswer
-from nlp.tone import tone_label
+from nlp.scale import tone_label
 
 LENGTH_CAP = 600
 

@@ -114,7 +114,7 @@ def signed(value: float | None, digits: int = 2) -> str:
 def tone_text(value: float) -> str:
     """A tone with two decimals, or more where rounding would carry it across a label threshold
     (0.2957 is neutral: "+0.30" would read as positive at the threshold 0.3)."""
-    from nlp.tone import tone_label
+    from nlp.scale import tone_label
 
     for digits in (2, 3, 4):
         text = signed(value, digits)

@@ -565,6 +565,24 @@ def _text(value) -> str:
     return str(value)
 
 
+def answer_columns(scored: Sequence[ScoredAnswer], theme_names: Sequence[str], model_version: str) -> dict[str, list]:
+    """``score_columns``'s columns for already scored answers (``ScoredAnswer`` records)."""
+    from nlp.explain import evidence_json, tone_terms_json, tone_words_json
+
+    cols: dict[str, list] = {
+        "tone": [a.tone.score for a in scored],
+        "tone_label": [a.tone.label for a in scored],
+        "themes": [list(a.tagged) for a in scored],
+    }
+    for name in theme_names:
+        cols[f"score_{name}"] = [(a.theme(name).score if a.theme(name) else 0.0) for a in scored]
+    cols["evidence"] = [evidence_json(a.themes) for a in scored]
+    cols["tone_terms"] = [tone_terms_json([(c.term, c.weight, c.start, c.negated) for c in a.tone.terms]) for a in scored]
+    cols["tone_words"] = [tone_words_json(a.tone.words) for a in scored]
+    cols["model_version"] = [model_version] * len(scored)
+    return cols
+
+
 @lru_cache(maxsize=1)
 def default_scorer() -> Scorer:
     """One default Scorer per process (its models are read-only once loaded)."""

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
+
+import numpy as np
 from nlp.lang import read_bytes, read_text
 
 DEFAULT_DICT = "domain_dict.txt"
@@ -262,13 +264,11 @@ class Vocab:
     def strings(self) -> list[str]:
         return self._index.strings
 
-    def ids(self, tokens: Sequence[str]) -> "np.ndarray":
-        import numpy as np
+    def ids(self, tokens: Sequence[str]) -> np.ndarray:
 
         return np.fromiter(map(self._index.__getitem__, tokens), dtype=np.int64, count=len(tokens))
 
-    def attribute(self, key, compute, dtype) -> "np.ndarray":
-        import numpy as np
+    def attribute(self, key, compute, dtype) -> np.ndarray:
 
         array = self._attributes.get(key)
         n = len(self._index.strings)
@@ -292,12 +292,11 @@ class TokenBatch:
 
     texts: list[str]
     tokens: list[str]
-    ids: "np.ndarray"
-    doc_ptr: "np.ndarray"
+    ids: np.ndarray
+    doc_ptr: np.ndarray
     vocab: Vocab
 
     def __post_init__(self):
-        import numpy as np
 
         n_docs = len(self.texts)
         counts = np.diff(self.doc_ptr)
@@ -328,8 +327,6 @@ class TokenBatch:
 
 def _breaks_before(is_break, doc_ptr, doc):
     """Per token: how many break tokens come before it in its own text."""
-    import numpy as np
-
     if not len(is_break):
         return np.zeros(0, np.int64)
     inclusive = np.cumsum(is_break)
@@ -341,7 +338,6 @@ def _breaks_before(is_break, doc_ptr, doc):
 def cut_batch(tokenizer: "Tokenizer", texts: Sequence[str], vocab: Vocab) -> TokenBatch:
     """``tokenizer.cut`` of many texts as one ``TokenBatch``. The exact-tie check of rjieba's tokens is one
     vectorized look at adjacent ids; only the few flagged texts are cut again by the reference."""
-    import numpy as np
     from itertools import chain
 
     name, impl, ties = tokenizer._load()

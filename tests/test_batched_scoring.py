@@ -15,7 +15,7 @@ import pytest
 from nlp.batch import filing_columns
 from nlp.matching import MatcherSet, RegexPrefilter, TermMatcher, fold_tokens, required_strings
 from nlp.parse import parse_document
-from nlp.pipeline import Scorer, answer_columns, round4, tone_terms_json
+from nlp.scorer import Scorer, answer_columns, round4, tone_terms_json
 from nlp.read import read_file
 from nlp.tokens import CLAUSE_BREAKS, Tokenizer
 

@@ -134,7 +134,7 @@ def test_db_from_environment(capsys, db, monkeypatch):
 @pytest.fixture
 def pipeline():
     pytest.importorskip("nlp.parse")
-    pytest.importorskip("nlp.pipeline")
+    pytest.importorskip("nlp.scorer")
 
 
 def test_analyze_seed_stores_and_reports(capsys, tmp_path, pipeline):

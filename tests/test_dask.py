@@ -18,7 +18,7 @@ SCORED = ["tone", "tone_label", "themes", "score_ai_compute", "score_capex", "sc
 def test_score_frame_on_a_local_dask_cluster_equals_batch_rows(tmp_path):
     import pandas as pd
 
-    from nlp.pipeline import score_frame
+    from nlp.scorer import score_frame
 
     table = tmp_path / "answers.jsonl"
     rows = answer_rows(150, seed=11)

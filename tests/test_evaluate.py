@@ -57,7 +57,7 @@ def write_labels(path, items=FICTIONAL, annotators=True):
 
 
 class FakeScorer:
-    """Keyword scorer standing in for nlp.pipeline.Scorer; records what it was fitted on."""
+    """Keyword scorer standing in for nlp.scorer.Scorer; records what it was fitted on."""
 
     theme_names = ["capex", "financing"]
     keywords = {"capex": ("产能", "扩产", "生产线"), "financing": ("融资", "可转债", "债券", "贷款")}
@@ -291,9 +291,9 @@ def test_evaluate_labels_uses_cv_when_labels_overlap_training(tmp_path):
 
 
 def _install_fake_pipeline(monkeypatch, trained_on=frozenset()):
-    module = types.ModuleType("nlp.pipeline")
+    module = types.ModuleType("nlp.scorer")
     module.Scorer = lambda **options: FakeScorer(trained_on)
-    monkeypatch.setitem(sys.modules, "nlp.pipeline", module)
+    monkeypatch.setitem(sys.modules, "nlp.scorer", module)
 
 
 def test_eval_command_json(tmp_path, monkeypatch, capsys):

@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 
-from nlp.pipeline import Scorer
+from nlp.scorer import Scorer
 from nlp.tone import NEGATED_MARK, LearnedWords, ToneModel
 
 DOCS = [
@@ -127,7 +127,7 @@ def test_contributions_are_tfidf_times_weight():
 
 
 def test_strongest_words_are_the_first_of_a_stable_sort():
-    from nlp.pipeline import TONE_WORDS_SHOWN, strongest_words
+    from nlp.scorer import TONE_WORDS_SHOWN, strongest_words
 
     parts = [("a", 0.1), ("b", -0.3), ("c", 0.3), ("d", 0.05), ("e", -0.1), ("f", 0.3), ("g", 0.2), ("h", -0.3)]
     ranked = sorted(parts, key=lambda p: -abs(p[1]))[:TONE_WORDS_SHOWN]  # ties: first in the answer

@@ -403,7 +403,7 @@ def test_history_table_on_a_narrow_terminal_wraps_labels_then_drops_activity_the
 
 def test_tone_is_never_shown_across_the_label_threshold_by_rounding():
     from nlp.report import tone_text
-    from nlp.tone import NEGATIVE_LABEL_AT, POSITIVE_LABEL_AT, tone_label
+    from nlp.scale import NEGATIVE_LABEL_AT, POSITIVE_LABEL_AT, tone_label
 
     assert tone_text(0.2957) == "+0.296" and tone_label(0.2957) == "neutral"
     assert tone_text(-0.1999) == "−0.1999" and tone_text(0.31) == "+0.31" and tone_text(0.12) == "+0.12"

@@ -1,5 +1,5 @@
 """The report says why: evidence terms of each tagged theme and the signed tone terms, in plain text."""
-from nlp.pipeline import Scorer
+from nlp.scorer import Scorer
 from nlp.report import why_line
 
 

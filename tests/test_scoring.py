@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from nlp.pipeline import Scorer, score_frame
+from nlp.scorer import Scorer, score_frame
 from nlp.records import IrtoneError
 
 

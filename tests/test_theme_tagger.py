@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nlp.pipeline import Scorer
+from nlp.scorer import Scorer
 from nlp.themes import FEATURE_NAMES, ThemeTagger, answer_words, entry_keys
 
 THEMES = ["capex", "financing"]
@@ -80,7 +80,7 @@ def test_a_tag_needs_a_term_of_the_theme_whatever_the_words_add():
 def test_tagged_themes_name_their_learned_words_the_same_way_everywhere(tmp_path):
     """score_many's ThemeResult.words, the batch evidence JSON's "words", the store and the why line agree:
     the words are in the answer, and their contributions are the tagger's own weights."""
-    from nlp.pipeline import evidence_json
+    from nlp.explain import evidence_json
     from nlp.report import why_line
     from nlp.store import Store
     from nlp.parse import parse_file

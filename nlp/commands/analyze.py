@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from nlp.compare import TOP_MOVERS, compare, comparison_for
     from nlp.parse import parse_file
-    from nlp.pipeline import Scorer
+    from nlp.scorer import Scorer
     from nlp.report import Report, print_or_export, to_json
     from nlp.store import Store
 

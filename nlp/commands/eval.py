@@ -73,8 +73,6 @@ def run(args: argparse.Namespace) -> int:
             tokenizer=tokenizer,
             extra_train=extra,
         )
-    if make_scorer is None:
-        report = _with_notes(report, ["irtone not evaluated: nlp.pipeline is not available"])
     if args.external:
         if not _corpus_present(args.corpus):
             report = _with_notes(report, [f"--external skipped: {args.corpus} has no finfe/ or cfbench_sentiment_news.jsonl"])

@@ -19,7 +19,7 @@ def run(args) -> int:
     import sys
 
     from nlp.parse import parse_document
-    from nlp.pipeline import Scorer
+    from nlp.scorer import Scorer
     from nlp.read import iter_inputs
     from nlp.records import IrtoneError
     from nlp.themes import load_themes

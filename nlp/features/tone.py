@@ -93,49 +93,6 @@ class ToneLexicon:
     def words(self, category: str) -> tuple[str, ...]:
         return tuple(w for c, w, _ in self.entries if c == category)
 
-@dataclass(frozen=True)
-class ToneLexicon:
-    """Word lists by category with weights (see the data file's header)."""
-
-    entries: tuple[tuple[str, str, float], ...]  # (category, word, weight)
-
-    @classmethod
-    def load(cls, path: str | Path | None = None) -> "ToneLexicon":
-        if path is None:
-            text = read_text("tone_lexicon.txt")
-            source = display_path("tone_lexicon.txt")
-        else:
-            source = str(path)
-            try:
-                text = Path(path).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as err:
-                raise IrtoneError(source, f"cannot read tone lexicon ({err.__class__.__name__})") from None
-        entries, names = [], {}
-        for n, line in enumerate(text.splitlines(), 1):
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            parts = line.split("\t")
-            if len(parts) == 3 and parts[0] == "define":
-                name, alternatives = parts[1].strip(), tuple(a.strip() for a in parts[2].split("|"))
-                if not _NAME.fullmatch(name) or not all(alternatives):
-                    raise IrtoneError(source, f"line {n}: expected 'define<TAB>NAME<TAB>word|word|…' with NAME in capitals")
-                names[name] = alternatives
-                continue
-            if len(parts) != 3 or parts[0] not in CATEGORIES:
-                raise IrtoneError(source, f"line {n}: expected 'category<TAB>word<TAB>weight' with a category in {CATEGORIES}")
-            word = parts[1].strip()
-            if word.startswith("re:"):
-                word = expand_names(word, names, source, n)
-            try:
-                entries.append((parts[0], word, float(parts[2])))
-            except ValueError:
-                raise IrtoneError(source, f"line {n}: weight {parts[2]!r} is not a number") from None
-        return cls(tuple(entries))
-
-    def words(self, category: str) -> tuple[str, ...]:
-        return tuple(w for c, w, _ in self.entries if c == category)
-
-
 class LexiconEvidence(NamedTuple):
     """What the lexicon found in each text of a batch (arrays of one value per text)."""
 
