@@ -29,6 +29,8 @@ from nlp import __version__
 from nlp.records import Filing, FilingScore, IrtoneError, ScoredAnswer
 
 MODEL_FILE = "model.json"
+# the answer measures, in column order (see docs/measures.md); float columns, NaN where undefined
+MEASURES = ("question_tone",)
 CHUNK = 2000  # answers per pass through the core: big enough for the arrays, small enough for the cache
 
 
@@ -48,6 +50,7 @@ class Features(NamedTuple):
     theme_indicators: object  # answers × compiled per-theme rows (CSR, binary) or None
     themes: object  # ThemeEvidence
     lexicon: object  # LexiconEvidence of the answers
+    questions: tuple  # (distinct questions' tone features, their word counts, each answer's question, non-empty)
 
 
 class Scorer:
@@ -172,7 +175,6 @@ class Scorer:
     def features(self, questions: Sequence[str], answers: Sequence[str]) -> Features:
         """The features of one chunk of (cleaned) answers and their questions."""
         from nlp.features.words import column_table, count_matrix
-        from nlp.models.tone import lexicon_features
         from nlp.tokens import cut_batch
 
         s = self._load()
@@ -189,23 +191,32 @@ class Scorer:
         batch = cut_batch(tokenizer, answers, vocab)
         q_lex = lexicon_f.transform(qbatch)
         lex = lexicon_f.transform(batch)
-        dense = lexicon_features(lex.positive, lex.negative, lex.promised, lex.hedge, lex.deflection,
-                                 lex.n_sentences, lex.length, q_lex.positive[question_of],
-                                 q_lex.negative[question_of])
-        if self.snownlp_signal:
-            from nlp.baselines import snownlp_tone
-
-            dense = np.column_stack([dense, [snownlp_tone(a) for a in answers]])
+        dense = self._tone_dense(lex, answers)
+        q_dense = self._tone_dense(q_lex, distinct)
         words = word_f.transform(batch, lex.courtesy)
+        q_words = word_f.transform(qbatch, q_lex.courtesy)
         tone_model = s["tone_model"]
-        counts = None
+        counts = q_counts = None
         if tone_model.fitted and tone_model.words:
             tables = column_table(vocab, tone_model.vocabulary_, ("tone", id(s["model_key"])))
             counts = count_matrix(words, len(batch), tables, len(tone_model.vocabulary_))
+            q_counts = count_matrix(q_words, len(qbatch), tables, len(tone_model.vocabulary_))
         cues_q = theme_f.question_cues(qbatch)
         evidence = theme_f.transform(batch, [cues_q[q] for q in question_of.tolist()])
         indicators = self._indicators(batch, words, evidence) if s["compiled"] is not None else None
-        return Features(batch, dense, counts, words, evidence.X, indicators, evidence, lex)
+        return Features(batch, dense, counts, words, evidence.X, indicators, evidence, lex,
+                        (q_dense, q_counts, question_of, np.array([bool(q) for q in distinct], dtype=bool)))
+
+    def _tone_dense(self, lex, texts: Sequence[str]) -> np.ndarray:
+        from nlp.models.tone import lexicon_features
+
+        dense = lexicon_features(lex.positive, lex.negative, lex.promised, lex.hedge, lex.deflection,
+                                 lex.n_sentences, lex.length)
+        if self.snownlp_signal:
+            from nlp.baselines import snownlp_tone
+
+            dense = np.column_stack([dense, [snownlp_tone(t) for t in texts]])
+        return dense
 
     def _indicators(self, batch, words, evidence):
         """Answers × compiled per-theme rows: the answer's words (≥ 2 characters) and each theme's
@@ -247,6 +258,12 @@ class Scorer:
         probs = s["theme_model"].predict_proba_arrays(f.theme_dense, len(names), f.theme_indicators, s["compiled"])
         pos, neg, T = s["tone_model"].decision_arrays(f.tone_dense, f.tone_counts)
         return probs, s["tone_model"]._score(pos, neg), pos, neg, T
+
+    def _question_tone(self, f: Features) -> np.ndarray:
+        """Each answer's question's tone, by the answers' tone model (NaN without a question)."""
+        q_dense, q_counts, question_of, asked = f.questions
+        tone = self._state["tone_model"].predict_arrays(q_dense, q_counts)
+        return np.where(asked, tone, np.nan)[question_of]
 
     def _chunks(self, questions, answers):
         for start in range(0, len(answers), CHUNK):
@@ -324,7 +341,7 @@ class Scorer:
                    numbers: Sequence[int | None] | None = None) -> list[ScoredAnswer]:
         """Scored answers with every theme's result, evidence and tone explanation (the records the
         report shows)."""
-        from nlp.records import Evidence, TermContribution, ThemeResult, ToneResult
+        from nlp.records import AnswerMeasures, Evidence, TermContribution, ThemeResult, ToneResult
         from nlp.scale import tone_label
 
         self._check_models()
@@ -341,18 +358,28 @@ class Scorer:
                     results.append(ThemeResult(t.name, rows.scores[k][j], tagged, Evidence(*ev) if ev else None,
                                                rows.theme_words(k, j) if tagged else ()))
                 tone = rows.tone[k]
+                measures = AnswerMeasures(**{m: _optional(rows.measures[m][k]) for m in MEASURES})
                 out.append(ScoredAnswer(
                     number=numbers[start + k] if numbers is not None else None, question=qs[k], answer=ans[k],
                     tone=ToneResult(tone, tone_label(tone), tuple(TermContribution(*c) for c in rows.terms(k)),
                                     rows.tone_words[k]),
                     themes=tuple(results),
+                    measures=measures,
                 ))
         return out
 
     def _rows(self, questions: list[str], answers: list[str]) -> "ChunkRows":
         f = self.features(questions, answers)
         probs, tones, pos, neg, T = self._predict(f)
-        return ChunkRows(self, f, probs, tones, pos, neg, T)
+        rows = ChunkRows(self, f, probs, tones, pos, neg, T)
+        rows.measures = self._measures(f, questions, answers)
+        return rows
+
+    def _measures(self, f: Features, questions: list[str], answers: list[str]) -> dict[str, np.ndarray]:
+        """The answer measures of a chunk (``MEASURES``), one array each."""
+        from nlp.explain import round4
+
+        return {"question_tone": round4(self._question_tone(f))}
 
     def score_filing(self, filing: Filing) -> FilingScore:
         from nlp.filing import aggregate
@@ -373,6 +400,8 @@ class Scorer:
         cols: dict[str, list] = {"tone": [], "tone_label": [], "themes": []}
         for name in names:
             cols[f"score_{name}"] = []
+        for name in MEASURES:
+            cols[name] = []
         cols.update(evidence=[], tone_terms=[], tone_words=[])
         for _, qs, ans in self._chunks(list(questions), list(answers)):
             rows = self._rows(qs, ans)
@@ -380,6 +409,8 @@ class Scorer:
             cols["tone_label"].extend(tone_label(t) for t in rows.tone)
             for j, name in enumerate(names):
                 cols[f"score_{name}"].extend(rows.scores_array[:, j].tolist())
+            for name in MEASURES:
+                cols[name].extend(rows.measures[name].tolist())
             any_tagged = rows.tagged.any(axis=1).tolist()
             for k, tagged_here in enumerate(any_tagged):
                 if not tagged_here:  # most answers: no theme, no evidence
@@ -421,13 +452,13 @@ class Scorer:
         columns = self.score_columns(questions, answers)
         for k in [k for k, a in enumerate(answers) if not a.strip()]:  # nothing to score: null, not a score
             for col, values in columns.items():
-                if col == "tone" or col.startswith("score_"):
+                if col == "tone" or col.startswith("score_") or col in MEASURES:
                     values[k] = float("nan")
                 elif col == "tone_label":
                     values[k] = None
         for col, values in columns.items():
             # explicit dtypes, so that an empty frame (an empty Dask partition) has the same types
-            dtype = "float64" if col == "tone" or col.startswith("score_") else "object"
+            dtype = "float64" if col == "tone" or col.startswith("score_") or col in MEASURES else "object"
             out[col] = pd.Series(values, index=df.index, dtype=dtype)
         return out
 
@@ -547,6 +578,14 @@ def clean_texts(texts: Iterable[str | None]) -> list[str]:
         else:
             out.append(text)
     return out
+
+
+def _optional(value):
+    """A measure's value for a record: None for NaN, bools and floats as they are."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    value = float(value)
+    return None if value != value else value
 
 
 def _text(value) -> str:

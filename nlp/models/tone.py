@@ -32,9 +32,9 @@ FEATURE_NAMES = (
     "hedge",  # log1p(hedge weight)
     "deflection",  # share of boilerplate sentences
     "log_length",
-    "question_negative",  # log1p(negative weight in the question): answers to worried questions
-    "question_positive",
 )
+# The question is not among the features: an answer's tone is its own, the same under any question
+# (the question's tone is scored apart, by the same model: ``question_tone``).
 
 
 def given_tokens(doc):
@@ -42,10 +42,8 @@ def given_tokens(doc):
     return doc
 
 
-def lexicon_features(positive, negative, promised, hedge, deflection, n_sentences, length,
-                     q_positive=None, q_negative=None) -> np.ndarray:
-    """The tone features (``FEATURE_NAMES``) of many answers (arrays), with their questions' lexicon
-    weights (None: no question)."""
+def lexicon_features(positive, negative, promised, hedge, deflection, n_sentences, length) -> np.ndarray:
+    """The tone features (``FEATURE_NAMES``) of many texts (arrays of ``LexiconEvidence``)."""
     n = len(positive)
     return np.column_stack([
         np.log1p(positive),
@@ -57,8 +55,6 @@ def lexicon_features(positive, negative, promised, hedge, deflection, n_sentence
         np.log1p(hedge),
         deflection,
         np.log1p(length),
-        np.log1p(q_negative) if q_negative is not None else np.zeros(n),
-        np.log1p(q_positive) if q_positive is not None else np.zeros(n),
     ]) if n else np.zeros((0, len(FEATURE_NAMES)))
 
 
