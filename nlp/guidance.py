@@ -85,6 +85,7 @@ _KEYWORD_RE = re.compile("|".join(re.escape(k) for k, _ in _KEYWORDS))
 _ITEM_OF = {k: item for k, item in _KEYWORDS}
 MAX_GAP = 20  # characters between the keyword and its figure
 MAX_SUBJECT = 16
+_RATE_OF = re.compile(r"[按占][\u4e00-\u9fff]{0,3}$")
 _NOT_CAPEX = re.compile(r"收益|收入|利润|者")  # 投资收益 is income, 投资者 people
 
 _YEAR = re.compile(r"(?P<y1>(?:19|20)\d{2})\s*年?\s*(?:度)?\s*(?:和|与|及|、|-|~|～|至|到)\s*(?P<y2>(?:19|20)\d{2})\s*年|(?P<y>(?:19|20)\d{2})\s*年")
@@ -166,7 +167,7 @@ def _item(prefix: str, dimension: str) -> tuple[str, int, int] | None:
         if len(prefix) - m.end() > MAX_GAP:
             break
         item = _ITEM_OF[m.group(0)]
-        if prefix[max(0, m.start() - 1): m.start()] in ("按", "占"):  # 按销售收入的3%: a rate, not a figure
+        if _RATE_OF.search(prefix, 0, m.start()):  # 按销售收入的3%, 占营业收入: a rate, not a figure
             continue
         if item == "capex" and _NOT_CAPEX.match(prefix, m.end()):
             continue
