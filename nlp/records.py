@@ -2,7 +2,7 @@
 
 Data flows one way: read → parse → tokens → themes / tone → filing → store → compare → render.
 Each stage takes the previous stage's record and returns a new one; none of them mutates its input.
-Records hold numbers and text only; rendering lives in ``nlp.report``.
+Records hold numbers and text only; rendering lives in ``nlp.render``.
 """
 from __future__ import annotations
 
@@ -186,6 +186,10 @@ class FilingScore:
     tone: length-weighted mean of answer tones (weight = answer characters, capped; see nlp.filing).
     theme_share[t]: share of answers tagged with theme t.
     theme_intensity[t]: length-weighted mean of theme t's score over all answers.
+    theme_tone[t]: length-weighted mean tone of the answers tagged with t (None where none is).
+    n_institutions / n_participants: how many institutions and people came (调研热度; see nlp.filing).
+    question_tone, tone_gap, non_answer_rate: from the answers' ``measures`` where present, else None.
+    All aggregates count ``status == "ok"`` answers only.
     """
 
     filing: Filing
@@ -195,6 +199,12 @@ class FilingScore:
     theme_share: dict[str, float]
     theme_intensity: dict[str, float]
     model_version: str
+    theme_tone: dict[str, float | None] = field(default_factory=dict)
+    n_institutions: int | None = None
+    n_participants: int | None = None
+    question_tone: float | None = None  # length-weighted mean of the questions' tone
+    tone_gap: float | None = None  # length-weighted mean of answer tone minus question tone
+    non_answer_rate: float | None = None  # share of answers flagged evasive (of those with measures)
 
 
 @dataclass(frozen=True)
@@ -206,6 +216,9 @@ class ThemeDelta:
     intensity_change_prev: float | None
     share_change_mean: float | None
     intensity_change_mean: float | None
+    tone: float | None = None  # the theme's tone here (FilingScore.theme_tone); None: no tagged answer
+    tone_change_prev: float | None = None  # vs the last earlier filing with a tone for the theme
+    tone_change_mean: float | None = None  # vs the mean over earlier filings with a tone for it
 
 
 @dataclass(frozen=True)
@@ -219,6 +232,12 @@ class HistoryPoint:
     theme_intensity: dict[str, float] = field(default_factory=dict)
     date_valid: bool = True  # False for garbled dates (e.g. year 0202) or none at all
     period: str | None = None  # the reporting period that placed an undated briefing (Filing.period)
+    theme_tone: dict[str, float | None] = field(default_factory=dict)
+    n_institutions: int | None = None
+    n_participants: int | None = None
+    question_tone: float | None = None
+    tone_gap: float | None = None
+    non_answer_rate: float | None = None
 
 
 @dataclass(frozen=True)
@@ -230,6 +249,80 @@ class Mover:
     tone_change_mean: float | None  # answer tone minus the mean tone of all earlier answers
     new_themes: tuple[str, ...]  # tagged here, tagged in no earlier filing
     score: float  # |tone_change_mean| + the new themes' scores
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A sentence of the current filing with no close match among the company's earlier sentences."""
+
+    index: int  # the answer's position in FilingScore.answers
+    sentence: str
+    start: int  # character offset in the answer
+    similarity: float  # to the closest earlier sentence (0 = nothing alike)
+    themes: tuple[str, ...]  # the answer's tagged themes
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """An answer of the current filing given (nearly) word for word in earlier filings."""
+
+    index: int
+    similarity: float  # to the closest earlier answer
+    filings: int  # earlier filings holding a close copy
+    first_date: str | None  # where the copies were first and last given (date, else the period)
+    last_date: str | None
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One earlier time a question was asked: when, how, and the tone of the answer it got."""
+
+    filing_id: str
+    date: str | None  # the date, or the reporting period of an undated briefing
+    question: str
+    tone: float
+    similarity: float
+
+
+@dataclass(frozen=True)
+class RecurringQuestion:
+    """A question of the current filing that investors asked in earlier filings too."""
+
+    index: int
+    question: str
+    tone: float  # the current answer's tone
+    earlier: tuple[Asked, ...]  # oldest first, one per earlier filing (its closest question)
+
+
+@dataclass(frozen=True)
+class GuidanceFigure:
+    """A figure management gave: an item (capex, fundraising, ...), a value or range, its unit and period.
+
+    ``low``/``high`` are in ``unit`` as written (equal for a single value); ``value_base`` is the
+    midpoint in the unit's base (亿元 for money, MW for power capacity; None where there is none), by
+    which figures of the same item compare. ``previous`` is the company's last earlier figure on the
+    same item and dimension, ``change`` the move of the midpoint from it in the base unit.
+    """
+
+    item: str
+    subject: str  # the words naming what the figure is about (IDC服务收入, 风电场建设的资本开支)
+    figure: str  # as written, normalized (40-50亿元)
+    low: float
+    high: float
+    unit: str
+    dimension: str  # "money", "power", "mass", "units", "percent"
+    value_base: float | None
+    period: str | None  # "2013", "2013-2014", "未来两年"; None when not said
+    basis: str | None  # "plan" (计划/预计…), "actual" (已/去年…), None
+    qualifier: str  # 约, 左右, 以上, 超过 … or ""
+    theme: str | None
+    index: int  # the answer's position in its filing
+    sentence: str
+    filing_id: str = ""
+    date: str | None = None  # the filing's date (or period) the figure was given in
+    previous: "GuidanceFigure | None" = None
+    change: float | None = None
+    earlier: tuple["GuidanceFigure", ...] = ()  # the item's earlier figures, oldest first (no nesting)
 
 
 @dataclass(frozen=True)
@@ -249,6 +342,12 @@ class Comparison:
     undated: int = 0  # the company's stored filings left out of the history for a garbled date
     other_models: int = 0  # earlier filings whose scores came from another model version
     without_answers: int = 0  # earlier filings with no question-answer pairs (nothing measured): left out
+    tone_se: float | None = None  # the current filing tone's standard error (see nlp.compare)
+    tone_spread: float | None = None  # between-filing sd of the history's tones, sampling noise taken out
+    statements: tuple[Statement, ...] = ()  # new statements, most telling first
+    repeats: tuple[Repeat, ...] = ()
+    recurring: tuple[RecurringQuestion, ...] = ()
+    guidance: tuple[GuidanceFigure, ...] = ()
 
     @property
     def previous(self) -> HistoryPoint | None:

@@ -55,7 +55,6 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from nlp.compare import MIN_TONE_SD
 from nlp.records import Comparison, FilingScore, HistoryPoint, IrtoneError, ScoredAnswer
 
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
@@ -304,8 +303,9 @@ class ToneGauge:
         if c.tone_mean is not None:
             spread = ""
             if c.tone_std is not None:
-                floored = c.tone_std < MIN_TONE_SD
-                spread = f", sd {c.tone_std:.2f}" + (f" (z divides by the floor {MIN_TONE_SD:.2f})" if floored else "")
+                spread = f", sd {c.tone_std:.2f}"
+                if c.tone_se is not None:
+                    spread += f"; this tone ±{c.tone_se:.2f} (se)"
             stats.append(f"   history mean {signed(c.tone_mean)}{spread}, {len(c.history)} filings", style="dim")
         yield stats
         trend = c.tone_trend[-MAX_TREND:]
@@ -754,6 +754,7 @@ def to_json(comparison: Comparison, labels: Labels | None = None) -> dict[str, A
             "label": c.current.tone_label,
             "change_prev": c.tone_change_prev,
             "z": c.tone_z,
+            "se": c.tone_se,
             "history_mean": c.tone_mean,
             "history_std": c.tone_std,
             "trend": list(c.tone_trend),

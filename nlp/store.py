@@ -18,7 +18,12 @@ without it, ``irtone.db`` in the user's data directory (``platformdirs.user_data
   for a results briefing with a reporting period (``Filing.period``) and no event date, the date
   ``period_date`` gives as an approximate stand-in (``placed_by_period``), never written into
   ``date``; filings with neither (dates missing or garbled, such as year 0202 or month 13, kept and
-  flagged ``date_valid = 0``) come last, by ingestion. Ties go by ingestion.
+  flagged ``date_valid = 0``) come last, by ingestion. Ties go by ingestion. The date rules live in
+  ``nlp.calendar`` (re-exported here).
+- Schema 4 keeps each filing's tone per theme, attendance and answer-measure aggregates, each
+  answer's status and measures, and theme labels (``put_theme_labels``: a user theme file's labels
+  outlive the run that scored with it). Filings stored before have NULL there (read as ``{}`` /
+  None) until the same filing is stored again, which fills them in.
 
 Every statement is parameterized; only the integer schema version is formatted into a PRAGMA.
 """
@@ -29,14 +34,16 @@ import os
 import re
 import sqlite3
 import time
-from dataclasses import asdict, dataclass
-from datetime import date as Date
+import math
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
+from nlp.calendar import MIN_YEAR, date_is_valid, history_date, period_date  # noqa: F401 (re-exported)
 from nlp.identity import normalize_name
 from nlp.records import (
+    AnswerMeasures,
     Evidence,
     Filing,
     FilingScore,
@@ -50,7 +57,6 @@ from nlp.records import (
 )
 
 BUSY_TIMEOUT_S = 30.0
-MIN_YEAR = 1990  # no A-share IR record predates the exchanges (1990)
 
 # Each entry is one schema version: the statements that take version i to i + 1.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -122,17 +128,27 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ("ALTER TABLE filings ADD COLUMN period TEXT",),
     # 3: the learned words that moved each answer's tone (ToneResult.words); '[]' for answers stored before.
     ("ALTER TABLE answers ADD COLUMN tone_words TEXT NOT NULL DEFAULT '[]'",),
+    # 4: tone per theme, attendance (调研热度) and the answer measures' filing aggregates; each answer's
+    # status and measures; the display labels of the themes filings were scored with. NULL (unknown)
+    # for filings stored before, until they are stored again (``put`` fills them in).
+    (
+        "ALTER TABLE filings ADD COLUMN theme_tone TEXT",  # JSON object theme -> tone or null
+        "ALTER TABLE filings ADD COLUMN n_institutions INTEGER",
+        "ALTER TABLE filings ADD COLUMN n_participants INTEGER",
+        "ALTER TABLE filings ADD COLUMN question_tone REAL",
+        "ALTER TABLE filings ADD COLUMN tone_gap REAL",
+        "ALTER TABLE filings ADD COLUMN non_answer_rate REAL",
+        "ALTER TABLE answers ADD COLUMN status TEXT NOT NULL DEFAULT 'ok'",
+        "ALTER TABLE answers ADD COLUMN measures TEXT",  # JSON object (AnswerMeasures) or NULL
+        """CREATE TABLE theme_labels (
+            name TEXT PRIMARY KEY,
+            label TEXT NOT NULL
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _CODE = re.compile(r"\d{6}")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_PERIOD = re.compile(r"(?P<y>\d{4})(?P<part>H1|Q[1-4])?")
-# Where an undated briefing about a period is placed: the statutory deadline of the report it
-# presents (CSRC: annual report within 4 months of the year end, half-year within 2, quarterly
-# within 1), by which the report and, in practice, its briefing are out. Q4 is reported with the year.
-_PERIOD_DEADLINE = {None: (1, "04-30"), "Q1": (0, "04-30"), "Q2": (0, "08-31"), "H1": (0, "08-31"),
-                    "Q3": (0, "10-31"), "Q4": (1, "04-30")}
 
 
 def default_db_path() -> Path:
@@ -145,33 +161,6 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir("irtone", appauthor=False)) / "irtone.db"
 
 
-
-
-def date_is_valid(value: str | None, today: Date | None = None) -> bool:
-    """True for an ISO date (YYYY-MM-DD) that exists, from 1990 up to next year."""
-    if not value or not _ISO_DATE.fullmatch(value):
-        return False
-    try:
-        parsed = Date.fromisoformat(value)
-    except ValueError:
-        return False
-    latest = (today or Date.today()).year + 1
-    return MIN_YEAR <= parsed.year <= latest
-
-
-def period_date(period: str | None, today: Date | None = None) -> str | None:
-    """The approximate ISO date a briefing about ``period`` is placed at (not its day; see the
-    module docstring): "2016" → "2017-04-30", "2016H1" → "2016-08-31", "2016Q1" → "2016-04-30",
-    "2016Q3" → "2016-10-31". None for a missing or malformed period, or a year outside 1990…next year.
-    """
-    match = _PERIOD.fullmatch(period or "")
-    if match is None:
-        return None
-    year = int(match["y"])
-    if not MIN_YEAR <= year <= (today or Date.today()).year + 1:
-        return None
-    offset, month_day = _PERIOD_DEADLINE[match["part"]]
-    return f"{year + offset:04d}-{month_day}"
 
 
 @dataclass(frozen=True)
@@ -198,6 +187,12 @@ class StoredFiling:
     theme_intensity: dict[str, float]
     n_answers: int
     ingested_at: str
+    theme_tone: dict[str, float | None] = field(default_factory=dict)  # {} when stored before schema 4
+    n_institutions: int | None = None
+    n_participants: int | None = None
+    question_tone: float | None = None
+    tone_gap: float | None = None
+    non_answer_rate: float | None = None
 
     @property
     def placed_on(self) -> str | None:
@@ -220,13 +215,13 @@ class StoredFiling:
             theme_intensity=dict(self.theme_intensity),
             date_valid=self.date_valid,
             period=self.period,
+            theme_tone=dict(self.theme_tone),
+            n_institutions=self.n_institutions,
+            n_participants=self.n_participants,
+            question_tone=self.question_tone,
+            tone_gap=self.tone_gap,
+            non_answer_rate=self.non_answer_rate,
         )
-
-
-def history_date(date: str | None, period: str | None) -> str | None:
-    """The date a filing takes its place in the history by: ``date`` when valid, else
-    ``period_date(period)`` (approximate), else None (the filing goes last, by ingestion)."""
-    return date if date_is_valid(date) else period_date(period)
 
 
 @dataclass(frozen=True)
@@ -241,14 +236,27 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _measures_json(answer: ScoredAnswer) -> str | None:
+    if answer.measures is None:
+        return None
+    return _dumps({k: (_finite(v) if isinstance(v, float) else v) for k, v in asdict(answer.measures).items()})
+
+
+def _has_aggregates(score: FilingScore) -> bool:
+    return bool(score.theme_tone) or score.n_institutions is not None
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 _FILING_COLUMNS = (
     "filing_id, seq, company, code, name, company_name, date, date_valid, period, activity, participants, "
-    "source, kind, model_version, tone, tone_label, theme_share, theme_intensity, n_answers, ingested_at"
+    "source, kind, model_version, tone, tone_label, theme_share, theme_intensity, n_answers, ingested_at, "
+    "theme_tone, n_institutions, n_participants, question_tone, tone_gap, non_answer_rate"
 )
+# The filing aggregates added in schema 4, as (column, FilingScore attribute); NULL = not computed.
+_AGGREGATE_COLUMNS = ("theme_tone", "n_institutions", "n_participants", "question_tone", "tone_gap", "non_answer_rate")
 
 
 def history_order(rows: Iterable[StoredFiling]) -> list[StoredFiling]:
@@ -279,7 +287,26 @@ def _stored(row: sqlite3.Row) -> StoredFiling:
         theme_intensity=json.loads(row["theme_intensity"]),
         n_answers=row["n_answers"],
         ingested_at=row["ingested_at"],
+        **_aggregates(row),
     )
+
+
+def _aggregates(row: sqlite3.Row) -> dict[str, Any]:
+    """The schema-4 aggregates of a filings row (absent ones: ``{}`` for theme tone, else None)."""
+    out: dict[str, Any] = {c: row[c] for c in _AGGREGATE_COLUMNS}
+    out["theme_tone"] = json.loads(out["theme_tone"]) if out["theme_tone"] else {}
+    return out
+
+
+def _measures_from_json(text: str | None) -> AnswerMeasures | None:
+    if not text:
+        return None
+    known = {f.name for f in fields(AnswerMeasures)}
+    return AnswerMeasures(**{k: v for k, v in json.loads(text).items() if k in known})
+
+
+def _finite(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else float(value)
 
 
 def _theme_from_json(d: dict[str, Any]) -> ThemeResult:
@@ -424,7 +451,8 @@ class Store:
         conn.execute("BEGIN IMMEDIATE")
         try:
             row = conn.execute(
-                "SELECT model_version, period FROM filings WHERE filing_id = ?", (filing.filing_id,)
+                "SELECT model_version, period, theme_tone, n_institutions FROM filings WHERE filing_id = ?",
+                (filing.filing_id,),
             ).fetchone()
             if row is not None and row["model_version"] == score.model_version:
                 if row["period"] is None and filing.period is not None:
@@ -432,6 +460,8 @@ class Store:
                     conn.execute(
                         "UPDATE filings SET period = ? WHERE filing_id = ?", (filing.period, filing.filing_id)
                     )
+                if row["theme_tone"] is None and row["n_institutions"] is None and _has_aggregates(score):
+                    self._learn_aggregates(score)  # stored before schema 4
                 conn.execute("COMMIT")
                 return False
             company = self._company_key(filing)
@@ -442,10 +472,12 @@ class Store:
                 conn.execute(
                     "INSERT INTO filings (filing_id, seq, company, code, name, company_name, date, date_valid,"
                     " period, activity, participants, event_dates, staff, location, source, kind, model_version,"
-                    " tone, tone_label, theme_share, theme_intensity, n_answers, ingested_at, scored_at)"
+                    " tone, tone_label, theme_share, theme_intensity, n_answers, ingested_at, scored_at, "
+                    + ", ".join(_AGGREGATE_COLUMNS) + ")"
                     " VALUES (:filing_id, :seq, :company, :code, :name, :company_name, :date, :date_valid,"
                     " :period, :activity, :participants, :event_dates, :staff, :location, :source, :kind, :model_version,"
-                    " :tone, :tone_label, :theme_share, :theme_intensity, :n_answers, :now, :now)",
+                    " :tone, :tone_label, :theme_share, :theme_intensity, :n_answers, :now, :now, "
+                    + ", ".join(f":{c}" for c in _AGGREGATE_COLUMNS) + ")",
                     {**values, "seq": seq, "now": now},
                 )
             else:
@@ -458,7 +490,8 @@ class Store:
                     " staff = :staff, location = :location, source = :source, kind = :kind,"
                     " model_version = :model_version, tone = :tone, tone_label = :tone_label,"
                     " theme_share = :theme_share, theme_intensity = :theme_intensity,"
-                    " n_answers = :n_answers, scored_at = :now WHERE filing_id = :filing_id",
+                    " n_answers = :n_answers, scored_at = :now, "
+                    + ", ".join(f"{c} = :{c}" for c in _AGGREGATE_COLUMNS) + " WHERE filing_id = :filing_id",
                     {**values, "now": now},
                 )
             conn.executemany(
@@ -471,7 +504,7 @@ class Store:
             )
             conn.executemany(
                 "INSERT INTO answers (filing_id, idx, number, question, answer, tone, tone_label, tone_terms,"
-                " tone_words, tagged, themes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " tone_words, tagged, themes, status, measures) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         filing.filing_id,
@@ -479,12 +512,14 @@ class Store:
                         a.number,
                         a.question,
                         a.answer,
-                        a.tone.score,
+                        _finite(a.tone.score) or 0.0,  # an unscored answer's NaN: its status says so
                         a.tone.label,
                         _dumps([asdict(t) for t in a.tone.terms]),
                         _dumps([list(w) for w in a.tone.words]),
                         _dumps(list(a.tagged)),
                         _dumps([asdict(t) for t in a.themes]),
+                        a.status,
+                        _measures_json(a),
                     )
                     for i, a in enumerate(score.answers)
                 ],
@@ -494,6 +529,40 @@ class Store:
             conn.execute("ROLLBACK")
             raise
         return row is None
+
+    def _learn_aggregates(self, score: FilingScore) -> None:
+        """Fill in the schema-4 aggregates and answer measures of a filing stored before them."""
+        values = self._filing_values(score, "")
+        self.conn.execute(
+            "UPDATE filings SET " + ", ".join(f"{c} = :{c}" for c in _AGGREGATE_COLUMNS) + " WHERE filing_id = :filing_id",
+            values,
+        )
+        self.conn.executemany(
+            "UPDATE answers SET status = ?, measures = ? WHERE filing_id = ? AND idx = ?",
+            [(a.status, _measures_json(a), score.filing.filing_id, i) for i, a in enumerate(score.answers)],
+        )
+
+    def put_theme_labels(self, labels: dict[str, str]) -> None:
+        """Remember the display labels of themes (e.g. a user theme file's), the latest winning."""
+        with_labels = [(str(k), str(v)) for k, v in labels.items() if v]
+        if not with_labels:
+            return
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany(
+                "INSERT INTO theme_labels (name, label) VALUES (?, ?)"
+                " ON CONFLICT(name) DO UPDATE SET label = excluded.label",
+                with_labels,
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def theme_labels(self) -> dict[str, str]:
+        """Theme name → label, as remembered by ``put_theme_labels``."""
+        return {r["name"]: r["label"] for r in self.conn.execute("SELECT name, label FROM theme_labels ORDER BY name")}
 
     def put_many(self, scores: Iterable[FilingScore]) -> int:
         """Store several filings (one transaction each); the number that were new."""
@@ -524,6 +593,12 @@ class Store:
             "theme_share": _dumps({k: float(v) for k, v in score.theme_share.items()}),
             "theme_intensity": _dumps({k: float(v) for k, v in score.theme_intensity.items()}),
             "n_answers": len(score.answers),
+            "theme_tone": _dumps({k: _finite(v) for k, v in score.theme_tone.items()}) if score.theme_tone else None,
+            "n_institutions": score.n_institutions,
+            "n_participants": score.n_participants,
+            "question_tone": _finite(score.question_tone),
+            "tone_gap": _finite(score.tone_gap),
+            "non_answer_rate": _finite(score.non_answer_rate),
         }
 
     def _company_key(self, filing: Filing) -> str:
@@ -706,6 +781,8 @@ class Store:
                     words=tuple((w, c) for w, c in json.loads(a["tone_words"])),
                 ),
                 themes=tuple(_theme_from_json(t) for t in json.loads(a["themes"])),
+                status=a["status"],
+                measures=_measures_from_json(a["measures"]),
             )
             for a in conn.execute("SELECT * FROM answers WHERE filing_id = ? ORDER BY idx", (filing_id,))
         )
@@ -717,6 +794,7 @@ class Store:
             theme_share=json.loads(row["theme_share"]),
             theme_intensity=json.loads(row["theme_intensity"]),
             model_version=row["model_version"],
+            **_aggregates(row),
         )
 
     def scores(self, company: str) -> list[FilingScore]:

@@ -75,7 +75,10 @@ def filing_score(
     period: str | None = None,
 ) -> FilingScore:
     """A FilingScore whose aggregates are simple: tone = given (or the plain mean), share = tagged / n,
-    intensity = plain mean of theme scores."""
+    intensity = plain mean of theme scores, theme tone = plain mean tone of the tagged answers;
+    attendance as ``nlp.filing.attendance`` counts it."""
+    from nlp.filing import attendance
+
     body = "\n".join(a.question + a.answer for a in answers)
     key = f"{code}|{name}|{date}|{body}" + (f"|{period}" if period else "")
     filing_id = hashlib.sha1(key.encode()).hexdigest()[:16]
@@ -102,6 +105,11 @@ def filing_score(
     intensity = {t: sum(a.theme(t).score for a in answers) / n if n else 0.0 for t in THEMES}
     if tone is None:
         tone = sum(a.tone.score for a in answers) / n if n else 0.0
+    theme_tone = {}
+    for t in THEMES:
+        tagged = [a.tone.score for a in answers if t in a.tagged]
+        theme_tone[t] = sum(tagged) / len(tagged) if tagged else None
+    institutions, people = attendance(participants)
     return FilingScore(
         filing=filing,
         answers=tuple(answers),
@@ -110,6 +118,9 @@ def filing_score(
         theme_share=share,
         theme_intensity=intensity,
         model_version=model_version,
+        theme_tone=theme_tone,
+        n_institutions=institutions,
+        n_participants=people,
     )
 
 

@@ -8,6 +8,7 @@ import pytest
 from report_factory import haiyue_briefings, hostile_filing, single_filing, xinghe_filings
 
 from nlp.cli import main
+from nlp.compare import compare
 from nlp.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +38,8 @@ def test_report_json_names_latest_and_earlier_filings(capsys, db):
     assert data["filing"]["date"] == "2023-05-18"
     assert [h["date"] for h in data["history"]] == ["2021-03-10", "2021-09-15", "2022-04-20"]
     assert data["tone"]["change_prev"] == pytest.approx(0.7)
-    assert data["tone"]["z"] == pytest.approx(1.721892, abs=1e-6)
+    f1, f2, f3, f4, _ = xinghe_filings()
+    assert data["tone"]["z"] == pytest.approx(compare(f4, [f1, f2, f3]).tone_z)  # its numbers: tests/test_compare.py
     assert data["undated_filings"] == 1
     assert next(t for t in data["themes"] if t["theme"] == "financing")["share_change_prev"] == pytest.approx(-0.5)
 
@@ -213,7 +215,7 @@ def test_name_only_briefings_report_and_history_by_period(capsys, tmp_path):
     assert (data["filing"]["date"], data["filing"]["period"]) == (None, "2017")
     assert data["previous"]["period"] == "2017H1"
     assert [h["period"] for h in data["history"]] == ["2016", "2017H1"]
-    assert data["tone"]["z"] == pytest.approx(4.242641, abs=1e-6)
+    assert data["tone"]["z"] == pytest.approx(2.142857, abs=1e-6)  # (0.9 - 0.3) / 0.28: tests/test_compare.py
     code, out, _ = run(capsys, "report", "海岳电子", "--db", str(db), "--date", "2016", "--json")
     assert code == 0 and json.loads(out)["filing"]["period"] == "2016" and json.loads(out)["history"] == []
     code, out, _ = run(capsys, "history", "海岳电子", "--db", str(db))

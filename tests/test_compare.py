@@ -7,10 +7,11 @@ import re
 from collections import Counter
 
 import pytest
+from report_factory import answer as answer_
 from report_factory import filing_score, haiyue_briefings, single_filing, xinghe_filings
 
 from nlp.compare import (
-    MIN_TONE_SD,
+    ANSWER_TONE_SD,
     TermFilter,
     compare,
     comparison_for,
@@ -31,18 +32,60 @@ def vocab_tokenize(text: str) -> list[str]:
     return re.findall("|".join(VOCAB), text)
 
 
-# Hand computation for 星河云算 (990001): history tones 0.2, 0.4, -0.1; current 0.6.
-# mean = 0.5 / 3 = 0.166667; deviations 0.033333, 0.233333, -0.266667; squares sum 0.126667;
-# sample sd = sqrt(0.126667 / 2) = 0.251661; z = (0.6 - 0.166667) / 0.251661 = 1.721892.
+def reference_z(current, history):
+    """The z-score of nlp.compare.tone written out from its definition, for the tests."""
+    def weights(score):
+        return [min(max(len(a.answer.strip()), 1), 600) for a in score.answers]
+
+    squares = df = 0
+    for h in history:
+        tones = [a.tone.score for a in h.answers]
+        m = sum(tones) / len(tones)
+        squares += sum((t - m) ** 2 for t in tones)
+        df += len(tones) - 1
+    sd2 = (squares + 10 * ANSWER_TONE_SD ** 2) / (df + 10)
+
+    def se2(score):
+        w = weights(score)
+        return sd2 / (sum(w) ** 2 / sum(x * x for x in w))
+
+    tones = [h.tone for h in history]
+    mean = sum(tones) / len(tones)
+    var = sum((t - mean) ** 2 for t in tones) / (len(tones) - 1)
+    spread2 = max(var - sum(se2(h) for h in history) / len(history), 0)
+    return (current.tone - mean) / math.sqrt(spread2 + se2(current))
+
+
 def test_tone_change_and_z_against_own_history():
     f1, f2, f3, f4, _ = xinghe_filings()
     c = compare(f4, [f1, f2, f3], tokenize=vocab_tokenize)
     assert c.tone_change_prev == pytest.approx(0.7)
     assert c.tone_mean == pytest.approx(0.166667, abs=1e-6)
-    assert c.tone_std == pytest.approx(0.251661, abs=1e-6)
-    assert c.tone_z == pytest.approx(1.721892, abs=1e-6)
+    assert c.tone_std == pytest.approx(0.251661, abs=1e-6)  # sample sd of 0.2, 0.4, -0.1
+    assert c.tone_z == pytest.approx(reference_z(f4, [f1, f2, f3]), abs=1e-9)
     assert c.tone_trend == (0.2, 0.4, -0.1, 0.6)
     assert [h.date for h in c.history] == ["2021-03-10", "2021-09-15", "2022-04-20"]
+
+
+def _equal(date, tones, tone=None):
+    """A filing of answers of equal length (5 characters), so that n_eff is the number of answers."""
+    return filing_score("990001", "星河云算", date, [answer_("订单平稳。", tone=t) for t in tones], tone=tone)
+
+
+# Answers of equal length: history (0.1, 0.3), (0.3, 0.5), (-0.2, 0.0): filing tones 0.2, 0.4, -0.1.
+# Within: squares 0.02 × 3 = 0.06, df 3; sd² = (0.06 + 10 × 0.28²) / 13 = 0.0649231; se² = sd² / 2.
+# var(0.2, 0.4, -0.1) = 0.0633333; spread² = 0.0633333 - 0.0324615 = 0.0308718.
+# Current 4 answers, tone 0.6: se² = sd² / 4 = 0.0162308; z = 0.433333 / sqrt(0.0471026) = 1.996636.
+# Current 1 answer, tone 0.6: se² = sd² = 0.0649231; z = 0.433333 / sqrt(0.0957949) = 1.400072.
+def test_z_accounts_for_the_number_of_answers():
+    history = [_equal("2021-01-01", (0.1, 0.3)), _equal("2021-06-01", (0.3, 0.5)), _equal("2022-01-01", (-0.2, 0.0))]
+    four = compare(_equal("2023-01-01", (0.9, 0.7, 0.5, 0.3)), history, tokenize=vocab_tokenize)
+    one = compare(_equal("2023-01-01", (0.6,)), history, tokenize=vocab_tokenize)
+    assert four.current.tone == one.current.tone == pytest.approx(0.6)
+    assert four.tone_se == pytest.approx(math.sqrt(0.0162308), abs=1e-6)
+    assert four.tone_spread == pytest.approx(math.sqrt(0.0308718), abs=1e-6)
+    assert four.tone_z == pytest.approx(1.996636, abs=1e-5)
+    assert one.tone_z == pytest.approx(1.400072, abs=1e-5)  # the same tone from one answer: less unusual
 
 
 def test_filings_without_answers_are_not_measurements():
@@ -68,14 +111,19 @@ def test_tone_z_undefined_with_one_earlier_filing():
     assert tone_stats(0.5, []) == tone_stats(0.0, [])  # all None
 
 
-def test_tone_z_divides_by_at_least_the_floor():
-    near_equal = tone_stats(0.32, [0.012, 0.009])  # sd 0.0021: without the floor z would be ~146
+def test_tone_z_never_divides_by_less_than_the_standard_error():
+    """Nearly or exactly equal earlier tones (sd 0.002, or 0) do not turn an ordinary change into
+    z = 146 or infinity: the spread is taken as no smaller than the filing tone's standard error."""
+    near_equal = tone_stats(0.32, [0.012, 0.009], se=0.1, history_se=[0.1, 0.1])
     assert near_equal.std == pytest.approx(0.0021213, abs=1e-6)
-    assert near_equal.z == pytest.approx((0.32 - 0.0105) / MIN_TONE_SD)
-    # an exactly flat history is the limit of a nearly flat one, not a special case
-    flat = tone_stats(0.5, [0.2, 0.2, 0.2])
+    assert near_equal.spread == 0.0
+    assert near_equal.z == pytest.approx((0.32 - 0.0105) / 0.1)
+    flat = tone_stats(0.5, [0.2, 0.2, 0.2], se=0.05, history_se=[0.1] * 3)
     assert (flat.std, flat.mean) == (0.0, pytest.approx(0.2))
-    assert flat.z == pytest.approx(0.3 / MIN_TONE_SD)
+    assert flat.z == pytest.approx(0.3 / 0.05)
+    # with equal standard errors everywhere the z is (tone - mean) / max(sd, se)
+    wide = tone_stats(0.9, [0.0, 0.6, -0.3], se=0.1, history_se=[0.1] * 3)
+    assert wide.z == pytest.approx((0.9 - 0.1) / wide.std)
 
 
 # Shares (tagged / answers): f1 capex .5; f2 financing .5, capex 1; f3 financing .5;
@@ -170,7 +218,7 @@ def test_comparison_for_picks_latest_dated_and_leaves_garbled_out(tmp_path):
         assert c.current.filing.date == "2023-05-18"
         assert [h.date for h in c.history] == ["2021-03-10", "2021-09-15", "2022-04-20"]
         assert c.undated == 1
-        assert c.tone_z == pytest.approx(1.721892, abs=1e-6)
+        assert c.tone_z == pytest.approx(reference_z(xinghe_filings()[3], xinghe_filings()[:3]), abs=1e-9)
         earlier = comparison_for(store, "990001", date="2021-09-15", tokenize=vocab_tokenize)
         assert [h.date for h in earlier.history] == ["2021-03-10"]
         assert earlier.tone_change_prev == pytest.approx(0.2) and earlier.tone_z is None
@@ -184,8 +232,9 @@ def test_comparison_for_picks_latest_dated_and_leaves_garbled_out(tmp_path):
             comparison_for(store, "990001", date="2020-01-01")
 
 
-# 海岳电子: history tones 0.2 (2016), 0.4 (2017H1); current 0.9 (2017). mean 0.3, sd = sqrt(0.02) = 0.141421,
-# z = 0.6 / 0.141421 = 4.242641.
+# 海岳电子: history tones 0.2 (2016), 0.4 (2017H1); current 0.9 (2017), one answer each. No within-filing
+# spread to pool (df 0): sd = 0.28, se² = 0.0784 everywhere; var(0.2, 0.4) = 0.02 < 0.0784: spread 0;
+# z = (0.9 - 0.3) / 0.28 = 2.142857.
 def test_briefings_are_placed_by_their_reporting_period(tmp_path):
     annual16, half17, annual17, neither = haiyue_briefings()
     with Store(tmp_path / "s.db") as store:
@@ -196,7 +245,7 @@ def test_briefings_are_placed_by_their_reporting_period(tmp_path):
         assert [(h.period, h.date, h.date_valid) for h in c.history] == [("2016", None, False), ("2017H1", None, False)]
         assert c.previous.period == "2017H1"
         assert c.tone_change_prev == pytest.approx(0.5)
-        assert c.tone_z == pytest.approx(4.242641, abs=1e-6)
+        assert c.tone_z == pytest.approx(2.142857, abs=1e-6)
         assert c.undated == 1
         assert c.tone_trend == pytest.approx((0.2, 0.4, 0.9))
         chosen = comparison_for(store, "海岳电子", date="2017H1", tokenize=vocab_tokenize)
@@ -245,3 +294,79 @@ def test_earlier_filings_scored_by_another_model_are_counted():
     c = compare(f4, [old, f2, f3], tokenize=vocab_tokenize)
     assert c.other_models == 1
     assert compare(f4, [f1, f2, f3], tokenize=vocab_tokenize).other_models == 0
+
+
+# -- tone per theme, statements, repeats, recurring questions ------------------------------------
+
+
+def test_theme_tone_changes_against_the_filings_where_the_theme_had_a_tone():
+    f1, f2, f3, f4, _ = xinghe_filings()
+    c = compare(f4, [f1, f2, f3], tokenize=vocab_tokenize)
+    d = {t.theme: t for t in c.themes}
+    # capex: f4 0.5 (one answer); earlier f1 0.3, f2 (0.5 + 0.4) / 2 = 0.45, f3 none
+    assert d["capex"].tone == pytest.approx(0.5)
+    assert d["capex"].tone_change_prev == pytest.approx(0.05)  # vs f2: f3 had no capex answer
+    assert d["capex"].tone_change_mean == pytest.approx(0.5 - 0.375)
+    # ai_compute: (0.9 + 0.7) / 2 here, never before: no change to show
+    assert d["ai_compute"].tone == pytest.approx(0.8) and d["ai_compute"].tone_change_prev is None
+    assert d["financing"].tone is None and d["financing"].tone_change_mean is None
+
+
+def _company(date, texts, questions=None, tones=None):
+    questions = questions or ["请介绍一下情况？"] * len(texts)
+    tones = tones or [0.1] * len(texts)
+    return filing_score("990007", "云帆风电", date, [answer_(t, question=q, tone=x, number=k + 1)
+                                                 for k, (t, q, x) in enumerate(zip(texts, questions, tones))])
+
+
+BOILERPLATE = "从长期来看风电上网电价的调整是必然趋势，目前还没有明确的政策出台，对行业的影响还有待观察。"
+
+
+def test_new_statements_repeats_and_recurring_questions():
+    early = _company("2013-09-09", [BOILERPLATE, "公司今年的资本开支预计在40亿元左右，主要投向风电场。"],
+                     ["风电上网电价是否会下调？", "资本开支计划？"], [0.0, 0.2])
+    middle = _company("2014-11-24", [BOILERPLATE, "订单情况良好，在手订单充足。"],
+                      ["电价调整对风电行业的影响？", "订单情况如何？"], [0.05, 0.4])
+    now = _company("2015-04-14", [
+        BOILERPLATE,
+        "公司今年的资本开支预计在50亿元左右，主要投向风电场。公司将在海外新设两家海上风电研发中心。",
+        "谢谢。",
+    ], ["风电电价下调对公司有什么影响？", "资本开支计划？", "还有别的吗？"], [0.02, 0.3, 0.0])
+    c = compare(now, [early, middle], tokenize=vocab_tokenize)
+    # the boilerplate answer: given in both earlier filings
+    assert [(r.index, r.filings, r.first_date, r.last_date) for r in c.repeats] == [(0, 2, "2013-09-09", "2014-11-24")]
+    # a changed figure is not a new statement (numbers fold); the research centres are; 谢谢 is too short
+    assert [(s.index, s.sentence) for s in c.statements] == [(1, "公司将在海外新设两家海上风电研发中心。")]
+    assert c.statements[0].similarity < 0.5 and c.statements[0].start == c.current.answers[1].answer.index("公司将在")
+    electricity = next(r for r in c.recurring if r.index == 0)
+    assert [(a.date, a.tone) for a in electricity.earlier] == [("2013-09-09", 0.0), ("2014-11-24", 0.05)]
+    assert electricity.tone == 0.02
+    capex = next(r for r in c.recurring if r.index == 1)
+    assert [a.date for a in capex.earlier] == ["2013-09-09"] and capex.earlier[0].similarity == pytest.approx(1.0)
+    assert all(r.index != 2 for r in c.recurring)
+    assert c.recurring[0].index == 0  # the most often asked first
+
+
+def test_without_history_nothing_is_new_repeated_or_recurring():
+    c = compare(single_filing(), [])
+    assert (c.statements, c.repeats, c.recurring) == ((), (), ())
+    assert [g.previous for g in c.guidance] == [None] * len(c.guidance)
+
+
+def test_answers_not_ok_take_no_part():
+    early = _company("2013-09-09", [BOILERPLATE])
+    junk = dataclasses.replace(_company("2015-01-01", [BOILERPLATE]).answers[0], status="no_chinese")
+    now = dataclasses.replace(_company("2015-01-01", [BOILERPLATE]), answers=(junk,))
+    c = compare(now, [early], tokenize=vocab_tokenize)
+    assert (c.repeats, c.statements, c.recurring, c.movers) == ((), (), (), ())
+
+
+def test_guidance_links_each_figure_to_the_last_one_on_its_item():
+    a = _company("2013-05-27", ["公司2012年资本开支33亿元，2013年公司计划资本开支40-50亿元。"])
+    b = _company("2013-09-12", ["2013年和2014年公司的资本开支预计在40亿左右。"])
+    c = compare(b, [a], tokenize=vocab_tokenize)
+    (fig,) = c.guidance
+    assert (fig.item, fig.figure, fig.qualifier, fig.period, fig.basis) == ("capex", "40亿", "左右", "2013-2014", "plan")
+    assert fig.previous.figure == "40-50亿元" and fig.previous.date == "2013-05-27"
+    assert fig.change == pytest.approx(40 - 45)
+    assert [e.figure for e in fig.earlier] == ["33亿元", "40-50亿元"]

@@ -10,7 +10,7 @@ from report_factory import LABELS, answer, filing_score, haiyue_briefings, hosti
 from rich.cells import cell_len
 from rich.console import Console
 
-from nlp.compare import MIN_TONE_SD, compare, comparison_for
+from nlp.compare import compare, comparison_for
 from nlp.records import IrtoneError
 from nlp.report import (
     HistoryTable,
@@ -77,7 +77,6 @@ def test_report_at_80_columns_has_every_section(xinghe):
         "−25pp",  # capex vs mean
         "Tone +0.60  positive",
         "vs previous +0.70",
-        "z +1.72",
         "What changed",
         "Terms in",
         "算力 +1.2",
@@ -180,7 +179,7 @@ def test_json_keys_and_numbers(xinghe):
     assert data["undated_filings"] == 1 and data["other_model_filings"] == 0
     tone = data["tone"]
     assert tone["value"] == 0.6 and tone["change_prev"] == pytest.approx(0.7)
-    assert tone["z"] == pytest.approx(1.721892, abs=1e-6)
+    assert tone["z"] == pytest.approx(xinghe.tone_z) and tone["se"] == pytest.approx(xinghe.tone_se)
     assert tone["history_std"] == pytest.approx(0.251661, abs=1e-6)
     assert tone["trend"] == [0.2, 0.4, -0.1, 0.6]
     capex = next(t for t in data["themes"] if t["theme"] == "capex")
@@ -227,12 +226,13 @@ def test_filing_without_answers_reports_nothing_measured(xinghe):
     assert "1 earlier filing(s) without question-answer pairs left out" in render80(Report(later, LABELS))
 
 
-def test_tone_line_says_when_z_divides_by_the_floor():
+def test_tone_line_gives_the_standard_error():
     f1, f2, f3, f4, _ = xinghe_filings()
     near = [filing_score("990001", "星河云算", d, list(f.answers), tone=t)
             for f, d, t in ((f1, "2021-03-10", 0.012), (f2, "2021-09-15", 0.009))]
-    text = render80(Report(compare(f4, near, tokenize=tokenize), LABELS))
-    assert f"sd 0.00 (z divides by the floor {MIN_TONE_SD:.2f})" in " ".join(line.strip() for line in text.splitlines())
+    c = compare(f4, near, tokenize=tokenize)
+    text = render80(Report(c, LABELS))
+    assert f"this tone ±{c.tone_se:.2f} (se)" in " ".join(line.strip() for line in text.splitlines())
 
 
 def test_json_without_history_uses_nulls():
@@ -305,7 +305,7 @@ def test_briefing_report_shows_periods_where_dates_would_be(haiyue):
     text = render_text(Report(comparison, LABELS), width=80)
     assert re.search(r"Date +none +\(placed in the history by its reporting period\)", text)
     assert re.search(r"Period +2017 年报期 +\(the reporting period discussed, not a day\)", text)
-    assert "+0.50 vs previous filing (2017H1 半年报期); z +4.24 against 2" in text
+    assert "+0.50 vs previous filing (2017H1 半年报期); z +2.14 against 2" in text
     assert "1 stored filing(s) with missing or unreadable dates not compared" in text
     data = to_json(comparison, LABELS)
     assert (data["filing"]["date"], data["filing"]["period"], data["filing"]["date_valid"]) == (None, "2017", False)

@@ -20,12 +20,12 @@ def db(tmp_path):
 
 def test_schema_version_wal_and_busy_timeout(db):
     with Store(db) as store:
-        assert store.schema_version == SCHEMA_VERSION == 3
+        assert store.schema_version == SCHEMA_VERSION == 4
         assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 30000
     # Reopening does not migrate again.
     with Store(db) as store:
-        assert store.schema_version == 3
+        assert store.schema_version == 4
 
 
 def test_newer_schema_is_refused(db):
@@ -136,6 +136,18 @@ def test_period_date(period, expected):
     assert period_date(period) == expected
 
 
+SCHEMA_4_FILING_COLUMNS = ("theme_tone", "n_institutions", "n_participants", "question_tone", "tone_gap", "non_answer_rate")
+
+
+def _drop_schema_4(conn) -> None:
+    """Take a store back to schema 3: the columns and table schema 4 added go."""
+    for column in SCHEMA_4_FILING_COLUMNS:
+        conn.execute(f"ALTER TABLE filings DROP COLUMN {column}")
+    for column in ("status", "measures"):
+        conn.execute(f"ALTER TABLE answers DROP COLUMN {column}")
+    conn.execute("DROP TABLE theme_labels")
+
+
 def _create_schema_1_store(path, scores) -> None:
     """A store as irtone with schema version 1 (no period column) wrote it."""
     conn = sqlite3.connect(path)
@@ -144,7 +156,8 @@ def _create_schema_1_store(path, scores) -> None:
     conn.execute("PRAGMA user_version = 1")
     for seq, score in enumerate(scores, start=1):
         values = Store._filing_values(score, "990003")
-        del values["period"]
+        for column in ("period", *SCHEMA_4_FILING_COLUMNS):
+            del values[column]
         conn.execute("INSERT OR IGNORE INTO companies (key, code, name) VALUES ('990003', '990003', '海岳A')")
         columns = ", ".join(values)
         conn.execute(
@@ -161,11 +174,11 @@ def test_schema_1_store_upgrades_in_place(db):
     briefing = filing_score("990003", "海岳A", None, [answer("年度业绩稳定。", tone=0.2)], period="2016")
     _create_schema_1_store(db, [briefing, record])
     with Store(db) as store:
-        assert store.schema_version == SCHEMA_VERSION == 3
+        assert store.schema_version == SCHEMA_VERSION == 4
         columns = [r["name"] for r in store.conn.execute("PRAGMA table_info(filings)")]
-        assert columns[-1] == "period"
+        assert columns[-7:] == ["period", *SCHEMA_4_FILING_COLUMNS]
         answer_columns = [r["name"] for r in store.conn.execute("PRAGMA table_info(answers)")]
-        assert answer_columns[-1] == "tone_words"
+        assert answer_columns[-3:] == ["tone_words", "status", "measures"]
         rows = store.filings("990003")
         # stored before periods existed: the briefing is undated, last, as schema 1 had it
         assert [(r.date, r.period) for r in rows] == [("2017-06-01", None), (None, None)]
@@ -175,7 +188,7 @@ def test_schema_1_store_upgrades_in_place(db):
         assert store.get(briefing.filing.filing_id).filing.period == "2016"
         assert store.count() == 2
     with Store(db) as store:  # reopening does not migrate again
-        assert store.schema_version == 3
+        assert store.schema_version == 4
 
 
 @pytest.mark.parametrize(
@@ -288,6 +301,7 @@ def test_schema_2_answers_upgrade_with_no_learned_words(db):
     with Store(db) as store:
         store.put(score)
     conn = sqlite3.connect(db)  # as schema 2 had it: no tone_words column
+    _drop_schema_4(conn)
     conn.execute("ALTER TABLE answers DROP COLUMN tone_words")
     conn.execute("PRAGMA user_version = 2")
     conn.commit()
@@ -295,3 +309,56 @@ def test_schema_2_answers_upgrade_with_no_learned_words(db):
     with Store(db) as store:
         assert store.schema_version == SCHEMA_VERSION
         assert store.get(score.filing.filing_id).answers[0].tone.words == ()
+
+
+def _measured_score():
+    from nlp.filing import aggregate
+    from nlp.records import AnswerMeasures
+    from report_factory import THEMES
+
+    plain = filing_score("990006", "海岳D", "2018-03-01", [
+        answer("算力需求旺盛。", tone=0.6, themes={"ai_compute": ("算力",)}, number=1),
+        dataclasses.replace(answer("不便透露。", tone=0.0, number=2),
+                            measures=AnswerMeasures(question_tone=0.2, non_answer=0.9, evasive=True, relevance=None)),
+        dataclasses.replace(answer("Thanks.", tone=0.0, number=3), status="no_chinese"),
+    ], participants=("甲辰基金 张远", "乙巳证券"))
+    return aggregate(plain.filing, plain.answers, THEMES, "test-1")
+
+
+def test_schema_4_round_trips_theme_tone_attendance_status_and_measures(db):
+    score = _measured_score()
+    assert score.theme_tone["ai_compute"] == 0.6 and score.n_institutions == 2 and score.non_answer_rate == 1.0
+    with Store(db) as store:
+        store.put(score)
+        back = store.get(score.filing.filing_id)
+        row = store.filing(score.filing.filing_id)
+    assert back == score  # statuses, measures (None where absent) and every aggregate
+    assert (row.theme_tone, row.n_institutions, row.n_participants) == (score.theme_tone, 2, 2)
+    assert (row.question_tone, row.tone_gap, row.non_answer_rate) == (0.2, pytest.approx(-0.2), 1.0)
+    point = row.history_point()
+    assert point.theme_tone == score.theme_tone and point.n_institutions == 2
+
+
+def test_a_filing_stored_before_schema_4_learns_its_aggregates_when_stored_again(db):
+    score = _measured_score()
+    with Store(db) as store:
+        store.put(score)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE answers SET measures = NULL, status = 'ok'")
+    conn.execute("UPDATE filings SET " + ", ".join(f"{c} = NULL" for c in SCHEMA_4_FILING_COLUMNS))
+    conn.commit()
+    conn.close()
+    with Store(db) as store:
+        old = store.filing(score.filing.filing_id)
+        assert (old.theme_tone, old.n_institutions, old.non_answer_rate) == ({}, None, None)
+        assert store.put(score) is False  # nothing new, but what it lacked is filled in
+        assert store.get(score.filing.filing_id) == score
+
+
+def test_theme_labels_are_remembered(db):
+    with Store(db) as store:
+        store.put(single_filing())
+        store.put_theme_labels({"robotics": "机器人", "capex": "资本开支"})
+        store.put_theme_labels({"robotics": "机器人与自动化", "empty": ""})
+    with Store(db) as store:
+        assert store.theme_labels() == {"capex": "资本开支", "robotics": "机器人与自动化"}
