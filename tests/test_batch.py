@@ -48,15 +48,16 @@ def reference(corpus, tmp_path_factory):
 
 def test_columns_and_parquet_schema_are_fixed():
     assert output_columns(THEMES) == [
-        "row_id", "id", "source", "filing_id", "company", "code", "date", "period", "segment", "question", "answer",
-        "tone", "tone_label", "themes", "score_ai_compute", "score_capex", "score_domestic_chips",
+        "row_id", "id", "doc_id", "source", "filing_id", "company", "company_key", "code", "date", "period", "segment",
+        "question", "answer", "status", "tone", "tone_label", "themes", "score_ai_compute", "score_capex", "score_domestic_chips",
         "score_financing", "evidence", "tone_terms", "tone_words", "model_version",
     ]
     schema = output_schema(THEMES)
     assert str(schema.field("segment").type) == "int32"
     assert str(schema.field("themes").type) == "list<item: string>"
     assert {str(schema.field(c).type) for c in ("tone", "score_capex", "score_financing")} == {"double"}
-    assert {str(schema.field(c).type) for c in ("row_id", "id", "code", "date", "period", "evidence")} == {"string"}
+    assert {str(schema.field(c).type) for c in ("row_id", "id", "doc_id", "company_key", "code", "date", "period",
+                                                "status", "evidence")} == {"string"}
 
 
 def test_parquet_rows_are_built_from_buffers_as_pyarrow_would_from_lists():
@@ -68,12 +69,15 @@ def test_parquet_rows_are_built_from_buffers_as_pyarrow_would_from_lists():
 
     names = output_columns(["a"])
     rows = [
-        ["x:1", None, "s", "f", None, "000001", "", None, 1, "问？😀", "", 0.25, "positive", [], 0.0, "{}", "[]", "[]", "v"],
-        ["x:2", "7", "s", "f", "公司", None, None, "2016", 2**31 - 1, "", "a\x00b", -1.0, "negative", ["a", "b"], 1e-300,
+        ["x:1", None, "d1", "s", "f", None, None, "000001", "", None, 1, "问？😀", "", "ok", 0.25, "positive", [], 0.0,
          "{}", "[]", "[]", "v"],
-        ["x:3", None, "s", "f", None, None, None, None, -5, "q", "é", math.nan, "neutral", ["c"], -0.0, "", "", "", "v"],
+        ["x:2", "7", None, "s", "f", "公司", "name:公司", None, None, "2016", 2**31 - 1, "", "a\x00b", "empty", -1.0,
+         "negative", ["a", "b"], 1e-300, "{}", "[]", "[]", "v"],
+        ["x:3", None, None, "s", "f", None, None, None, None, None, None, "q", "é", "ok", math.nan, "neutral", None,
+         None, "", "", "", "v"],
     ]
-    for tone in ([0.25, -1.0, math.nan], [None, 1.0, 2.0], [1, 2.5, 3.0]):  # floats; a null or an int: pa.array
+    # floats with a null; a NaN; an int (pa.array); lists with a null; an int32 with a null
+    for tone in ([0.25, -1.0, math.nan], [None, 1.0, 2.0], [1, 2.5, 3.0]):
         cols = {c: [r[i] for r in rows] for i, c in enumerate(names)}
         cols["tone"] = tone
         got = pa.ipc.open_stream(encode_rows("parquet", cols, ["a"])).read_all()
@@ -106,7 +110,9 @@ def test_rows_counts_ids_and_error_log(corpus, reference):
     assert len(rows) == corpus.answers
     assert all(list(r) == output_columns(THEMES) for r in rows)
     assert len({r["row_id"] for r in rows}) == len(rows)
-    assert all(r["row_id"] == f"{r['filing_id']}:{r['segment']}" for r in rows)
+    # a filing's answers are keyed by position; an answers table's rows by their own id (issue 15)
+    assert all(r["row_id"] == (f"answers.csv#{r['id']}" if r["id"] else f"{r['filing_id']}:{r['segment']}")
+               for r in rows)
     # answers-table rows keep their input id, in input order; disclosures have none
     table_ids = [r["id"] for r in rows if r["source"].startswith(str(corpus.inputs[1]))]
     assert table_ids == [f"A{i:05d}" for i in range(1, 61)]
@@ -177,9 +183,10 @@ def test_two_jobs_and_small_chunks_give_the_same_bytes(corpus, tmp_path, fmt):
 def test_spawned_or_forked_workers_and_the_progress_bar_give_the_same_bytes(corpus, reference, tmp_path, monkeypatch,
                                                                            fork):
     import nlp.batch
+    import nlp.batch.workers
     from nlp.commands.batch import _run_with_bar
 
-    monkeypatch.setattr(nlp.batch, "_can_fork", lambda: fork)
+    monkeypatch.setattr(nlp.batch.workers, "_can_fork", lambda: fork)
     seen = []
     real = nlp.batch._Workers.__init__
 
@@ -244,7 +251,7 @@ def test_briefing_period_column_in_every_format_and_the_store(tmp_path):
     _batch([table], tmp_path / "b.jsonl", db=str(tmp_path / "b.db"))
     rows = _jsonl(tmp_path / "b.jsonl")
     assert [(r["date"], r["period"]) for r in rows] == [(None, p) for p in expected]
-    assert list(rows[0])[6:9] == ["date", "period", "segment"]
+    assert list(rows[0])[8:11] == ["date", "period", "segment"]
     _batch([table], tmp_path / "b.parquet")
     parquet = pq.read_table(tmp_path / "b.parquet")
     assert parquet.schema.equals(output_schema(THEMES)) and parquet.column("period").to_pylist() == expected
@@ -272,7 +279,8 @@ def test_large_answers_group_is_sliced_with_the_same_rows(tmp_path):
     assert (tmp_path / "whole.jsonl").read_bytes() == (tmp_path / "sliced.jsonl").read_bytes()
     rows = _jsonl(tmp_path / "sliced.jsonl")
     filing = rows[0]["filing_id"]
-    assert [r["row_id"] for r in rows] == [f"{filing}:{i}" for i in range(1, 301)]
+    assert [r["row_id"] for r in rows] == [f"one_group.csv#q{i}" for i in range(300)]  # keyed by id
+    assert {r["filing_id"] for r in rows} == {filing} and [r["segment"] for r in rows] == list(range(1, 301))
     from nlp.store import Store
 
     with Store(tmp_path / "s.db") as store:
@@ -469,9 +477,11 @@ def test_resume_refuses_other_inputs(corpus, tmp_path):
              "inputs_resolved": [str(p.resolve()) for p in corpus.inputs],
              "theme_files": [], "theme_names": THEMES, "errors_file": None, "split_answers": 256,
              "units": 3, "rows": 3, "documents": 3, "answers": 10, "errors": 0,
-             "last_source": "elsewhere.txt", "model_version": None, "out": 100, "errors_bytes": 0,
+             "last_source": "elsewhere.txt", "model_version": None, "errors_bytes": 0,
+             "out": len(b"".join(out.read_bytes().splitlines(keepends=True)[:10])),  # 10 rows committed
              "complete": False}
     journal.write_text(json.dumps(state), encoding="utf-8")
+    Path(f"{out}.tmp").write_bytes(out.read_bytes())  # an interrupted run's rows are beside OUT
     with pytest.raises(IrtoneError, match="inputs differ from the interrupted run"):
         _batch(corpus.inputs[:2], out, resume=True)
     with pytest.raises(IrtoneError, match=r"input 3 is now .*r0002\.txt, was elsewhere\.txt"):
