@@ -1,0 +1,78 @@
+"""Forward-looking statements (Li 2010): the share of an answer's sentences about plans, expectations
+and guidance, and the tone of those sentences.
+
+Sentences split at 。！？；!?; and newlines; a sentence counts when it has at least ``min_content_chars``
+content characters outside courtesy (您好。谢谢！ are not sentences of the answer). A counted sentence
+is forward-looking when a ``forward.markers`` match starts in it outside courtesy and outside every
+``forward.not_forward`` match (暂无…计划 states a present fact; 将其/将近 are not 将 "will"; 达到预期 looks
+back).
+
+    forward_looking = forward sentences / counted sentences       (NaN with no counted sentence)
+    forward_tone = (P − N) / (P + N + 1)                          (NaN with no forward sentence)
+
+where P and N are the summed positive and negative signed weights of the tone terms that start inside
+forward sentences: the lexicon net tone of ``nlp.tone`` (its weights already hold negation, degree and
+the discount of promises), restricted to those sentences, in (−1, 1).
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from nlp.features.layout import ChunkLayout, group_any
+from nlp.features.measure_patterns import MeasurePatterns
+
+
+def sentence_flags(layout: ChunkLayout, substance: np.ndarray, courtesy: np.ndarray,
+                   patterns: MeasurePatterns) -> tuple[np.ndarray, np.ndarray]:
+    """Per sentence id: (counted, forward-looking)."""
+    if not layout.text:
+        return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
+    n_sentences = int(layout.sentence[-1]) + 1
+    counted = np.bincount(layout.sentence, weights=substance.astype(float), minlength=n_sentences) >= patterns.min_content_chars
+    starts = layout.match_starts(patterns.forward_markers)
+    if len(starts):
+        blocked = layout.match_mask(patterns.not_forward) | courtesy
+        starts = starts[~blocked[starts]]
+    marked = np.zeros(len(layout.text), dtype=bool)
+    marked[starts] = True
+    forward = group_any(marked, layout.sentence, n_sentences) & counted
+    return counted, forward
+
+
+def forward_share(layout: ChunkLayout, counted: np.ndarray, forward: np.ndarray) -> np.ndarray:
+    if not layout.text:
+        return np.full(layout.n_rows, np.nan)
+    sentence_row = np.zeros(len(counted), dtype=np.int64)
+    sentence_row[layout.sentence] = layout.row
+    n_counted = np.bincount(sentence_row, weights=counted.astype(float), minlength=layout.n_rows)
+    n_forward = np.bincount(sentence_row, weights=forward.astype(float), minlength=layout.n_rows)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n_counted > 0, n_forward / np.where(n_counted > 0, n_counted, 1.0), np.nan)
+
+
+def forward_tone(layout: ChunkLayout, forward: np.ndarray,
+                 tone_terms: Sequence[Sequence[tuple[str, float, int, bool]]]) -> np.ndarray:
+    """Per row: the net tone of the terms inside forward sentences (see the module's docstring). A term
+    whose offset lies outside its answer is not placed in any sentence."""
+    n = layout.n_rows
+    if not layout.text:
+        return np.full(n, np.nan)
+    counts = np.fromiter(map(len, tone_terms), dtype=np.int64, count=n)
+    flat = [t for terms in tone_terms for t in terms]
+    positive = np.zeros(n)
+    negative = np.zeros(n)
+    if flat:
+        weights = np.fromiter((float(t[1]) for t in flat), dtype=float, count=len(flat))
+        offsets = np.fromiter((int(t[2]) for t in flat), dtype=np.int64, count=len(flat))
+        rows = np.repeat(np.arange(n), counts)
+        inside = (offsets >= 0) & (offsets < layout.lengths[rows])
+        pos = np.where(inside, layout.starts[rows] + offsets, 0)
+        in_forward = inside & forward[layout.sentence[pos]]
+        positive = np.bincount(rows, weights=np.where(in_forward, np.maximum(weights, 0.0), 0.0), minlength=n)
+        negative = np.bincount(rows, weights=np.where(in_forward, np.maximum(-weights, 0.0), 0.0), minlength=n)
+    sentence_row = np.zeros(len(forward), dtype=np.int64)
+    sentence_row[layout.sentence] = layout.row
+    has_forward = np.bincount(sentence_row, weights=forward.astype(float), minlength=n) > 0
+    return np.where(has_forward, (positive - negative) / (positive + negative + 1.0), np.nan)

@@ -1,0 +1,60 @@
+"""Non-answers (Gow, Larcker & Zakolyukina 2021, adapted to Chinese IR practice): how much of an answer
+declines, deflects, defers or only thanks.
+
+Each ``non_answer`` category of ``nlp/lang/zh_ir/measures.json`` has a weight in (0, 1] and patterns.
+A sentence takes the largest weight of the matches in it; its clauses (split at ，,、：:) that carry
+specific content (a figure, a date, a name) and no match of their own keep weight 0, since a figure next
+to a pointer to the annual report is still an answer. Courtesy (您好, 感谢您的关注) is neither answer
+nor non-answer and leaves the count. The score is
+
+    non_answer = Σ weight(char) over substance characters / number of substance characters
+
+where substance characters are content characters outside courtesy. An answer with content but fewer
+than ``min_content_chars`` substance characters is a courtesy-only reply and scores ``courtesy_only``
+(1.0); an answer with no content at all (empty, punctuation) is undefined (NaN).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from nlp.features.layout import ChunkLayout, group_any, group_max
+from nlp.features.measure_patterns import MeasurePatterns
+
+
+def non_answer_weights(layout: ChunkLayout, patterns: MeasurePatterns) -> np.ndarray:
+    """Per character: the largest non-answer weight of a match covering it (0 if none)."""
+    weight = np.zeros(len(layout.text), dtype=float)
+    for category in patterns.non_answer:  # ascending weight: a later category overrides
+        mask = layout.match_mask(category.patterns)
+        weight[mask] = np.maximum(weight[mask], category.weight)
+    return weight
+
+
+def non_answer(layout: ChunkLayout, substance: np.ndarray, specific: np.ndarray, weights: np.ndarray,
+               patterns: MeasurePatterns) -> np.ndarray:
+    """Per row: the non-answer score in [0, 1] (see the module's docstring)."""
+    n_chars = len(layout.text)
+    if n_chars == 0:
+        return np.full(layout.n_rows, np.nan)
+    n_clauses = int(layout.clause[-1]) + 1
+    n_sentences = int(layout.sentence[-1]) + 1
+    clause_weight = group_max(weights, layout.clause, n_clauses)
+    clause_specific = group_any(specific & substance, layout.clause, n_clauses)
+    # the sentence of each clause: clauses never cross sentences (every sentence break is a clause break)
+    clause_sentence = np.zeros(n_clauses, dtype=np.int64)
+    clause_sentence[layout.clause] = layout.sentence
+    sentence_weight = group_max(clause_weight, clause_sentence, n_sentences)
+    exempt = (clause_weight == 0) & clause_specific
+    char_weight = np.where(exempt[layout.clause], 0.0, sentence_weight[layout.sentence])
+    substance_chars = layout.per_row(substance.astype(float))
+    content_chars = layout.per_row(layout.content.astype(float))
+    weighted = layout.per_row(np.where(substance, char_weight, 0.0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = weighted / np.where(substance_chars > 0, substance_chars, 1.0)
+    score = np.where(substance_chars < patterns.min_content_chars, patterns.courtesy_only, score)
+    return np.clip(np.where(content_chars > 0, score, np.nan), 0.0, 1.0)
+
+
+def evasive(scores: np.ndarray, threshold: float) -> np.ndarray:
+    """1.0 where the score reaches ``threshold``, 0.0 below, NaN where the score is NaN."""
+    return np.where(np.isnan(scores), np.nan, (scores >= threshold).astype(float))

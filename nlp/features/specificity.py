@@ -1,0 +1,28 @@
+"""Specificity (Hope, Hu & Lu 2016): the share of an answer's content characters that are specific —
+numbers, amounts, percentages, dates and periods, named places and organizations.
+
+Content characters are letters, digits and Chinese characters (punctuation and spaces are not).
+Specific characters are those covered by a ``specific.patterns`` match or by a token listed in
+``specific.places``/``specific.organizations`` (``nlp/lang/zh_ir/measures.json``).
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from nlp.features.layout import ChunkLayout
+from nlp.features.measure_patterns import MeasurePatterns
+
+
+def specific_mask(layout: ChunkLayout, answer_tokens: Sequence[Sequence[str]], patterns: MeasurePatterns) -> np.ndarray:
+    """Per character: inside specific content."""
+    return layout.match_mask(patterns.specific) | layout.token_mask(answer_tokens, patterns.specific_words)
+
+
+def specificity(layout: ChunkLayout, specific: np.ndarray) -> np.ndarray:
+    """Per row: specific content characters / content characters (NaN without content)."""
+    content = layout.per_row(layout.content.astype(float))
+    hits = layout.per_row((specific & layout.content).astype(float))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(content > 0, hits / np.where(content > 0, content, 1.0), np.nan)
