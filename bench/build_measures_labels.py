@@ -32,7 +32,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sample_measures import BRIEFINGS, IR_RECORDS, answer_sha1, shared_dir, split_sentences  # noqa: E402
+from sample_measures import (
+    BRIEFINGS,
+    IR_RECORDS,
+    answer_sha1,
+    shared_dir,
+    split_sentences,
+)
 
 CATEGORIES = ("decline", "deflect", "later", "courtesy", "restate", "noncommittal")
 FORWARD_DISPUTE = 0.25  # forward-looking shares further apart than this go to the adjudicator
@@ -239,9 +245,9 @@ def agreement(pairs: list[tuple[dict, dict]], answers: dict[str, str], label: st
            + _with_interval(kappa, [x for x, _ in both], [y for _, y in both], rng) if both else "n/a"),
         f"  forward share: mean A {sum(share_a) / n:.3f}, B {sum(share_b) / n:.3f}; Spearman "
         + _with_interval(spearman, share_a, share_b, rng) + "; ICC(2,1) " + _with_interval(icc_2_1, share_a, share_b, rng),
-        f"  n_forward equal {sum(a['n_forward'] == b['n_forward'] for a, b in pairs) / n:.3f}; n_sentences as the "
+        (f"  n_forward equal {sum(a['n_forward'] == b['n_forward'] for a, b in pairs) / n:.3f}; n_sentences as the "
         f"guide's split rule counts: A {sum(x == r for (x, _), r in zip(counted, rule)) / max(len(rule), 1):.3f}, "
-        f"B {sum(y == r for (_, y), r in zip(counted, rule)) / max(len(rule), 1):.3f}",
+        f"B {sum(y == r for (_, y), r in zip(counted, rule)) / max(len(rule), 1):.3f}"),
     ]
     return lines
 
@@ -249,8 +255,7 @@ def agreement(pairs: list[tuple[dict, dict]], answers: dict[str, str], label: st
 def write_jsonl(path: Path, rows: list[dict]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
-        for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        f.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
 
 
 def _labels_of(row: dict) -> dict:
