@@ -152,6 +152,10 @@ class AnswerMeasures:
     forward_tone: float | None = None
 
 
+# the answer measures as output columns, in order (floats; ``evasive`` 1.0/0.0; NaN where undefined)
+MEASURES = ("question_tone", "non_answer", "evasive", "relevance", "specificity", "forward_looking", "forward_tone")
+
+
 @dataclass(frozen=True)
 class ScoredAnswer:
     """One answer with its themes and tone.

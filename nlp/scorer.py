@@ -26,11 +26,9 @@ import numpy as np
 from scipy import sparse
 
 from nlp import __version__
-from nlp.records import Filing, FilingScore, IrtoneError, ScoredAnswer
+from nlp.records import MEASURES, Filing, FilingScore, IrtoneError, ScoredAnswer
 
 MODEL_FILE = "model.json"
-# the answer measures, in column order (see docs/measures.md); float columns, NaN where undefined
-MEASURES = ("question_tone",)
 CHUNK = 2000  # answers per pass through the core: big enough for the arrays, small enough for the cache
 
 
@@ -50,7 +48,7 @@ class Features(NamedTuple):
     theme_indicators: object  # answers × compiled per-theme rows (CSR, binary) or None
     themes: object  # ThemeEvidence
     lexicon: object  # LexiconEvidence of the answers
-    questions: tuple  # (distinct questions' tone features, their word counts, each answer's question, non-empty)
+    questions: tuple  # distinct questions: (tone features, word counts, each answer's question, non-empty, TokenBatch)
 
 
 class Scorer:
@@ -205,7 +203,7 @@ class Scorer:
         evidence = theme_f.transform(batch, [cues_q[q] for q in question_of.tolist()])
         indicators = self._indicators(batch, words, evidence) if s["compiled"] is not None else None
         return Features(batch, dense, counts, words, evidence.X, indicators, evidence, lex,
-                        (q_dense, q_counts, question_of, np.array([bool(q) for q in distinct], dtype=bool)))
+                        (q_dense, q_counts, question_of, np.array([bool(q) for q in distinct], dtype=bool), qbatch))
 
     def _tone_dense(self, lex, texts: Sequence[str]) -> np.ndarray:
         from nlp.models.tone import lexicon_features
@@ -261,7 +259,7 @@ class Scorer:
 
     def _question_tone(self, f: Features) -> np.ndarray:
         """Each answer's question's tone, by the answers' tone model (NaN without a question)."""
-        q_dense, q_counts, question_of, asked = f.questions
+        q_dense, q_counts, question_of, asked, _ = f.questions
         tone = self._state["tone_model"].predict_arrays(q_dense, q_counts)
         return np.where(asked, tone, np.nan)[question_of]
 
@@ -358,7 +356,9 @@ class Scorer:
                     results.append(ThemeResult(t.name, rows.scores[k][j], tagged, Evidence(*ev) if ev else None,
                                                rows.theme_words(k, j) if tagged else ()))
                 tone = rows.tone[k]
-                measures = AnswerMeasures(**{m: _optional(rows.measures[m][k]) for m in MEASURES})
+                values = {m: _optional(rows.measures[m][k]) for m in MEASURES}
+                values["evasive"] = bool(values["evasive"])
+                measures = AnswerMeasures(**values)
                 out.append(ScoredAnswer(
                     number=numbers[start + k] if numbers is not None else None, question=qs[k], answer=ans[k],
                     tone=ToneResult(tone, tone_label(tone), tuple(TermContribution(*c) for c in rows.terms(k)),
@@ -379,7 +379,21 @@ class Scorer:
         """The answer measures of a chunk (``MEASURES``), one array each."""
         from nlp.explain import round4
 
-        return {"question_tone": round4(self._question_tone(f))}
+        from nlp.features.measures import measure_columns
+
+        batch = f.answers
+        q_tokens = self._question_tokens(f, questions)
+        measured = measure_columns(answers, questions, [batch.doc_tokens(d) for d in range(len(batch))], q_tokens,
+                                   f.lexicon.terms)
+        out = {name: round4(np.asarray(measured[name], dtype=float)) for name in MEASURES if name in measured}
+        out["question_tone"] = round4(self._question_tone(f))
+        return {name: out.get(name, np.full(len(answers), np.nan)) for name in MEASURES}
+
+    @staticmethod
+    def _question_tokens(f: Features, questions: list[str]) -> list[list[str]]:
+        qbatch, question_of = f.questions[4], f.questions[2]
+        distinct = [qbatch.doc_tokens(d) for d in range(len(qbatch))]
+        return [distinct[q] for q in question_of.tolist()]
 
     def score_filing(self, filing: Filing) -> FilingScore:
         from nlp.filing import aggregate

@@ -50,7 +50,8 @@ def test_columns_and_parquet_schema_are_fixed():
     assert output_columns(THEMES) == [
         "row_id", "id", "doc_id", "source", "filing_id", "company", "company_key", "code", "date", "period", "segment",
         "question", "answer", "status", "tone", "tone_label", "themes", "score_ai_compute", "score_capex", "score_domestic_chips",
-        "score_financing", "evidence", "tone_terms", "tone_words", "model_version",
+        "score_financing", "question_tone", "non_answer", "evasive", "relevance", "specificity", "forward_looking",
+        "forward_tone", "evidence", "tone_terms", "tone_words", "model_version",
     ]
     schema = output_schema(THEMES)
     assert str(schema.field("segment").type) == "int32"

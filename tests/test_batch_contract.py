@@ -56,7 +56,7 @@ def test_answer_status_rules():
 @pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
 def test_every_answer_of_an_answers_table_is_a_row_with_its_status(tmp_path, fmt):
     from nlp.output import read_output
-    from nlp.pipeline import score_answers
+    from nlp.scorer import score_answers
 
     import pandas as pd
 
@@ -174,7 +174,7 @@ def test_offsets_index_the_answer_in_the_row(tmp_path):
 
 
 def test_a_failed_answers_group_gives_error_rows_and_names_its_ids(tmp_path, monkeypatch):
-    from nlp.pipeline import Scorer
+    from nlp.scorer import Scorer
 
     real = Scorer.score_columns
 

@@ -81,7 +81,7 @@ def test_link_compares_in_the_base_unit_and_only_within_a_dimension():
 def test_the_seed_gives_its_fundraising_and_its_gpu_investment():
     pytest.importorskip("nlp.parse")
     from nlp.parse import parse_file
-    from nlp.pipeline import Scorer
+    from nlp.scorer import Scorer
 
     score = Scorer().score_filing(parse_file(SEED))
     got = filing_guidance(score, score.filing.date, score.filing.date)

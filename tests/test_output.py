@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from nlp.records import MEASURES
+
 from batch_factory import answer_rows, write_corpus
 from nlp.batch import BatchOptions, run_batch
 from nlp.output import (STATUSES, answer_schema, arrow_schema, encode_rows, output_columns, pandas_dtypes,
@@ -34,7 +36,7 @@ def test_the_schema_is_one_list_and_every_column_and_status_is_documented():
     assert arrow_schema(THEMES).names == output_columns(THEMES)
     assert pandas_dtypes(THEMES)["segment"] == "Int32" and pandas_dtypes(THEMES)["code"] == "string"
     assert {c.name for c in schema if c.scored} == {"tone", "tone_label", "themes", "evidence", "tone_terms",
-                                                   "tone_words", *(f"score_{t}" for t in THEMES)}
+                                                   "tone_words", *(f"score_{t}" for t in THEMES), *MEASURES}
     text = DOC.read_text(encoding="utf-8")
     documented = re.findall(r"^\| `([a-z_<>]+)` \|", text, flags=re.M)
     generic = [c.name for c in answer_schema(["<theme>"])]

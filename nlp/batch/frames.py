@@ -1,7 +1,7 @@
 """DataFrames in the batch's row layout, for Dask ``map_partitions`` and Spark ``mapInPandas``.
 
 ``score_records(df)`` scores a whole-record DataFrame into ``irtone batch``'s rows; answers frames
-go through ``nlp.pipeline.score_frame``, whose ``meta=`` and pyarrow schema ``score_frame_meta`` and
+go through ``nlp.scorer.score_frame``, whose ``meta=`` and pyarrow schema ``score_frame_meta`` and
 ``score_frame_schema`` give.
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ def score_records(df, scorer=None):
 
     from nlp.identity import normalize_code
     from nlp.parse import parse_document
-    from nlp.pipeline import default_scorer
+    from nlp.scorer import default_scorer
     from nlp.read import WHOLE_RECORD_META
 
     scorer = scorer or default_scorer()
@@ -70,10 +70,10 @@ def _cell(value: Any) -> str:
 
 
 def score_frame_meta(df, theme_names: Sequence[str] | None = None):
-    """The empty DataFrame ``nlp.pipeline.score_frame(df)`` returns for ``df``'s columns (its dtypes),
+    """The empty DataFrame ``nlp.scorer.score_frame(df)`` returns for ``df``'s columns (its dtypes),
     for Dask's ``meta=``: ``score_frame`` of no rows (loads the models once in this process).
     ``theme_names`` is accepted for older callers; the default scorer's themes decide."""
-    from nlp.pipeline import score_frame
+    from nlp.scorer import score_frame
 
     return score_frame(df.iloc[:0].copy())
 

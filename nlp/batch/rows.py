@@ -38,7 +38,7 @@ def filing_columns(
     ``status`` is ``answer_status`` of the answer as written to the row; an ``empty`` row's scores
     are null. ``doc_id`` is the whole-record table's id of the record, if any.
     """
-    from nlp.pipeline import answer_columns
+    from nlp.scorer import answer_columns
 
     segments = filing.qa
     if answers is not None and len(segments) != len(answers):

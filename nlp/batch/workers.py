@@ -62,7 +62,7 @@ class _WorkerConfig:
 def _worker_scorer(theme_files: tuple[str, ...], engine: str, tone_lexicon: str | None = None,
                    user_dicts: tuple[str, ...] = ()):
     """One Scorer per process and configuration, loaded once (models are read-only afterwards)."""
-    from nlp.pipeline import Scorer
+    from nlp.scorer import Scorer
 
     scorer = Scorer(theme_files=theme_files, tone_lexicon=tone_lexicon, user_dicts=user_dicts, engine=engine)
     scorer.model_version  # noqa: B018 - loads tokenizer, themes, lexicon and models now

@@ -11,7 +11,7 @@ back).
     forward_tone = (P − N) / (P + N + 1)                          (NaN with no forward sentence)
 
 where P and N are the summed positive and negative signed weights of the tone terms that start inside
-forward sentences: the lexicon net tone of ``nlp.tone`` (its weights already hold negation, degree and
+forward sentences: the lexicon net tone of ``nlp.features.tone`` (its weights already hold negation, degree and
 the discount of promises), restricted to those sentences, in (−1, 1).
 """
 from __future__ import annotations

@@ -51,7 +51,7 @@ def measure_columns(
     ``answer_tokens[i]`` are the tokens of ``answers[i]`` (they must join to it; ``nlp.tokens``'s cut
     does) and ``question_tokens[i]`` those of ``questions[i]`` ("" or None: no question).
     ``tone_terms[i]``: the answer's tone terms as (term, signed weight, character offset in the answer,
-    negated), as ``nlp.tone``'s scan gives them. ``patterns``/``space``: other measure patterns or
+    negated), as ``nlp.features.tone`` gives them. ``patterns``/``space``: other measure patterns or
     relevance space than the shipped ones. NaN marks an undefined value: every column of an answer
     with no content (empty, punctuation only) except relevance, which is NaN only without a question;
     forward_tone without a forward-looking sentence.

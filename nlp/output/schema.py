@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from nlp.identity import normalize_name
+from nlp.records import MEASURES
 from nlp.text import has_chinese
 
 # What a row can be. ``ok``: scored. ``empty``: the answer is empty or whitespace, so there is nothing
@@ -41,7 +42,8 @@ _KEY_COLUMNS = (
     ("segment", _INT), ("question", _TEXT), ("answer", _TEXT), ("status", _TEXT),
 )
 _HEAD_SCORES = (("tone", _FLOAT), ("tone_label", _TEXT), ("themes", _LIST))
-_TAIL_SCORES = (("evidence", _TEXT), ("tone_terms", _TEXT), ("tone_words", _TEXT))
+_MEASURE_SCORES = tuple((name, _FLOAT) for name in MEASURES)  # nlp.records.MEASURES, after the theme scores
+_TAIL_SCORES = (*_MEASURE_SCORES, ("evidence", _TEXT), ("tone_terms", _TEXT), ("tone_words", _TEXT))
 
 # Column names of a batch row around the ``score_<theme>`` columns (which follow ``themes``).
 HEAD_COLUMNS = tuple(n for n, _ in _KEY_COLUMNS + _HEAD_SCORES)
