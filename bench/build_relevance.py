@@ -201,7 +201,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--dims", type=int, default=100)
     ap.add_argument("--max-features", type=int, default=12000)
-    ap.add_argument("--alpha", type=float, default=0.5, help="weight of the TF-IDF cosine (the rest: LSA)")
+    ap.add_argument("--alpha", type=float, default=0.7, help="weight of the TF-IDF cosine (the rest: LSA)")
     ap.add_argument("--min-len", type=int, default=1, help="shortest token kept (1: single characters too)")
     ap.add_argument("--validate", action="store_true")
     args = ap.parse_args()

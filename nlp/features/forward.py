@@ -1,11 +1,13 @@
 """Forward-looking statements (Li 2010): the share of an answer's sentences about plans, expectations
 and guidance, and the tone of those sentences.
 
-Sentences split at 。！？；!?; and newlines; a sentence counts when it has at least ``min_content_chars``
-content characters outside courtesy (您好。谢谢！ are not sentences of the answer). A counted sentence
-is forward-looking when a ``forward.markers`` match starts in it outside courtesy and outside every
-``forward.not_forward`` match (暂无…计划 states a present fact; 将其/将近 are not 将 "will"; 达到预期 looks
-back).
+Sentences follow the labelling guide (docs/labeling_measures.md): they end after 。！？；!?; (line breaks
+do not end one), and a piece with no letter, digit or Chinese character is not a sentence; greetings and
+thanks are sentences like any other. A sentence is forward-looking when a ``forward.markers`` match
+starts in it outside courtesy, outside every ``forward.not_forward`` match (将其/将近 are not 将 "will";
+达到预期 and 去年计划 look back) and outside the disclosure promises of the ``later`` and
+``disclosure_elsewhere`` non-answer categories (将及时公告 says nothing about the business: the guide's
+rule 3). Intentions count, "no intention" too (暂无减持计划: rule 2).
 
     forward_looking = forward sentences / counted sentences       (NaN with no counted sentence)
     forward_tone = (P − N) / (P + N + 1)                          (NaN with no forward sentence)
@@ -24,16 +26,19 @@ from nlp.features.layout import ChunkLayout, group_any
 from nlp.features.measure_patterns import MeasurePatterns
 
 
-def sentence_flags(layout: ChunkLayout, substance: np.ndarray, courtesy: np.ndarray,
-                   patterns: MeasurePatterns) -> tuple[np.ndarray, np.ndarray]:
-    """Per sentence id: (counted, forward-looking)."""
+DISCLOSURE_PROMISES = ("later", "disclosure_elsewhere")
+
+
+def sentence_flags(layout: ChunkLayout, courtesy: np.ndarray, patterns: MeasurePatterns) -> tuple[np.ndarray, np.ndarray]:
+    """Per sentence id: (a sentence: it has content, forward-looking)."""
     if not layout.text:
         return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
     n_sentences = int(layout.sentence[-1]) + 1
-    counted = np.bincount(layout.sentence, weights=substance.astype(float), minlength=n_sentences) >= patterns.min_content_chars
+    counted = group_any(layout.content, layout.sentence, n_sentences)
     starts = layout.match_starts(patterns.forward_markers)
     if len(starts):
-        blocked = layout.match_mask(patterns.not_forward) | courtesy
+        promises = [rx for c in patterns.non_answer if c.name in DISCLOSURE_PROMISES for rx in c.patterns]
+        blocked = layout.match_mask(patterns.not_forward) | layout.match_mask(promises) | courtesy
         starts = starts[~blocked[starts]]
     marked = np.zeros(len(layout.text), dtype=bool)
     marked[starts] = True

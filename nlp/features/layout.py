@@ -15,8 +15,10 @@ from typing import Iterable, Sequence
 import numpy as np
 
 SEPARATOR = "\n"
-SENTENCE_BREAK_CHARS = "。！？；!?;\n"
-CLAUSE_BREAK_CHARS = SENTENCE_BREAK_CHARS + "，,、：:"
+# docs/labeling_measures.md: sentences end after 。！？； (full or half width); line breaks, commas and
+# colons do not end one. Clauses also end at commas, semicolons and colons (not at the 、 of a list).
+SENTENCE_BREAK_CHARS = "。！？；!?;"
+CLAUSE_BREAK_CHARS = SENTENCE_BREAK_CHARS + "，,：:"
 
 
 def _char_set_mask(codes: np.ndarray, chars: str) -> np.ndarray:
@@ -56,8 +58,10 @@ class ChunkLayout:
         uniques, inverse = np.unique(codes, return_inverse=True)
         alnum = np.fromiter((chr(c).isalnum() for c in uniques.tolist()), dtype=bool, count=len(uniques))
         content = alnum[inverse]
-        sentence_break = _char_set_mask(codes, SENTENCE_BREAK_CHARS)
-        clause_break = _char_set_mask(codes, CLAUSE_BREAK_CHARS)
+        separator = np.zeros(len(text), dtype=bool)
+        separator[starts[1:] - 1] = True
+        sentence_break = _char_set_mask(codes, SENTENCE_BREAK_CHARS) | separator
+        clause_break = _char_set_mask(codes, CLAUSE_BREAK_CHARS) | separator
         sentence = np.cumsum(sentence_break) - sentence_break
         clause = np.cumsum(clause_break) - clause_break
         return cls(text, starts, lengths, row, content, sentence, clause)

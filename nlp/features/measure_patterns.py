@@ -13,7 +13,7 @@ from nlp.records import IrtoneError
 MEASURES_FILE = "measures.json"
 MACROS = {
     "{G}": "[^。！？；!?;\\n]",  # a character of the same sentence
-    "{C}": "[^，,、：:。！？；!?;\\n]",  # a character of the same clause
+    "{C}": "[^，,：:。！？；!?;\\n]",  # a character of the same clause (a list's 、 does not end one)
     "{NUM}": "[0-9０-９]+",
 }
 
@@ -57,6 +57,8 @@ class MeasurePatterns:
     courtesy_only: float
     evasive_threshold: float
     min_content_chars: int
+    short_clause_chars: int
+    topic_clause: tuple[re.Pattern, ...]  # a clause that starts with one leads into its sentence
     forward_markers: tuple[re.Pattern, ...]
     not_forward: tuple[re.Pattern, ...]
     specific: tuple[re.Pattern, ...]
@@ -82,6 +84,8 @@ class MeasurePatterns:
                 courtesy_only=float(rules["courtesy_only"]),
                 evasive_threshold=float(rules["evasive_threshold"]),
                 min_content_chars=int(rules["min_content_chars"]),
+                short_clause_chars=int(rules["short_clause_chars"]),
+                topic_clause=_patterns(rules["topic_clause"], f"{source}: non_answer_rules.topic_clause"),
                 forward_markers=_patterns(data["forward"]["markers"], f"{source}: forward.markers"),
                 not_forward=_patterns(data["forward"]["not_forward"], f"{source}: forward.not_forward"),
                 specific=_patterns(specific["patterns"], f"{source}: specific.patterns"),

@@ -68,7 +68,7 @@ def measure_columns(
     weights = _nonanswer.non_answer_weights(layout, patterns)
     non_answer = _nonanswer.non_answer(layout, substance, specific, weights, patterns)
 
-    counted, forward = _forward.sentence_flags(layout, substance, courtesy, patterns)
+    counted, forward = _forward.sentence_flags(layout, courtesy, patterns)
     return {
         "non_answer": non_answer,
         "evasive": _nonanswer.evasive(non_answer, patterns.evasive_threshold),

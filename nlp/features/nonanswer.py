@@ -1,17 +1,22 @@
-"""Non-answers (Gow, Larcker & Zakolyukina 2021, adapted to Chinese IR practice): how much of an answer
-declines, deflects, defers or only thanks.
+"""Non-answers (Gow, Larcker & Zakolyukina 2021, adapted to Chinese IR practice; labelled by
+docs/labeling_measures.md): how much of an answer declines, deflects, defers, stays noncommittal or only
+thanks.
 
 Each ``non_answer`` category of ``nlp/lang/zh_ir/measures.json`` has a weight in (0, 1] and patterns.
-A sentence takes the largest weight of the matches in it; its clauses (split at ，,、：:) that carry
-specific content (a figure, a date, a name) and no match of their own keep weight 0, since a figure next
-to a pointer to the annual report is still an answer. Courtesy (您好, 感谢您的关注) is neither answer
-nor non-answer and leaves the count. The score is
+The unit is the clause (split at ，,：:; and sentence ends). A clause takes the largest weight of the
+matches that touch it. A clause without a match is substance (weight 0), since a partial answer is an
+answer (the guide's rule 1), unless it only leads into the non-answer of its sentence: a topic clause
+(``topic_clause``: 关于…, 对于…) or one of at most ``short_clause_chars`` substance characters with no
+specific content (与公司相关信息，公司会及时公告); such a clause takes the largest weight of its sentence.
+Courtesy (您好, 感谢您的关注) is neither answer nor non-answer and leaves the count. The score is
 
     non_answer = Σ weight(char) over substance characters / number of substance characters
 
-where substance characters are content characters outside courtesy. An answer with content but fewer
-than ``min_content_chars`` substance characters is a courtesy-only reply and scores ``courtesy_only``
-(1.0); an answer with no content at all (empty, punctuation) is undefined (NaN).
+where substance characters are content characters (letters, digits, Chinese characters) outside
+courtesy. An answer with content but fewer than ``min_content_chars`` substance characters is a
+courtesy-only reply and scores ``courtesy_only`` (1.0); an answer with no content at all (empty,
+punctuation) is undefined (NaN). ``evasive`` flags scores of at least ``evasive_threshold`` (0.5: at
+least half of what the answer says is a non-answer).
 """
 from __future__ import annotations
 
@@ -33,24 +38,26 @@ def non_answer_weights(layout: ChunkLayout, patterns: MeasurePatterns) -> np.nda
 def non_answer(layout: ChunkLayout, substance: np.ndarray, specific: np.ndarray, weights: np.ndarray,
                patterns: MeasurePatterns) -> np.ndarray:
     """Per row: the non-answer score in [0, 1] (see the module's docstring)."""
-    n_chars = len(layout.text)
-    if n_chars == 0:
+    if len(layout.text) == 0:
         return np.full(layout.n_rows, np.nan)
     n_clauses = int(layout.clause[-1]) + 1
     n_sentences = int(layout.sentence[-1]) + 1
     clause_weight = group_max(weights, layout.clause, n_clauses)
+    clause_substance = np.bincount(layout.clause, weights=substance.astype(float), minlength=n_clauses)
     clause_specific = group_any(specific & substance, layout.clause, n_clauses)
+    clause_topic = np.zeros(n_clauses, dtype=bool)
+    clause_topic[layout.clause[layout.match_starts(patterns.topic_clause)]] = True
     # the sentence of each clause: clauses never cross sentences (every sentence break is a clause break)
     clause_sentence = np.zeros(n_clauses, dtype=np.int64)
     clause_sentence[layout.clause] = layout.sentence
     sentence_weight = group_max(clause_weight, clause_sentence, n_sentences)
-    exempt = (clause_weight == 0) & clause_specific
-    char_weight = np.where(exempt[layout.clause], 0.0, sentence_weight[layout.sentence])
+    lead_in = (clause_weight == 0) & ~clause_specific & (clause_topic | (clause_substance <= patterns.short_clause_chars))
+    clause_weight = np.where(lead_in, sentence_weight[clause_sentence], clause_weight)
+    char_weight = clause_weight[layout.clause]
     substance_chars = layout.per_row(substance.astype(float))
     content_chars = layout.per_row(layout.content.astype(float))
     weighted = layout.per_row(np.where(substance, char_weight, 0.0))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        score = weighted / np.where(substance_chars > 0, substance_chars, 1.0)
+    score = weighted / np.where(substance_chars > 0, substance_chars, 1.0)
     score = np.where(substance_chars < patterns.min_content_chars, patterns.courtesy_only, score)
     return np.clip(np.where(content_chars > 0, score, np.nan), 0.0, 1.0)
 
