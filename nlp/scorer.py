@@ -594,6 +594,11 @@ def clean_texts(texts: Iterable[str | None]) -> list[str]:
     return out
 
 
+def _measure_value(measures, name: str) -> float:
+    value = getattr(measures, name, None) if measures is not None else None
+    return float("nan") if value is None else float(value)
+
+
 def _optional(value):
     """A measure's value for a record: None for NaN, bools and floats as they are."""
     if isinstance(value, (bool, np.bool_)):
@@ -629,6 +634,8 @@ def answer_columns(scored: Sequence[ScoredAnswer], theme_names: Sequence[str], m
     }
     for name in theme_names:
         cols[f"score_{name}"] = [(a.theme(name).score if a.theme(name) else 0.0) for a in scored]
+    for name in MEASURES:
+        cols[name] = [_measure_value(a.measures, name) for a in scored]
     cols["evidence"] = [evidence_json(a.themes) for a in scored]
     cols["tone_terms"] = [tone_terms_json([(c.term, c.weight, c.start, c.negated) for c in a.tone.terms]) for a in scored]
     cols["tone_words"] = [tone_words_json(a.tone.words) for a in scored]

@@ -12,6 +12,8 @@ import pytest
 
 from nlp.records import MEASURES
 
+MEASURE_VALUES = [0.1, 0.0, 0.0, 0.5, math.nan, 0.25, math.nan]  # one value per MEASURES column
+
 from batch_factory import answer_rows, write_corpus
 from nlp.batch import BatchOptions, run_batch
 from nlp.output import (STATUSES, answer_schema, arrow_schema, encode_rows, output_columns, pandas_dtypes,
@@ -109,11 +111,11 @@ def test_replace_row_ids_gives_the_bytes_encode_rows_gives(fmt):
     names = output_columns(["a"])
     rows = [
         ["k:1", "7", None, "s", "f", "公司", "name:公司", "000001", "2023-01-02", None, 1, "问，\"引号\"\n？", "答",
-         "ok", 0.25, "positive", ["a"], 0.5, '{"a": {"start": 0}}', "[]", "[]", "v"],
+         "ok", 0.25, "positive", ["a"], 0.5, *MEASURE_VALUES, '{"a": {"start": 0}}', "[]", "[]", "v"],
         ["k:2", None, "d", "s", "f", None, None, None, None, "2016", None, "", "", "empty", None, None, None, None,
-         None, None, None, "v"],
+         *[None] * len(MEASURES), None, None, None, "v"],
         ["k:3", None, None, "s", "f", None, None, None, None, None, 3, "q", "é,x", "no_chinese", math.nan, "neutral",
-         [], 0.0, "{}", "[[\"x\", 1.0, 0, false]]", "[]", "v"],
+         [], 0.0, *MEASURE_VALUES, "{}", "[[\"x\", 1.0, 0, false]]", "[]", "v"],
     ]
     cols = {c: [r[i] for r in rows] for i, c in enumerate(names)}
     payload = encode_rows(fmt, cols, ["a"])
