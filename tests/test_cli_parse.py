@@ -28,7 +28,7 @@ def test_parse_json_is_one_object_with_the_documented_keys(capsys):
     assert data["code"] == "300846"
     assert data["name"] == "首都在线"
     assert data["company"] == "北京首都在线科技股份有限公司"
-    assert data["activity_types"] == ["特定对象调研", "路演活动"]
+    assert data["activity_types"] == ["特定对象调研"]  # U+F0A3 before 路演活动 is an empty Wingdings 2 box
     assert data["date"] == "2023-04-10"
     assert data["event_dates"] == ["2023-04-04", "2023-04-07"]
     assert data["location"] == "公司会议室（线上+线下）"

@@ -21,6 +21,8 @@ _FURNITURE = re.compile(
     r"|\d{1,3}\s*/\s*\d{1,3}"
     r"|[Pp]age\s*\d+(?:\s*(?:of|/)\s*\d+)?)$"
 )
+# 第 2 页 共 8 页 / 共8页 第2页 / 2/8 / Page 2 of 8, inside a header or footer line (whitespace removed)
+_PAGE_NUMBER = re.compile(r"第\d+页[,，/]?共\d+页|共\d+页[,，/]?第\d+页|[Pp]age\d+(?:of|/)\d+")
 _LONE_NUMBER = re.compile(r"^(?P<n>\d{1,3})(?:\s+(?P<latin>[A-Za-z0-9][A-Za-z0-9.+\-]{0,11}))?$")
 _QUAD_RUN = re.compile(r"(.)\1{3}")
 _FAKE_BOLD = re.compile(r"(?:(.)\1{3}[ \t]*){2,}")  # two or more characters drawn four times each

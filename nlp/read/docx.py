@@ -82,12 +82,15 @@ def _docx_header_lines(document: Any) -> list[str]:
 
 
 def _block_lines(container: Any, meta: dict[str, Any]) -> list[str]:
-    """Lines of the paragraphs and tables directly in ``container``, in document order."""
+    """Lines of the paragraphs and tables directly in ``container``, in document order; a text box
+    (or a shape with text) anchored in a paragraph follows that paragraph's own text."""
     lines: list[str] = []
     for child in container:
         tag = child.tag
         if tag == _W + "p":
             lines.append(_paragraph_text(child))
+            for box in _text_boxes(child):
+                lines.extend(_block_lines(box, meta))
         elif tag == _W + "tbl":
             lines.extend(_table_lines(child, meta))
         elif tag in (_W + "sdt", _W + "customXml"):
@@ -95,6 +98,18 @@ def _block_lines(container: Any, meta: dict[str, Any]) -> list[str]:
             if content is not None:
                 lines.extend(_block_lines(content, meta))
     return lines
+
+
+def _text_boxes(element: Any) -> Iterator[Any]:
+    """The outermost ``w:txbxContent`` under ``element`` (DrawingML shapes and VML text boxes),
+    skipping ``mc:Fallback``: it repeats the shape of its ``mc:Choice`` for older readers."""
+    for child in element:
+        if not isinstance(child.tag, str) or child.tag == _MC_FALLBACK:
+            continue
+        if child.tag == _W + "txbxContent":
+            yield child
+        else:
+            yield from _text_boxes(child)
 
 
 def _paragraph_text(element: Any) -> str:
