@@ -8,7 +8,7 @@ from typing import Any, Iterator, Mapping
 
 from nlp.lang import read_text
 from nlp.records import IrtoneError, RawDocument
-from nlp.read.files import one_line
+from nlp.read.files import MAX_DOCX_XML_BYTES, MAX_UNPACKED_BYTES, mb, one_line
 from nlp.read.txt import newlines
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -43,11 +43,22 @@ def read_docx(source: str) -> RawDocument:
 
     try:
         with zipfile.ZipFile(source) as archive:
-            names = set(archive.namelist())
+            infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, EOFError) as err:
         raise IrtoneError(source, f"DOCX is damaged or truncated ({one_line(err)})") from None
-    if "word/document.xml" not in names:
+    except Exception as err:  # NotImplementedError for a zip version or method zipfile lacks, and others
+        raise IrtoneError(source, f"DOCX is damaged or unsupported ({type(err).__name__}: {one_line(err)})") from None
+    if "word/document.xml" not in {info.filename for info in infos}:
         raise IrtoneError(source, "is a ZIP archive but not a DOCX (no word/document.xml)")
+    # zipfile never inflates a member past its declared size, so the declared sizes bound memory
+    unpacked = sum(info.file_size for info in infos)
+    xml = sum(info.file_size for info in infos if info.filename.endswith((".xml", ".rels")))
+    if unpacked > MAX_UNPACKED_BYTES or xml > MAX_DOCX_XML_BYTES:
+        raise IrtoneError(
+            source,
+            f"DOCX unpacks to {mb(unpacked)} ({mb(xml)} of XML), more than a record holds "
+            f"(limits {mb(MAX_UNPACKED_BYTES)}, {mb(MAX_DOCX_XML_BYTES)} of XML): a damaged file or a zip bomb",
+        )
     import docx
 
     try:
