@@ -5,6 +5,15 @@ from __future__ import annotations
 
 import re
 
+from nlp.lang import read_json
+
+
+def _words(key: str) -> str:
+    """A regex alternation of the literal words listed under ``key`` in parse_markers.json, longest first."""
+    words = read_json("parse_markers.json")[key]
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
 
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -100,7 +109,7 @@ _NAME = re.compile(r"(?:证券|股票|公司)简称\s*[:：]?\s*(?P<name>[^\s:�
 _COMPANY = re.compile(rf"^(?P<company>[{_CJK}A-Za-z0-9（）()·]{{2,40}}?(?:股份有限公司|有限责任公司|有限公司|集团公司))")
 _COMPANY_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团公司|公司)$")
 _PAGE_HEADER = re.compile(r"^[^，。：:？]{2,30}(?:股份有限公司|有限公司)$|^编号[:：]")
-_TITLE_LINE = re.compile(r"投资者关系活动记录表|投资者关系活动记录|调研活动记录表|投资者关系管理档案")
+_TITLE_LINE = re.compile(_words("title_words"))
 _ITEM_SEPARATORS = re.compile(r"[，,、;；\s]+")
 _LIST_SEPARATORS = re.compile(r"[;；]+")
 # a head count written into a participants list (本次调研共有4；位机构投资者参与): not a participant
