@@ -28,7 +28,7 @@ def test_parse_json_is_one_object_with_the_documented_keys(capsys):
     assert data["code"] == "300846"
     assert data["name"] == "首都在线"
     assert data["company"] == "北京首都在线科技股份有限公司"
-    assert data["activity_types"] == ["特定对象调研", "路演活动"]
+    assert data["activity_types"] == ["特定对象调研"]  # U+F0A3 before 路演活动 is an empty Wingdings 2 box
     assert data["date"] == "2023-04-10"
     assert data["event_dates"] == ["2023-04-04", "2023-04-07"]
     assert data["location"] == "公司会议室（线上+线下）"
@@ -84,3 +84,25 @@ def test_parse_missing_file_is_a_one_line_error(capsys, tmp_path):
     code, out, err = run(capsys, "parse", str(tmp_path / "nope.txt"))
     assert code == 2
     assert err.startswith("irtone parse: error: ") and err.count("\n") == 1
+
+
+def test_parse_warns_on_stderr_when_no_pairs_are_found(capsys, tmp_path):
+    stub = tmp_path / "stub.txt"
+    stub.write_text("证券代码：300999 证券简称：青石科技\n投资者关系活动记录表\n投资者关系活动主要内容介绍 见附件\n", encoding="utf-8")
+    code, out, err = run(capsys, "parse", str(stub), "--json")
+    assert code == 0
+    assert json.loads(out)["segments"] == []
+    assert err.count("\n") == 1 and "warning" in err and "no question-answer pairs" in err
+    code, out, err = run(capsys, "parse", str(SEED), "--json")
+    assert err == ""  # a record with pairs warns about nothing
+
+
+def test_parse_damaged_docx_is_a_one_line_error(capsys, tmp_path):
+    data = bytearray((ROOT / "tests" / "fixtures" / "seed_textbox.docx").read_bytes())
+    central = data.find(b"PK\x01\x02")
+    data[central + 6 : central + 8] = (99).to_bytes(2, "little")  # "needs zip version 9.9"
+    damaged = tmp_path / "damaged.docx"
+    damaged.write_bytes(bytes(data))
+    code, out, err = run(capsys, "parse", str(damaged))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "damaged.docx" in err and "Traceback" not in err

@@ -119,7 +119,8 @@ def test_seed_metadata(seed):
     assert seed.code == "300846"
     assert seed.name == "首都在线"
     assert seed.company == "北京首都在线科技股份有限公司"
-    assert seed.activity_types == ("特定对象调研", "路演活动")
+    # the seed's boxes are Wingdings 2: U+F052 (☑) before 特定对象调研, U+F0A3 (⬜, empty) before 路演活动
+    assert seed.activity_types == ("特定对象调研",)
     assert seed.date == "2023-04-10"
     assert seed.event_dates == ("2023-04-04", "2023-04-07")
     assert seed.location == "公司会议室（线上+线下）"
@@ -926,7 +927,8 @@ def test_docx_meta_checkbox_category_is_interpreted():
     filing = parse_text("问：产能？\n答：满产。", meta=meta)
     assert filing.activity_types == ("特定对象调研",)
     assert filing.event_dates == ("2024-01-02",)
-    assert filing.date == "2024-01-02"
+    # the form's 日期 wins over the activity's day, as it does when the same form is read as text
+    assert filing.date == "2024-01-03"
 
 
 def test_event_date_range_with_short_end():

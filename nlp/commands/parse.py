@@ -2,11 +2,16 @@
 
 Default output is a rich view (metadata table, then the numbered segments with long answers
 shortened); ``--json`` prints exactly one JSON object with the keys of ``JSON_KEYS``.
+
+A record in which no question-answer pair is found (a stub such as 见附件, a truncated file, or
+text without Q&A markup) is still printed, and one warning line goes to stderr; the exit status is
+0 then too (2 is a file that cannot be read or is no IR record at all).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 HELP = "parse a disclosure into metadata and ordered Q&A segments"
 
@@ -19,7 +24,7 @@ ANSWER_PREVIEW_CHARS = 160  # long answers are cut here in the rich view; --json
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="one disclosure: TXT (any Chinese encoding), PDF or DOCX")
+    parser.add_argument("file", help="one disclosure: TXT (any Chinese encoding), PDF, DOCX or HTML")
     parser.add_argument("--json", action="store_true", help="print one JSON object (keys: " + ", ".join(JSON_KEYS) + ")")
     parser.add_argument("--full", action="store_true", help="show whole answers in the rich view")
 
@@ -36,6 +41,9 @@ def run(args: argparse.Namespace) -> int:
     from nlp.parse import parse_file
 
     filing = parse_file(args.file)
+    if not filing.qa:
+        print(f"irtone parse: warning: {args.file}: no question-answer pairs found "
+              "(a stub such as 见附件, a truncated file, or no Q&A markup)", file=sys.stderr)
     if args.json:
         print(json.dumps(filing_json(filing), ensure_ascii=False))
         return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from nlp.parse.paragraphs import _Para
-from nlp.parse.patterns import _TIME_PREFIX, _compact
+from nlp.parse.patterns import _TIME_PREFIX, _compact, _words
 from nlp.parse.vocabulary import _Vocabulary
 
 
@@ -25,7 +25,7 @@ def _cut_closing(paras: list[_Para], vocab: _Vocabulary) -> list[_Para]:
 
 _END_MARK = re.compile(r"^[（(][^（）()]{0,6}(?:结束|完)[)）]$")  # （调研结束） （会议结束）
 # 贵州信邦制药股份有限公司 / 证券投资部: the record's sign-off under the last answer
-_SIGN_OFF = re.compile(r"^[^\s，,。；;：:？?！!]{0,30}(?:股份有限公司|有限公司)?(?:证券投资部|证券事务部|证券部|投资者关系部|董事会办公室|董秘办公室|董秘办)$"
+_SIGN_OFF = re.compile(r"^[^\s，,。；;：:？?！!]{0,30}(?:股份有限公司|有限公司)?(?:" + _words("sign_off_departments") + ")$"
                        r"|^[^\s，,。；;：:？?！!]{2,30}股份有限公司$")
 
 

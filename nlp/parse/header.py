@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from nlp.parse.patterns import _BULLET, _CODE, _COMPANY, _DATE_FULL, _NAME, _NUMBERING, _PAGE_HEADER, _TITLE_LINE, _compact
+from nlp.parse.patterns import _BULLET, _CODE, _COMPANY, _DATE_FULL, _NAME, _NUMBERING, _PAGE_HEADER, _TITLE_LINE, _compact, _words
 from nlp.parse.vocabulary import _Vocabulary
 
 
@@ -188,7 +188,7 @@ def _find_company(title: list[str], head: list[str], name: str | None) -> str | 
 
 
 _COMPANY_LINE_REST = re.compile(r"^(?:" + _TITLE_LINE.pattern + r")?(?:[（(]?编号[:：].*)?$")
-_BODY_START = re.compile(r"^(?:公司|本公司|我公司|该公司|贵公司|本次|此次|其中|由于|根据)")
+_BODY_START = re.compile("^(?:" + _words("body_openers") + ")")
 
 
 def _company_at_start(line: str) -> tuple[str | None, str]:

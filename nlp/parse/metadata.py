@@ -1,61 +1,18 @@
-"""Header field values: activity types (check boxes), participants and staff, dates, codes and names,
-``filing_id``.
+"""Header field values: participants and staff, dates, codes and names, ``filing_id`` (activity types:
+``nlp.parse.activity``).
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
+import unicodedata
 from typing import Any
 
-from nlp.parse.patterns import _DATE_FULL, _ETC_TAIL, _HEAD_COUNT, _ISO_DATE, _ITEM_SEPARATORS, _LEGAL_SUFFIX, _LIST_SEPARATORS, _PRIVATE_USE, _RANGE_TAIL, _SPACES, _STAFF_NUMBER, _compact
+from nlp.parse.patterns import _DATE_FULL, _ETC_TAIL, _HEAD_COUNT, _ISO_DATE, _ITEM_SEPARATORS, _LEGAL_SUFFIX, _LIST_SEPARATORS, _RANGE_TAIL, _SPACES, _STAFF_NUMBER, _compact
 from nlp.parse.vocabulary import _Vocabulary
 
-
-def _parse_activity(value_lines: list[str] | None, vocab: _Vocabulary) -> tuple[str, ...]:
-    """Checked activity types. A checked box usually vanishes in extracted text (or becomes a
-    private-use Wingdings glyph) while an unchecked one stays □; ☑ ■ √ ✓ ⊠ count as checked."""
-    if not value_lines:
-        return ()
-    text = _compact("".join(value_lines))
-    for placeholder in vocab.other_placeholder:
-        text = text.replace(placeholder, "")
-    if not text:
-        return ()
-    hits: list[tuple[int, int, str]] = []
-    taken = [False] * len(text)
-    for name in vocab.activity_types:
-        start = 0
-        while True:
-            pos = text.find(name, start)
-            if pos < 0:
-                break
-            if not any(taken[pos : pos + len(name)]):
-                hits.append((pos, pos + len(name), name))
-                for k in range(pos, pos + len(name)):
-                    taken[k] = True
-            start = pos + 1
-    if not hits:
-        return ()
-    hits.sort()
-    boxes = vocab.checked | vocab.unchecked
-    has_any_box = any(ch in boxes or _PRIVATE_USE.match(ch) for ch in text)
-    if not has_any_box and len(hits) >= 5:
-        return ()  # a bare template: nothing tells which boxes were ticked
-    chosen: list[str] = []
-    for k, (pos, end, name) in enumerate(hits):
-        before = text[pos - 1] if pos > 0 else ""
-        if before in vocab.unchecked:
-            continue
-        if name == "其他":
-            stop = hits[k + 1][0] if k + 1 < len(hits) else len(text)
-            note = text[end:stop]
-            while note and (note[-1] in boxes or _PRIVATE_USE.match(note[-1])):
-                note = note[:-1]
-            note = note.strip("（）()：:，,、;； ")
-            name = f"其他（{note}）" if note else "其他"
-        if name not in chosen:
-            chosen.append(name)
-    return tuple(chosen)
+_US_DATE = re.compile(r"^(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})$")
 
 
 def _split_activity_text(value: Any) -> tuple[str, ...]:
@@ -97,10 +54,14 @@ def _people_lines(value_lines: list[str] | None, vocab: _Vocabulary, strip_numbe
 
 
 def _iso(y: str | int, m: str | int, d: str | int) -> str | None:
+    """YYYY-MM-DD of a day that exists (2013-02-29 does not) between 1990 and 2100, else None."""
     y, m, d = int(y), int(m), int(d)
-    if not (1990 <= y <= 2100 and 1 <= m <= 12 and 1 <= d <= 31):
+    if not 1990 <= y <= 2100:
         return None
-    return f"{y:04d}-{m:02d}-{d:02d}"
+    try:
+        return datetime.date(y, m, d).isoformat()
+    except ValueError:
+        return None
 
 
 def _first_date(text: str) -> str | None:
@@ -131,10 +92,16 @@ def _event_dates(text: str) -> tuple[str, ...]:
 
 
 def _meta_date(value: Any) -> str | None:
+    """The day of a table's date column: 2013-08-22, 8/22/2013 (month first, as spreadsheets
+    write it), 2013年8月22日; full-width digits (８/22/2013) read as ASCII. None when it names no
+    valid day (a garbled year 0202, 2/29/2013, 11/07/202)."""
     if not value:
         return None
-    text = str(value).strip()
+    text = unicodedata.normalize("NFKC", str(value)).strip()
     match = _ISO_DATE.match(text)
+    if match:
+        return _iso(match["y"], match["m"], match["d"])
+    match = _US_DATE.match(text)
     if match:
         return _iso(match["y"], match["m"], match["d"])
     return _first_date(text)
@@ -181,6 +148,17 @@ def _as_int(value: Any) -> int | None:
         return None
 
 
-def _filing_id(body: str, code: str | None, date: str | None) -> str:
+# Table columns that tell apart meetings filed with the same text (one company, one day, one
+# record text for several visits): hashed into filing_id when given.
+IDENTITY_META = ("doc_id", "category", "institutions")
+
+
+def _filing_id(body: str, code: str | None, date: str | None, meta: dict[str, Any] | None = None) -> str:
+    """16 hex digits of sha1 over the code, the date, the whitespace-free ``body`` and the
+    ``IDENTITY_META`` values ``meta`` gives (whitespace removed). Without such values the key is
+    code, date and body alone, so a text file's id does not depend on anything but its content."""
     key = "\x1f".join([code or "", date or "", body])
+    identity = [f"{name}={_compact(str(meta[name]))}" for name in IDENTITY_META if meta and _compact(str(meta.get(name) or ""))]
+    if identity:
+        key += "\x1f" + "\x1e".join(identity)
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]

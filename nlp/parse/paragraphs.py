@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nlp.lang import read_json
 from nlp.parse.patterns import _BARE_NUMBER, _BARE_QUESTION, _BRACKET_LABEL, _BULLET, _CJK, _CLOSERS, _COLON_LABEL, _COMMA_MARKER, _DASH_ANSWER, _ITEM_COUNT, _LABEL_DIGITS, _NARROW, _NUMBERING, _PAREN_CONTENT, _PERSON_SUFFIX, _SPACE_NUMBER, _TERMINAL, _compact
 from nlp.parse.vocabulary import _Vocabulary, _vocabulary
 
@@ -47,7 +48,7 @@ class _Para:
         return any("？" in line or "?" in line for line in self.lines)
 
 
-_QUESTION_GOES_ON = ("如何", "怎样", "怎么", "是否", "有何", "有哪些", "有多大", "多少", "吗", "呢", "？", "?")
+_QUESTION_GOES_ON = tuple(read_json("parse_markers.json")["question_continuations"])
 
 
 def _is_topic_line(para: _Para, next_line: str, vocab: _Vocabulary) -> bool:

@@ -5,6 +5,15 @@ from __future__ import annotations
 
 import re
 
+from nlp.lang import read_json
+
+
+def _words(key: str) -> str:
+    """A regex alternation of the literal words listed under ``key`` in parse_markers.json, longest first."""
+    words = read_json("parse_markers.json")[key]
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
 
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -21,6 +30,8 @@ _FURNITURE = re.compile(
     r"|\d{1,3}\s*/\s*\d{1,3}"
     r"|[Pp]age\s*\d+(?:\s*(?:of|/)\s*\d+)?)$"
 )
+# 第 2 页 共 8 页 / 共8页 第2页 / 2/8 / Page 2 of 8, inside a header or footer line (whitespace removed)
+_PAGE_NUMBER = re.compile(r"第\d+页[,，/]?共\d+页|共\d+页[,，/]?第\d+页|[Pp]age\d+(?:of|/)\d+")
 _LONE_NUMBER = re.compile(r"^(?P<n>\d{1,3})(?:\s+(?P<latin>[A-Za-z0-9][A-Za-z0-9.+\-]{0,11}))?$")
 _QUAD_RUN = re.compile(r"(.)\1{3}")
 _FAKE_BOLD = re.compile(r"(?:(.)\1{3}[ \t]*){2,}")  # two or more characters drawn four times each
@@ -98,7 +109,7 @@ _NAME = re.compile(r"(?:证券|股票|公司)简称\s*[:：]?\s*(?P<name>[^\s:�
 _COMPANY = re.compile(rf"^(?P<company>[{_CJK}A-Za-z0-9（）()·]{{2,40}}?(?:股份有限公司|有限责任公司|有限公司|集团公司))")
 _COMPANY_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团公司|公司)$")
 _PAGE_HEADER = re.compile(r"^[^，。：:？]{2,30}(?:股份有限公司|有限公司)$|^编号[:：]")
-_TITLE_LINE = re.compile(r"投资者关系活动记录表|投资者关系活动记录|调研活动记录表|投资者关系管理档案")
+_TITLE_LINE = re.compile(_words("title_words"))
 _ITEM_SEPARATORS = re.compile(r"[，,、;；\s]+")
 _LIST_SEPARATORS = re.compile(r"[;；]+")
 # a head count written into a participants list (本次调研共有4；位机构投资者参与): not a participant

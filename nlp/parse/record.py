@@ -5,7 +5,8 @@ from typing import Any
 
 from nlp.parse.cleaning import _clean_lines, _split_inline_markers
 from nlp.parse.header import _find_company, _find_header
-from nlp.parse.metadata import _clean_code, _clean_name, _clean_str, _event_dates, _filing_id, _first_date, _meta_date, _parse_activity, _people_lines, _split_activity_text
+from nlp.parse.activity import _parse_activity
+from nlp.parse.metadata import _clean_code, _clean_name, _clean_str, _event_dates, _filing_id, _first_date, _meta_date, _people_lines, _split_activity_text
 from nlp.parse.patterns import _CODE, _NAME, _STUB, _compact
 from nlp.parse.segment import _segment
 from nlp.parse.vocabulary import _Vocabulary, _vocabulary
@@ -15,7 +16,7 @@ from nlp.text import normalize_segment_text
 
 def _parse_record(source: str, text: str, meta: dict[str, Any]) -> Filing:
     vocab = _vocabulary()
-    lines = _clean_lines(text)
+    lines = _clean_lines(text, tuple(str(meta[key]).strip() for key in ("name", "code") if meta.get(key)))
     if not lines:
         if _has_meta(meta):
             return _build_filing(source, text, meta, {}, (), vocab)
@@ -90,14 +91,16 @@ def _build_filing(
     location_lines = values.get("location") or str(meta.get("location") or "").splitlines()
     location = normalize_segment_text("\n".join(location_lines)) or None
 
-    date = _first_date(" ".join(values.get("date") or []))
+    # the table's date column when it names a valid day, else the record's 日期, else the
+    # activity's first day (nlp/parse/RULES.md, "Which date")
+    date = _meta_date(meta.get("date"))
+    if date is None:
+        date = _first_date(" ".join(values.get("date") or []))
     if date is None:
         date = event_dates[0] if event_dates else None
-    if date is None:
-        date = _meta_date(meta.get("date"))
 
     return Filing(
-        filing_id=_filing_id(_compact(text), code, date),
+        filing_id=_filing_id(_compact(text), code, date, meta),
         source=source,
         code=code,
         name=name,

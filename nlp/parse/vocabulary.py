@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from types import MappingProxyType
+from typing import Mapping
 
 from nlp.lang import read_json
 from nlp.parse.patterns import _compact
@@ -17,6 +19,7 @@ class _Vocabulary:
     other_placeholder: tuple[str, ...]
     checked: frozenset[str]
     unchecked: frozenset[str]
+    private_use: Mapping[str, str]  # a Symbol-font box (U+F052) → the glyph it draws (☑)
     ranking_notes: tuple[str, ...]
     question_speakers: frozenset[str]
     answer_speakers: tuple[str, ...]
@@ -52,6 +55,9 @@ def _vocabulary() -> _Vocabulary:
         other_placeholder=tuple(data["other_placeholder"]),
         checked=frozenset(data["checked_glyphs"]),
         unchecked=frozenset(data["unchecked_glyphs"]),
+        private_use=MappingProxyType(
+            {chr(int(code, 16)): glyph for code, glyph in data["private_use_glyphs"].items() if not code.startswith("_")}
+        ),
         ranking_notes=tuple(sorted(data["ranking_notes"], key=len, reverse=True)),
         question_speakers=frozenset(data["question_speakers"]),
         answer_speakers=tuple(data["answer_speakers"]),

@@ -3,9 +3,10 @@
 Three entry points:
 
 ``read_file(path) -> RawDocument``
-    One disclosure: TXT (UTF-8, UTF-8 with BOM, UTF-16/32 with BOM, GB18030/GBK), PDF (text layer)
-    or DOCX (paragraphs and tables in document order). The format is decided by the file's content
-    (magic bytes), not its extension, so a PDF saved as ``.txt`` still reads as a PDF.
+    One disclosure: TXT (UTF-8, UTF-8 with BOM, UTF-16/32 with or without BOM, GB18030/GBK), PDF
+    (text layer), DOCX (paragraphs, tables and text boxes in document order) or HTML (a saved web
+    page). The format is decided by the file's content (magic bytes, an HTML start tag), not its
+    extension, so a PDF saved as ``.txt`` still reads as a PDF; ``.html``/``.htm`` always read as HTML.
 
 ``read_documents(path) -> Iterator[RawDocument]``
     Any input: a disclosure file yields one document; a table (CSV, JSONL, Parquet, also
@@ -15,6 +16,9 @@ Three entry points:
 ``iter_inputs(paths) -> Iterator[RawDocument | IrtoneError]``
     Like ``read_documents`` over many paths, but bad files and rows are *yielded* as
     ``IrtoneError`` values so that a batch can log them and go on.
+
+The package holds one module per format: ``files`` (limits, sniffing, walking folders), ``txt``
+(encodings), ``pdf``, ``docx``, ``html`` and ``tables``.
 
 Every error is an ``IrtoneError(source, reason)`` whose message is one line naming the file (or
 ``file#row``) and the reason. Heavy libraries (pypdfium2, python-docx, pandas, pyarrow) are
@@ -41,9 +45,10 @@ from nlp.identity import normalize_code
 from nlp.records import IrtoneError, RawDocument
 from nlp.read.docx import docx_header_fields, read_docx
 from nlp.read.files import (
-    DISCLOSURE_SUFFIXES, MAX_DOCUMENT_BYTES, MAX_DOCUMENT_CHARS, MAX_TABLE_BYTES, TABLE_SUFFIXES, check_file,
+    DISCLOSURE_SUFFIXES, HTML_SUFFIXES, MAX_DOCUMENT_BYTES, MAX_DOCX_XML_BYTES, MAX_UNPACKED_BYTES, MAX_DOCUMENT_CHARS, MAX_TABLE_BYTES, TABLE_SUFFIXES, check_file,
     one_line, read_head, sniff, table_format, table_suffix, walk_files,
 )
+from nlp.read.html import looks_like_html, read_html
 from nlp.read.pdf import read_pdf, unreadable_share
 from nlp.read.tables import ANSWERS_GROUP_META, WHOLE_RECORD_META, iter_table
 from nlp.read.tables import _json_line  # noqa: F401  (nlp.batch's tests time it)
@@ -52,14 +57,14 @@ from nlp.read.txt import decode_text, read_txt
 __all__ = [
     "read_file", "read_documents", "iter_inputs", "decode_text", "walk_files", "unreadable_share",
     "normalize_code", "docx_header_fields", "WHOLE_RECORD_META", "ANSWERS_GROUP_META", "MAX_DOCUMENT_BYTES",
-    "MAX_DOCUMENT_CHARS", "MAX_TABLE_BYTES", "DISCLOSURE_SUFFIXES", "TABLE_SUFFIXES", "UNSUPPORTED",
+    "MAX_DOCUMENT_CHARS", "MAX_TABLE_BYTES", "MAX_DOCX_XML_BYTES", "MAX_UNPACKED_BYTES", "DISCLOSURE_SUFFIXES", "TABLE_SUFFIXES", "UNSUPPORTED",
 ]
 
 # ---- public API ------------------------------------------------------------------------------
 
 
 def read_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_DOCUMENT_BYTES) -> RawDocument:
-    """Read one disclosure (TXT, PDF or DOCX, decided by content) into a ``RawDocument``.
+    """Read one disclosure (TXT, PDF, DOCX or HTML, decided by content) into a ``RawDocument``.
 
     Raises ``IrtoneError`` for a missing file, a directory, a file over ``max_bytes`` (checked
     before reading), an empty file, a binary or undecodable file, a damaged or encrypted PDF, a PDF
@@ -73,12 +78,19 @@ def read_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_DOCUMENT_BYT
     head = read_head(source)
     kind = sniff(head)
     if kind in ("gzip", "parquet"):
-        raise IrtoneError(source, f"is a {kind} file, not a disclosure (TXT, PDF or DOCX)")
+        raise IrtoneError(source, f"is a {kind} file, not a disclosure (TXT, PDF, DOCX or HTML)")
     if kind == "ole2":
         raise IrtoneError(
             source, "is an OLE2 file (legacy .doc/.xls, or a password-protected Office file); save it as DOCX"
         )
-    doc = read_pdf(source) if kind == "pdf" else read_docx(source) if kind == "zip" else read_txt(source)
+    if kind == "pdf":
+        doc = read_pdf(source)
+    elif kind == "zip":
+        doc = read_docx(source)
+    elif source.lower().endswith(HTML_SUFFIXES) or looks_like_html(head):
+        doc = read_html(source)
+    else:
+        doc = read_txt(source)
     if len(doc.text) > MAX_DOCUMENT_CHARS:
         raise IrtoneError(source, f"holds {len(doc.text):,} characters of text, more than one IR record could "
                                   f"(limit {MAX_DOCUMENT_CHARS:,}): split it, or give its answers as a table")
@@ -143,6 +155,6 @@ def _iter_file(source: str, max_bytes: int, max_table_bytes: int) -> Iterator[Ra
         yield IrtoneError(source, f"unexpected {type(err).__name__} while reading: {one_line(err)}")
 
 
-UNSUPPORTED = ("unsupported file type: irtone reads .txt, .pdf and .docx disclosures and .csv, .jsonl and "
+UNSUPPORTED = ("unsupported file type: irtone reads .txt, .pdf, .docx and .html disclosures and .csv, .jsonl and "
                ".parquet tables (also .gz); convert it to one of them")
 

@@ -8,7 +8,7 @@ from typing import Any, Iterator, Mapping
 
 from nlp.lang import read_text
 from nlp.records import IrtoneError, RawDocument
-from nlp.read.files import one_line
+from nlp.read.files import MAX_DOCX_XML_BYTES, MAX_UNPACKED_BYTES, mb, one_line
 from nlp.read.txt import newlines
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -43,11 +43,22 @@ def read_docx(source: str) -> RawDocument:
 
     try:
         with zipfile.ZipFile(source) as archive:
-            names = set(archive.namelist())
+            infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, EOFError) as err:
         raise IrtoneError(source, f"DOCX is damaged or truncated ({one_line(err)})") from None
-    if "word/document.xml" not in names:
+    except Exception as err:  # NotImplementedError for a zip version or method zipfile lacks, and others
+        raise IrtoneError(source, f"DOCX is damaged or unsupported ({type(err).__name__}: {one_line(err)})") from None
+    if "word/document.xml" not in {info.filename for info in infos}:
         raise IrtoneError(source, "is a ZIP archive but not a DOCX (no word/document.xml)")
+    # zipfile never inflates a member past its declared size, so the declared sizes bound memory
+    unpacked = sum(info.file_size for info in infos)
+    xml = sum(info.file_size for info in infos if info.filename.endswith((".xml", ".rels")))
+    if unpacked > MAX_UNPACKED_BYTES or xml > MAX_DOCX_XML_BYTES:
+        raise IrtoneError(
+            source,
+            f"DOCX unpacks to {mb(unpacked)} ({mb(xml)} of XML), more than a record holds "
+            f"(limits {mb(MAX_UNPACKED_BYTES)}, {mb(MAX_DOCX_XML_BYTES)} of XML): a damaged file or a zip bomb",
+        )
     import docx
 
     try:
@@ -82,12 +93,15 @@ def _docx_header_lines(document: Any) -> list[str]:
 
 
 def _block_lines(container: Any, meta: dict[str, Any]) -> list[str]:
-    """Lines of the paragraphs and tables directly in ``container``, in document order."""
+    """Lines of the paragraphs and tables directly in ``container``, in document order; a text box
+    (or a shape with text) anchored in a paragraph follows that paragraph's own text."""
     lines: list[str] = []
     for child in container:
         tag = child.tag
         if tag == _W + "p":
             lines.append(_paragraph_text(child))
+            for box in _text_boxes(child):
+                lines.extend(_block_lines(box, meta))
         elif tag == _W + "tbl":
             lines.extend(_table_lines(child, meta))
         elif tag in (_W + "sdt", _W + "customXml"):
@@ -95,6 +109,18 @@ def _block_lines(container: Any, meta: dict[str, Any]) -> list[str]:
             if content is not None:
                 lines.extend(_block_lines(content, meta))
     return lines
+
+
+def _text_boxes(element: Any) -> Iterator[Any]:
+    """The outermost ``w:txbxContent`` under ``element`` (DrawingML shapes and VML text boxes),
+    skipping ``mc:Fallback``: it repeats the shape of its ``mc:Choice`` for older readers."""
+    for child in element:
+        if not isinstance(child.tag, str) or child.tag == _MC_FALLBACK:
+            continue
+        if child.tag == _W + "txbxContent":
+            yield child
+        else:
+            yield from _text_boxes(child)
 
 
 def _paragraph_text(element: Any) -> str:

@@ -12,9 +12,14 @@ MAX_DOCUMENT_BYTES = 50 * 1024**2  # one disclosure file (a PDF may carry images
 # Text of one disclosure: the longest of the 10,149 SZSE records in ../shared holds 25,675 characters.
 # Far beyond that a file is not one record (a concatenation, a dump) and would cost GBs to score at once.
 MAX_DOCUMENT_CHARS = 1_000_000
+# What a DOCX may unpack to: its XML is parsed whole (a record's document.xml is well under 5 MB);
+# images and fonts add to the rest.
+MAX_DOCX_XML_BYTES = 64 * 1024**2
+MAX_UNPACKED_BYTES = 4 * MAX_DOCUMENT_BYTES
 MAX_TABLE_BYTES = 2 * 1024**3  # tables are streamed, so they may be much bigger
 
-DISCLOSURE_SUFFIXES = (".txt", ".pdf", ".docx")
+HTML_SUFFIXES = (".html", ".htm")
+DISCLOSURE_SUFFIXES = (".txt", ".pdf", ".docx") + HTML_SUFFIXES
 TABLE_SUFFIXES = (".csv", ".csv.gz", ".jsonl", ".jsonl.gz", ".parquet")
 
 _SNIFF_BYTES = 1024

@@ -9,7 +9,7 @@ from nlp.parse.pairing.numbering import _pairs_by_numbering
 from nlp.parse.pairing.questions import _pairs_by_questions
 from nlp.parse.pairs import _Pair, _merge_shared_answers
 from nlp.parse.paragraphs import _ARABIC_STYLES, _Para, _ends_terminal
-from nlp.parse.patterns import _CJK, _CLOSERS, _COLON_LABEL, _compact
+from nlp.parse.patterns import _CJK, _CLOSERS, _COLON_LABEL, _compact, _words
 from nlp.parse.vocabulary import _Vocabulary, _vocabulary
 
 
@@ -116,7 +116,7 @@ def _continues_answer(block: list[_Para], vocab: _Vocabulary) -> bool:
 
 
 # words that make an unmarked sentence a question or a request (公司是否… / 请介绍… / 不知…)
-_ASKING_WORDS = re.compile("请|想问|想了解|不知|能否|可否|是否|吗|呢|何")
+_ASKING_WORDS = re.compile(_words("asking_words"))
 
 
 def _is_topic_over_points(para: _Para, point: _Para, asked_numbers: set[tuple[str | None, int | None]]) -> bool:

@@ -7,7 +7,7 @@ from nlp.parse.cues import _asks, _first_sentence, _is_agenda_point, _is_agenda_
 from nlp.parse.pairing.question_marks import _pairs_by_question_marks
 from nlp.parse.pairs import _Pair, _merge_shared_answers, _split_at_question_mark
 from nlp.parse.paragraphs import _ARABIC_STYLES, _Para, _ends_terminal
-from nlp.parse.patterns import _CJK, _compact
+from nlp.parse.patterns import _CJK, _compact, _words
 from nlp.parse.vocabulary import _Vocabulary
 
 
@@ -260,7 +260,7 @@ def _numbered_question(head: _Para, has_body: bool, vocab: _Vocabulary, topic_ru
 
 
 # punctuation between clauses, and adverbs or aspect marks of a statement (公司左氟产品还在快速增长)
-_CLAUSE_MARKS = re.compile("[，,；;：:]|已|将|正在|还在|了|是|均|都|也|很|较|不断|继续|仍")
+_CLAUSE_MARKS = re.compile(_words("statement_marks"))
 
 
 def _names_topic(first: str, vocab: _Vocabulary) -> bool:
