@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     from nlp.compare import comparison_for
     from nlp.parse import parse_file
     from nlp.pipeline import Scorer
-    from nlp.report import Report, export
+    from nlp.render import Report, export
     from nlp.store import Store
 
     scorer = Scorer()
