@@ -290,3 +290,33 @@ def test_history_out_writes_a_filing_panel_of_every_company(capsys, db, tmp_path
 def test_history_out_refuses_an_unknown_format(capsys, db, tmp_path):
     code, _, err = run(capsys, "history", "--db", str(db), "--out", str(tmp_path / "f.xlsx"))
     assert code == 2 and "unsupported output format .xlsx" in err
+
+
+def test_user_theme_labels_and_explain_reach_report_and_history(capsys, tmp_path, pipeline):
+    """A theme file's label is shown by later `report` and `history` runs too, not only by `analyze`."""
+    themes = tmp_path / "themes.json"
+    themes.write_text(json.dumps({"version": 1, "themes": [{"name": "render_cloud", "label": "渲染云", "core": ["渲染|3", "GPU|2"]}]},
+                                 ensure_ascii=False), encoding="utf-8")
+    db = tmp_path / "t.db"
+    code, out, err = run(capsys, "analyze", str(SEED), "--db", str(db), "--themes", str(themes))
+    assert code == 0, err
+    code, out, err = run(capsys, "report", "300846", "--db", str(db), "--json")
+    data = json.loads(out)
+    assert code == 0 and {"render_cloud": "渲染云"}.items() <= {t["theme"]: t["label"] for t in data["themes"]}.items()
+    code, out, _ = run(capsys, "history", "300846", "--db", str(db))
+    assert "渲染" in out and "render_cloud" not in out  # the label (wrapped at 80 columns), not the name
+    code, plain, _ = run(capsys, "report", "300846", "--db", str(db))
+    code, explained, _ = run(capsys, "report", "300846", "--db", str(db), "--explain")
+    assert "learned:" not in plain and "learned:" in explained
+
+
+def test_report_json_has_tone_per_theme_and_guidance(capsys, tmp_path, pipeline):
+    db = tmp_path / "g.db"
+    code, out, err = run(capsys, "analyze", str(SEED), "--db", str(db), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    ai = next(t for t in data["themes"] if t["theme"] == "ai_compute")
+    assert -1 <= ai["tone"] <= 1 and ai["tone_change_prev"] is None
+    figures = {(g["item"], g["figure"]) for g in data["guidance"]}
+    assert ("fundraising", "7.3亿元") in figures and ("capex", "2亿") in figures
+    assert data["filing"]["institutions"] == 8 and data["filing"]["participants_count"] >= 8

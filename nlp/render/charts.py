@@ -16,6 +16,11 @@ def _f(x: float) -> str:
     return f"{x:.1f}"
 
 
+def _signed1(v: float) -> str:
+    text = f"{v:+.1f}"
+    return "0.0" if float(text) == 0 else text.replace("-", "−")
+
+
 def _ticks(labels: Sequence[str], count: int = 6) -> list[int]:
     n = len(labels)
     if n <= count:
@@ -40,8 +45,11 @@ def _frame(width: int, height: int, left: int, right: int, top: int, bottom: int
         v = lo + (hi - lo) * k / 4
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{_f(y(v))}" y2="{_f(y(v))}" class="grid"/>')
         parts.append(f'<text x="{left - 6}" y="{_f(y(v) + 4)}" text-anchor="end" {FONT} class="axis">{escape(y_format(v))}</text>')
-    for i in _ticks(labels):
-        parts.append(f'<text x="{_f(x(i))}" y="{height - bottom + 16}" text-anchor="middle" {FONT} class="axis">'
+    ticks = _ticks(labels)
+    for i in ticks:
+        # the first and last labels are anchored inside the plot, so that they are not cut at the edges
+        anchor = "end" if i == len(labels) - 1 and len(labels) > 1 else "start" if i == 0 and len(labels) > 1 else "middle"
+        parts.append(f'<text x="{_f(x(i))}" y="{height - bottom + 16}" text-anchor="{anchor}" {FONT} class="axis">'
                      f'{escape(labels[i])}</text>')
     return parts, x, y
 
@@ -50,16 +58,17 @@ def tone_chart(labels: Sequence[str], values: Sequence[float], *, se: float | No
                title: str = "Tone over time", width: int = 760, height: int = 240) -> str:
     """Filing tones oldest first, the last one (this filing) marked, with ±se whiskers and the
     history's mean as a dashed line."""
-    lo = min(-0.2, min(values) - 0.1) if values else -1.0
-    hi = max(0.2, max(values) + 0.1) if values else 1.0
+    reach = (se or 0.0) + 0.05
+    lo = min(-0.2, min(values) - 0.1, values[-1] - reach) if values else -1.0
+    hi = max(0.2, max(values) + 0.1, values[-1] + reach) if values else 1.0
     lo, hi = max(lo, -1.0), min(hi, 1.0)
     left, right, top, bottom = 48, 16, 16, 28
-    parts, x, y = _frame(width, height, left, right, top, bottom, lo, hi, labels, lambda v: f"{v:+.1f}")
+    parts, x, y = _frame(width, height, left, right, top, bottom, lo, hi, labels, _signed1)
     if lo < 0 < hi:
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{_f(y(0))}" y2="{_f(y(0))}" class="zero"/>')
     if mean is not None:
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{_f(y(mean))}" y2="{_f(y(mean))}" class="mean"/>')
-        parts.append(f'<text x="{width - right}" y="{_f(y(mean) - 4)}" text-anchor="end" {FONT} class="axis">'
+        parts.append(f'<text x="{left + 4}" y="{_f(y(mean) - 4)}" text-anchor="start" {FONT} class="axis">'
                      f'history mean {escape(f"{mean:+.2f}")}</text>')
     if len(values) > 1:
         path = " ".join(f"{_f(x(i))},{_f(y(v))}" for i, v in enumerate(values))

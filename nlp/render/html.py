@@ -51,6 +51,7 @@ dl.meta dt { color: var(--muted); } dl.meta dd { margin: 0; }
 table { border-collapse: collapse; width: 100%; margin: .4rem 0; font-size: .93rem; }
 th, td { text-align: left; vertical-align: top; padding: .35rem .55rem; border-bottom: 1px solid var(--rule); }
 thead th { border-bottom: 2px solid var(--fg); white-space: nowrap; }
+.nowrap { white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .pos { color: var(--pos); } .neg { color: var(--neg); } .neu { color: var(--neu); }
 .bar { display: inline-block; height: .7rem; background: var(--accent); border-radius: 2px; vertical-align: middle; }
@@ -170,7 +171,8 @@ def _header(c: Comparison) -> str:
     if attendance:
         earlier = [h.n_institutions for h in c.history if h.n_institutions is not None]
         if earlier and s.n_institutions is not None:
-            attendance += f" (company median {median(earlier):g} institutions over {len(earlier)} earlier filings)"
+            m = median(earlier)
+            attendance += f" (company median {m:g} institution{'' if m == 1 else 's'} over {len(earlier)} earlier filings)"
         rows.append(("Attendance 调研热度", _e(attendance)))
     if f.staff:
         rows.append(("Company staff", _e("、".join(f.staff))))
@@ -289,15 +291,17 @@ def _guidance_section(c: Comparison, labels: Labels | None) -> str:
     answers = c.current.answers
     rows = []
     for g in c.guidance:
+        item = ITEM_LABELS.get(g.item, g.item)
         chain = " → ".join(f"{e.figure} ({e.date or 'undated'})" for e in g.earlier[-3:])
         before = (f'{_e(g.previous.figure)} <span class="note">({_e(g.previous.date or "undated")})</span>'
                   if g.previous else "–")
         rows.append(
-            f'<tr><td class="num">#{_number(answers[g.index], g.index)}</td><td><b>{_e(ITEM_LABELS.get(g.item, g.item))}</b>'
-            f'<br><span class="note">{_e(g.subject)}</span></td><td class="num"><b>{_e(g.qualifier if g.qualifier in ("约", "近", "超过") else "")}'
+            f'<tr><td class="num">#{_number(answers[g.index], g.index)}</td><td class="nowrap"><b>{_e(item)}</b>'
+            + (f'<br><span class="note">{_e(g.subject)}</span>' if g.subject != item else "") + '</td>'
+            f'<td class="num"><b>{_e(g.qualifier if g.qualifier in ("约", "近", "超过") else "")}'
             f'{_e(g.figure)}{_e(g.qualifier if g.qualifier in ("左右", "以上", "以内", "多") else "")}</b></td>'
-            f'<td>{_e(g.period or "–")}</td><td>{_e(g.basis or "–")}</td>'
-            f'<td>{_e(label(labels, g.theme)) if g.theme else "–"}</td><td>{before}</td>'
+            f'<td class="nowrap">{_e(g.period or "–")}</td><td>{_e(g.basis or "–")}</td>'
+            f'<td class="nowrap">{_e(label(labels, g.theme)) if g.theme else "–"}</td><td>{before}</td>'
             f'<td class="num">{_e(guidance_change(g) or "–")}</td>'
             f'<td><span class="note">{_e(chain + " → " + g.figure) if chain else "first"}</span></td>'
             f'<td class="note">{_e(g.sentence)}</td></tr>')

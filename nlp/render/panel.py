@@ -6,10 +6,10 @@ from typing import Any, Sequence
 FILINGS_COLUMNS = (
     "filing_id", "company", "code", "name", "company_name", "date", "date_valid", "period", "placed_on",
     "kind", "activity", "n_answers", "tone", "tone_label", "model_version", "source",
-    "n_institutions", "n_participants", "question_tone", "tone_gap", "non_answer_rate",
+    "n_institutions", "n_participants", "question_tone", "answer_question_gap", "non_answer_rate",
 )
 _TYPES = {"date_valid": bool, "n_answers": "int64", "tone": "float64", "n_institutions": "Int64",
-          "n_participants": "Int64", "question_tone": "float64", "tone_gap": "float64", "non_answer_rate": "float64"}
+          "n_participants": "Int64", "question_tone": "float64", "answer_question_gap": "float64", "non_answer_rate": "float64"}
 
 
 def filings_frame(rows: Sequence[Any], theme_names: Sequence[str] = ()):
@@ -22,7 +22,7 @@ def filings_frame(rows: Sequence[Any], theme_names: Sequence[str] = ()):
     theme tones are null (nothing was measured), not 0. ``tone_<theme>``: the tone of the answers
     tagged with the theme, null where none is (or the filing was stored before theme tones).
     ``n_institutions`` / ``n_participants``: attendance (调研热度), null where the record lists nobody;
-    ``question_tone``, ``tone_gap`` (answer minus question tone) and ``non_answer_rate``: from the
+    ``question_tone``, ``answer_question_gap`` (answer minus question tone) and ``non_answer_rate``: from the
     answer measures, null without them. ``activity`` is the types joined by 、 (a string in every
     format, so the column's type never depends on the data); the types are stable whatever the data.
     """
@@ -40,7 +40,7 @@ def filings_frame(rows: Sequence[Any], theme_names: Sequence[str] = ()):
             "placed_on": r.placed_on, "kind": r.kind, "activity": "、".join(r.activity), "n_answers": int(r.n_answers),
             "tone": float(r.tone) if measured else None, "tone_label": r.tone_label, "model_version": r.model_version,
             "source": r.source, "n_institutions": r.n_institutions, "n_participants": r.n_participants,
-            "question_tone": r.question_tone, "tone_gap": r.tone_gap, "non_answer_rate": r.non_answer_rate,
+            "question_tone": r.question_tone, "answer_question_gap": r.tone_gap, "non_answer_rate": r.non_answer_rate,
         }
         record.update({f"share_{t}": float(r.theme_share.get(t, 0.0)) for t in themes})
         record.update({f"intensity_{t}": float(r.theme_intensity.get(t, 0.0)) for t in themes})

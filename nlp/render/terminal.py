@@ -60,7 +60,9 @@ def attendance_line(score: FilingScore, history: Sequence[HistoryPoint] = ()) ->
     line = Text(text)
     earlier = [h.n_institutions for h in history if h.n_institutions is not None]
     if earlier and score.n_institutions is not None:
-        line.append(f"  (company median {median(earlier):g} institutions over {len(earlier)} earlier filings)", style="dim")
+        m = median(earlier)
+        line.append(f"  (company median {m:g} institution{'' if m == 1 else 's'} over {len(earlier)} earlier filings)",
+                    style="dim")
     return line
 
 
@@ -334,7 +336,8 @@ class WhatChanged:
         for i, s in enumerate(c.statements[:NEW_SHOWN]):
             if i:
                 out.append("\n")
-            out.append(f"#{_number(c.current.answers[s.index], s.index)} ", style="bold")
+            # no space after the number: a Chinese sentence is one "word" that would move to the next line
+            out.append(f"#{_number(c.current.answers[s.index], s.index)}：", style="bold")
             out.append(clip(s.sentence, 120))
             if s.themes:
                 out.append("  " + "、".join(label(self.labels, t) for t in s.themes), style="cyan")
@@ -420,7 +423,7 @@ class GuidanceTable:
             before = Text()
             if fig.previous is not None:
                 before.append(fig.previous.figure)
-                before.append(f" ({fig.previous.date or 'undated'}, {len(fig.earlier)} earlier)", style="dim")
+                before.append(f" {fig.previous.date or 'undated'}", style="dim")
             table.add_row(Text(str(_number(self.comparison.current.answers[fig.index], fig.index))), item, figure, period,
                           Text(label(self.labels, fig.theme) if fig.theme else "–", style="cyan"), before,
                           Text(guidance_change(fig), style="bold"))
@@ -444,12 +447,11 @@ class RecurringQuestions:
             head.append(clip(r.question, 160))
             yield head
             tones = [a.tone for a in r.earlier] + [r.tone]
-            line = Text(f"  asked in {len(r.earlier)} earlier filing{'s' if len(r.earlier) > 1 else ''} "
-                        f"({r.earlier[0].date or 'undated'}"
-                        + (f" … {r.earlier[-1].date or 'undated'}" if len(r.earlier) > 1 else "") + ")", style="dim")
-            line.append("   answer tone ")
+            span = (r.earlier[0].date or "undated") + (f" … {r.earlier[-1].date or 'undated'}" if len(r.earlier) > 1 else "")
+            line = Text(f"  {len(r.earlier)} earlier filing{'s' if len(r.earlier) > 1 else ''} {span} · answer tone ",
+                        style="dim")
             line.append(sparkline(tones, lo=-1.0, hi=1.0), style="cyan")
-            line.append(" " + " ".join(signed(t) for t in tones[-4:]) + " (now)", style="dim")
+            line.append(f" {signed(r.earlier[-1].tone)} → {signed(r.tone)} now", style="dim")
             yield line
         more = len(c.recurring) - RECURRING_SHOWN
         if more > 0:
