@@ -450,8 +450,8 @@ class RecurringQuestions:
             span = (r.earlier[0].date or "undated") + (f" … {r.earlier[-1].date or 'undated'}" if len(r.earlier) > 1 else "")
             line = Text(f"  {len(r.earlier)} earlier filing{'s' if len(r.earlier) > 1 else ''} {span} · answer tone ",
                         style="dim")
-            line.append(sparkline(tones, lo=-1.0, hi=1.0), style="cyan")
-            line.append(f" {signed(r.earlier[-1].tone)} → {signed(r.tone)} now", style="dim")
+            line.append(sparkline(tones[-8:], lo=-1.0, hi=1.0), style="cyan")  # the last 8: one line at 80 columns
+            line.append(f" now {signed(r.tone)}", style="dim")
             yield line
         more = len(c.recurring) - RECURRING_SHOWN
         if more > 0:
