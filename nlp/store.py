@@ -742,32 +742,16 @@ class Store:
         if row is None:
             raise IrtoneError(self.path, f"no filing {filing_id} in the store")
         segments = tuple(
-            Segment(
-                kind=s["kind"],
-                number=s["number"],
-                question=s["question"],
-                answer=s["answer"],
-                text=s["text"],
-                title=s["title"],
-                ref=s["ref"],
-            )
+            Segment(kind=s["kind"], number=s["number"], question=s["question"], answer=s["answer"], text=s["text"],
+                    title=s["title"], ref=s["ref"])
             for s in conn.execute("SELECT * FROM segments WHERE filing_id = ? ORDER BY idx", (filing_id,))
         )
         filing = Filing(
-            filing_id=row["filing_id"],
-            source=row["source"],
-            code=row["code"],
-            name=row["name"],
-            company=row["company_name"],
-            activity_types=tuple(json.loads(row["activity"])),
-            participants=tuple(json.loads(row["participants"])),
-            date=row["date"],
-            period=row["period"],
-            event_dates=tuple(json.loads(row["event_dates"])),
-            location=row["location"],
-            staff=tuple(json.loads(row["staff"])),
-            segments=segments,
-            kind=row["kind"],
+            filing_id=row["filing_id"], source=row["source"], code=row["code"], name=row["name"],
+            company=row["company_name"], activity_types=tuple(json.loads(row["activity"])),
+            participants=tuple(json.loads(row["participants"])), date=row["date"], period=row["period"],
+            event_dates=tuple(json.loads(row["event_dates"])), location=row["location"],
+            staff=tuple(json.loads(row["staff"])), segments=segments, kind=row["kind"],
         )
         answers = tuple(
             ScoredAnswer(

@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
-from report_factory import haiyue_briefings, hostile_filing, single_filing, xinghe_filings
+from report_factory import answer, filing_score, haiyue_briefings, hostile_filing, single_filing, xinghe_filings
 
 from nlp.cli import main
 from nlp.compare import compare
@@ -62,7 +62,9 @@ def test_report_export(capsys, db, tmp_path):
     target = tmp_path / "out" / "r.html"
     code, _, _ = run(capsys, "report", "990001", "--db", str(db), "--export", str(target))
     assert code == 0
-    assert "What changed" in target.read_text(encoding="utf-8")
+    html = target.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "<table>" in html and "<svg" in html and "<pre" not in html
+    assert "What is new" in html and "星河云算" in html
 
 
 def test_hostile_record_exported_to_html_stays_inert(capsys, tmp_path):
@@ -82,7 +84,8 @@ def test_hostile_record_exported_to_html_stays_inert(capsys, tmp_path):
 def test_history_table_and_json(capsys, db):
     code, out, _ = run(capsys, "history", "990001", "--db", str(db))
     assert code == 0
-    assert "2021-03-10" in out and "0202-11-07?" in out and "资本开支" in out
+    assert "2021-03-10" in out and "0202-11-07?" in out and "Inst" in out
+    assert "资本开支" in out or ("资本" in out and "开支" in out)  # labels wrap at 80 columns beside Inst
     code, out, _ = run(capsys, "history", "990001", "--db", str(db), "--json")
     rows = json.loads(out)
     assert [r["date"] for r in rows] == ["2021-03-10", "2021-09-15", "2022-04-20", "2023-05-18", "0202-11-07"]
@@ -195,12 +198,42 @@ def test_analyze_with_a_user_tone_lexicon(capsys, tmp_path, pipeline):
     assert mine["tone"]["value"] < 0 < built_in["tone"]["value"]
 
 
-def test_analyze_export_svg(capsys, tmp_path, pipeline):
-    target = tmp_path / "seed.svg"
-    code, _, _ = run(capsys, "analyze", str(SEED), "--db", str(tmp_path / "e.db"), "--export", str(target))
-    assert code == 0
-    svg = target.read_text(encoding="utf-8")
-    assert svg.startswith("<svg") and "首都在线" in svg.replace("&#160;", " ")
+def test_analyze_export_html_is_a_document_with_tables_and_a_chart(capsys, tmp_path, pipeline):
+    """The issue's acceptance: real tables, at least one inline chart, no <pre> dump; the seed's
+    fundraising and GPU investment in the guidance table."""
+    from html.parser import HTMLParser
+
+    db = tmp_path / "e.db"
+    with Store(db) as store:  # an earlier (fictional) filing of the same code, so the tone chart is drawn
+        store.put(filing_score("300846", "首都在线", "2022-11-01", [answer("公司数据中心业务稳定。", tone=0.2)]))
+    target = tmp_path / "seed.html"
+    code, _, err = run(capsys, "analyze", str(SEED), "--db", str(db), "--export", str(target))
+    assert code == 0, err
+    html = target.read_text(encoding="utf-8")
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags, self.text = [], []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+
+        def handle_data(self, data):
+            self.text.append(data)
+
+    parsed = Tags()
+    parsed.feed(html)
+    assert "pre" not in parsed.tags and "script" not in parsed.tags
+    assert parsed.tags.count("table") >= 4 and "svg" in parsed.tags and "header" in parsed.tags
+    text = "".join(parsed.text)
+    assert "首都在线" in text and "300846" in text and "7.3亿元" in text and "2亿" in text
+    assert "http://" not in html.replace("http://www.w3.org/2000/svg", "") and "https://" not in html
+
+
+def test_svg_export_is_refused(capsys, db, tmp_path):
+    code, out, err = run(capsys, "report", "990001", "--db", str(db), "--export", str(tmp_path / "r.svg"))
+    assert code == 2 and "SVG export is not offered" in err and out == ""
 
 
 def test_name_only_briefings_report_and_history_by_period(capsys, tmp_path):
@@ -257,3 +290,33 @@ def test_history_out_writes_a_filing_panel_of_every_company(capsys, db, tmp_path
 def test_history_out_refuses_an_unknown_format(capsys, db, tmp_path):
     code, _, err = run(capsys, "history", "--db", str(db), "--out", str(tmp_path / "f.xlsx"))
     assert code == 2 and "unsupported output format .xlsx" in err
+
+
+def test_user_theme_labels_and_explain_reach_report_and_history(capsys, tmp_path, pipeline):
+    """A theme file's label is shown by later `report` and `history` runs too, not only by `analyze`."""
+    themes = tmp_path / "themes.json"
+    themes.write_text(json.dumps({"version": 1, "themes": [{"name": "render_cloud", "label": "渲染云", "core": ["渲染|3", "GPU|2"]}]},
+                                 ensure_ascii=False), encoding="utf-8")
+    db = tmp_path / "t.db"
+    code, out, err = run(capsys, "analyze", str(SEED), "--db", str(db), "--themes", str(themes))
+    assert code == 0, err
+    code, out, err = run(capsys, "report", "300846", "--db", str(db), "--json")
+    data = json.loads(out)
+    assert code == 0 and {"render_cloud": "渲染云"}.items() <= {t["theme"]: t["label"] for t in data["themes"]}.items()
+    code, out, _ = run(capsys, "history", "300846", "--db", str(db))
+    assert "渲染" in out and "render_cloud" not in out  # the label (wrapped at 80 columns), not the name
+    code, plain, _ = run(capsys, "report", "300846", "--db", str(db))
+    code, explained, _ = run(capsys, "report", "300846", "--db", str(db), "--explain")
+    assert "learned:" not in plain and "learned:" in explained
+
+
+def test_report_json_has_tone_per_theme_and_guidance(capsys, tmp_path, pipeline):
+    db = tmp_path / "g.db"
+    code, out, err = run(capsys, "analyze", str(SEED), "--db", str(db), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    ai = next(t for t in data["themes"] if t["theme"] == "ai_compute")
+    assert -1 <= ai["tone"] <= 1 and ai["tone_change_prev"] is None
+    figures = {(g["item"], g["figure"]) for g in data["guidance"]}
+    assert ("fundraising", "7.3亿元") in figures and ("capex", "2亿") in figures
+    assert data["filing"]["institutions"] == 8 and data["filing"]["participants_count"] >= 8

@@ -12,7 +12,7 @@ from rich.console import Console
 
 from nlp.compare import compare, comparison_for
 from nlp.records import IrtoneError
-from nlp.report import (
+from nlp.render import (
     HistoryTable,
     Report,
     bar,
@@ -137,17 +137,22 @@ def test_rich_markup_in_filing_text_stays_literal():
     assert "[red]问题[/red]" in text
 
 
-@pytest.mark.parametrize("suffix", [".html", ".svg"])
-def test_export_escapes_hostile_text(tmp_path, suffix):
+def test_export_escapes_hostile_text(tmp_path):
     c = compare(hostile_filing(), [hostile_filing(history=True)], tokenize=tokenize)
-    path = export(Report(c, LABELS), tmp_path / f"r{suffix}")
+    path = export(Report(c, LABELS), tmp_path / "r.html")
     out = path.read_text(encoding="utf-8")
     lowered = out.lower()
     assert "<script" not in lowered
     assert "<img" not in lowered
     assert "onerror=alert" not in lowered.replace("&#x27;", "'") or "&lt;img" in lowered
     assert "&lt;script&gt;" in out or "&lt;script" in out
-    assert "<b>" not in out  # the company name's tag is text, not markup
+    # the company name's tag is text, not markup (the document's own <b> elements are)
+    assert "公司<b>" not in out and "恶意[bold]公司&lt;b&gt;" in out
+
+
+def test_svg_export_is_refused_with_the_alternatives(tmp_path, xinghe):
+    with pytest.raises(IrtoneError, match=r"SVG export is not offered.*use .html or .png"):
+        export(Report(xinghe, LABELS), tmp_path / "r.svg")
 
 
 def test_export_html_shows_the_escaped_answer(tmp_path):
@@ -170,7 +175,7 @@ def test_export_text_and_unsupported_suffix(tmp_path, xinghe):
 def test_json_keys_and_numbers(xinghe):
     data = to_json(xinghe, LABELS)
     json.dumps(data, allow_nan=False)
-    assert data["schema"] == "irtone.report/1"
+    assert data["schema"] == "irtone.report/2"  # 2: z with a standard error, and the new sections
     assert data["company"] == {"code": "990001", "name": "星河云算", "company": None}
     assert data["filing"]["date"] == "2023-05-18" and data["filing"]["date_valid"] is True
     assert list(data["filing"])[1:4] == ["date", "period", "date_valid"] and data["filing"]["period"] is None
@@ -232,7 +237,7 @@ def test_tone_line_gives_the_standard_error():
             for f, d, t in ((f1, "2021-03-10", 0.012), (f2, "2021-09-15", 0.009))]
     c = compare(f4, near, tokenize=tokenize)
     text = render80(Report(c, LABELS))
-    assert f"this tone ±{c.tone_se:.2f} (se)" in " ".join(line.strip() for line in text.splitlines())
+    assert f"±{c.tone_se:.2f} (standard error, 4 answers)" in " ".join(line.strip() for line in text.splitlines())
 
 
 def test_json_without_history_uses_nulls():
@@ -402,7 +407,7 @@ def test_history_table_on_a_narrow_terminal_wraps_labels_then_drops_activity_the
 
 
 def test_tone_is_never_shown_across_the_label_threshold_by_rounding():
-    from nlp.report import tone_text
+    from nlp.render import tone_text
     from nlp.scale import NEGATIVE_LABEL_AT, POSITIVE_LABEL_AT, tone_label
 
     assert tone_text(0.2957) == "+0.296" and tone_label(0.2957) == "neutral"

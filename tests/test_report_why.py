@@ -1,6 +1,6 @@
 """The report says why: evidence terms of each tagged theme and the signed tone terms, in plain text."""
 from nlp.scorer import Scorer
-from nlp.report import why_line
+from nlp.render import why_line
 
 
 def test_why_line_names_evidence_and_signed_tone_terms():
@@ -21,10 +21,23 @@ def test_why_line_names_learned_words_with_their_contribution():
 
     scored = answer("订单饱满，产能没有下降。", tone=0.4, tone_terms=(("饱满", 1.0),),
                     tone_words=(("饱满", 0.031), ("¬下降", -0.012), ("了", 0.004)))
-    line = why_line(scored).plain
+    line = why_line(scored, explain=True).plain
     assert "tone: 饱满+1.0" in line
     assert "learned: 饱满+0.03 ¬下降-0.01" in line
     assert "了" not in line  # below WORD_SHOWN_FROM
+    assert "learned" not in why_line(scored).plain  # compact by default: lexicon terms and theme evidence only
+
+
+def test_why_line_shows_theme_words_only_when_asked():
+    import dataclasses
+
+    from report_factory import answer
+
+    scored = answer("公司在GPU上投入了两个亿。", tone=0.1, themes={"ai_compute": ("GPU",)})
+    scored = dataclasses.replace(scored, themes=tuple(
+        dataclasses.replace(t, words=(("投入", 0.12),)) if t.theme == "ai_compute" else t for t in scored.themes))
+    assert "[投入+0.12]" in why_line(scored, explain=True).plain
+    assert "[" not in why_line(scored).plain
 
 
 def test_why_line_merges_a_repeated_term():

@@ -101,7 +101,7 @@ def test_tagged_themes_name_their_learned_words_the_same_way_everywhere(tmp_path
                 assert w.lstrip("¬") in a.answer and c == round(model.word_weight_[t.theme][w], 4)
     answer, theme = with_words[0]
     shown = [w for w, c in theme.words if abs(c) >= 0.05]
-    assert not shown or f"[{shown[0]}" in why_line(answer).plain
+    assert not shown or f"[{shown[0]}" in why_line(answer, explain=True).plain  # learned words: --explain
     with Store(tmp_path / "s.db") as store:
         store.put(score)
         assert store.get(filing.filing_id).answers == score.answers

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-HELP = "one row a stored filing of a company: date (or reporting period), activity, answers, tone, themes"
+HELP = "one row a stored filing of a company: date (or reporting period), activity, answers, tone, institutions, themes"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -13,10 +13,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--out", metavar="FILE",
                         help="write one row per stored filing (of CODE, or of every company) to FILE: "
-                             ".parquet, .csv or .jsonl; a panel of filing-level tone and theme shares")
+                             ".parquet, .csv or .jsonl; a panel of filing-level tone, theme shares and tones, attendance")
 
 
-def write_filings(rows, out: str) -> None:
+def write_filings(rows, out: str, labels: dict[str, str] | None = None) -> None:
     """``nlp.report.filings_frame`` of ``rows`` to ``out`` (by its suffix), written beside it first
     and then renamed, so an interrupted export never leaves half a file under the name."""
     import os
@@ -24,11 +24,11 @@ def write_filings(rows, out: str) -> None:
 
     from nlp.batch import output_format
     from nlp.records import IrtoneError
-    from nlp.report import builtin_theme_labels, filings_frame
+    from nlp.render import builtin_theme_labels, filings_frame
 
     path = Path(out)
     fmt = output_format(path)  # the batch's formats, and its error for any other
-    frame = filings_frame(rows, list(builtin_theme_labels()))
+    frame = filings_frame(rows, list(labels if labels is not None else builtin_theme_labels()))
     partial = path.with_name(path.name + ".partial")
     try:
         if fmt == "parquet":
@@ -48,14 +48,14 @@ def run(args: argparse.Namespace) -> int:
     from rich.table import Table
     from rich.text import Text
 
-    from nlp.report import HistoryTable, builtin_theme_labels, dumps, history_json
+    from nlp.render import HistoryTable, builtin_theme_labels, dumps, history_json
     from nlp.store import Store
 
     with Store(args.db, create=False) as store:
         if args.out:
             keys = [args.company] if args.company else [c.key for c in store.companies()]
             rows = [row for key in keys for row in store.filings(key)]
-            write_filings(rows, args.out)
+            write_filings(rows, args.out, {**builtin_theme_labels(), **store.theme_labels()})
             print(f"irtone history: {len(rows)} filing{'' if len(rows) == 1 else 's'} of {len(keys)} "
                   f"compan{'y' if len(keys) == 1 else 'ies'} "
                   f"→ {args.out}", file=sys.stderr)
@@ -71,10 +71,11 @@ def run(args: argparse.Namespace) -> int:
             Console().print(table)
             return 0
         rows = store.filings(args.company)
+        labels = {**builtin_theme_labels(), **store.theme_labels()}
     if args.json:
         print(dumps(history_json(rows)))
         return 0
     first = rows[0]
     title = f"{first.name or first.company_name or first.company} {first.code or ''}".strip() + f": {len(rows)} filing{'' if len(rows) == 1 else 's'}"
-    Console().print(HistoryTable(rows, builtin_theme_labels(), title=title))
+    Console().print(HistoryTable(rows, labels, title=title))
     return 0

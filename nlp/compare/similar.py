@@ -22,8 +22,10 @@ Only answers with ``status == "ok"`` take part.
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -58,20 +60,33 @@ def sentences(text: str) -> list[tuple[int, str]]:
 
 def similarity(current: Sequence[str], earlier: Sequence[str], analyzer: Callable[[str], Sequence[str]] = bigrams):
     """The cosine similarity matrix (len(current) × len(earlier)) of the texts' TF-IDF vectors of
-    ``analyzer``'s features (default: character bigrams), the IDF fitted on both; an empty side gives
-    an empty matrix."""
+    ``analyzer``'s features (default: character bigrams), the IDF fitted on both: sublinear term
+    frequency 1 + ln(tf), smoothed IDF ln((1 + n) / (1 + df)) + 1, L2-normalized (scikit-learn's
+    ``TfidfVectorizer(sublinear_tf=True)``, written out: importing scikit-learn costs a report more
+    than the computation). An empty side, or texts without features, give zeros."""
     import numpy as np
 
+    out = np.zeros((len(current), len(earlier)))
     if not current or not earlier:
-        return np.zeros((len(current), len(earlier)))
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True)
-    try:
-        matrix = vectorizer.fit_transform(list(current) + list(earlier))
-    except ValueError:  # no features at all (only stopwords, or nothing but punctuation)
-        return np.zeros((len(current), len(earlier)))
-    return (matrix[: len(current)] @ matrix[len(current):].T).toarray()
+        return out
+    docs = [Counter(analyzer(t)) for t in current] + [Counter(analyzer(t)) for t in earlier]
+    df = Counter(f for d in docs for f in d)
+    n = len(docs)
+    vectors = []
+    for d in docs:
+        v = {f: (1 + math.log(c)) * (math.log((1 + n) / (1 + df[f])) + 1) for f, c in d.items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        vectors.append({f: x / norm for f, x in v.items()})
+    index: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for j, v in enumerate(vectors[len(current):]):
+        for f, x in v.items():
+            index[f].append((j, x))
+    for i, v in enumerate(vectors[: len(current)]):
+        row = out[i]
+        for f, x in v.items():
+            for j, y in index.get(f, ()):
+                row[j] += x * y
+    return out
 
 
 @dataclass(frozen=True)
