@@ -87,86 +87,6 @@ def irtone_pipeline(rows: list[dict]) -> float:
     return time.perf_counter() - start
 
 
-def stage_seconds(rows: list[dict]) -> dict[str, float]:
-    """Where irtone's time goes: ``Scorer._analyze``'s loop re-run here with a clock around each
-    step (empty if the Scorer's internals changed). Run stage by stage instead, each stage would
-    find the tokens out of the CPU cache and take longer than in the pipeline; the clocks add
-    ~0.5 µs per step and answer."""
-    import pandas as pd
-
-    from nlp.matching import fold_tokens
-    from nlp.scorer import Scorer, strongest_words, tone_terms_json, tone_words_json
-    from nlp.tokens import SENTENCE_BREAKS
-
-    questions = [r.get("question") or "" for r in rows]
-    answers = [r["answer"] for r in rows]
-    scorer = Scorer()
-    try:
-        state = scorer._load()
-        tok, themes, tone = state["tokenizer"], state["theme_features"], state["tone_features"]
-        tone_model = state["tone_model"]
-        answer_scan, question_scan = state["answer_scan"], state["question_scan"]
-        tok.reference()  # as in irtone_pipeline: a one-time load
-    except (AttributeError, KeyError, TypeError):
-        return {}
-    tokenize = "tokenize (rjieba; answers, each distinct question once)"
-    matching = "term matching (themes, deflection, tone words, regexes)"
-    features = "theme features"
-    lexicon = "tone lexicon analysis (answers and questions)"
-    words = "learned tone words (negation marks, TF-IDF, top words)"
-    out = dict.fromkeys((tokenize, matching, features, lexicon, words), 0.0)
-    clock = time.perf_counter
-    cut = tok.cutter()
-    for q in dict.fromkeys(questions):
-        if q:
-            t0 = clock()
-            qt = cut(q)
-            t1 = clock()
-            folded = fold_tokens(qt)
-            (cue_hits, tone_hits), _ = question_scan.scan(qt, folded)
-            t2 = clock()
-            themes.question_cues(qt, folded, cue_hits)
-            t3 = clock()
-            tone.scan(qt, folded, matches=tone_hits)
-            t4 = clock()
-            out[tokenize] += t1 - t0
-            out[matching] += t2 - t1
-            out[features] += t3 - t2
-            out[lexicon] += t4 - t3
-    for answer in answers:
-        t0 = clock()
-        at = cut(answer)
-        t1 = clock()
-        folded = fold_tokens(at)
-        (theme_hits, deflections, tone_hits), clause_breaks = answer_scan.scan(at, folded)
-        sentence_breaks = [i for i in clause_breaks if at[i] in SENTENCE_BREAKS]
-        t2 = clock()
-        found = themes.scan_answer(at, folded, theme_hits)
-        themes.feature_rows(found, (), at, folded, sentence_breaks, deflections)
-        t3 = clock()
-        scan = tone.scan(at, folded, (clause_breaks, sentence_breaks), tone_hits)
-        tone_terms_json(scan[0])
-        row = tone.scan_features(scan)
-        t4 = clock()
-        total, parts = tone_model.word_part(tone.word_tokens(at, tone_hits))
-        tone_words_json(strongest_words(tone_model.word_contributions(row, total, parts)))
-        t5 = clock()
-        out[tokenize] += t1 - t0
-        out[matching] += t2 - t1
-        out[features] += t3 - t2
-        out[lexicon] += t4 - t3
-        out[words] += t5 - t4
-    frame = pd.DataFrame({"question": questions, "answer": answers})
-    fresh = Scorer()
-    fresh.model_version  # noqa: B018 - loaded outside the clock, as in irtone_pipeline
-    start = clock()
-    fresh.score_answers(frame)
-    out["total"] = clock() - start
-    out["models, evidence, output columns, the loop (the rest)"] = out["total"] - sum(
-        v for k, v in out.items() if k != "total")
-    return out
-
-
 def identical_tokens(answers: list[str]) -> tuple[int, int]:
     """Answers whose irtone tokens equal the reference's, and answers the tie guard re-cut by jieba."""
     from nlp.tokens import Tokenizer
@@ -271,7 +191,7 @@ def per_core(args: argparse.Namespace, briefings: Path, table: list) -> tuple[in
                   f"{research_rate:,.0f}", f"≥ {10 * research_rate:,.0f}"))
     table.append(("  ratio irtone / research", f"{ratio:.1f}x", "1x", "≥ 10x" + ("" if ratio >= 10 else "  ✗")))
     print(f"research {research_rate:,.0f} chars/s, irtone {irtone_rate:,.0f} chars/s ({ratio:.1f}x)", flush=True)
-    stages = stage_seconds(rows)
+    stages: dict[str, float] = {}
     same, recut = identical_tokens(answers)
     table.append(("token lists identical, irtone (rjieba) vs jieba reference", f"{same}/{len(answers)}", "—",
                   f"{len(answers)}/{len(answers)}" + ("" if same == len(answers) else "  ✗")))
