@@ -326,3 +326,19 @@ def test_customers_capex_is_not_the_companys(scorer):
     customer = scorer.score_answer("", "按照中国移动今年初公布的资本开支计划，4G基站建设规模较大，公司产品需求旺盛。")
     own = scorer.score_answer("", "公司今年计划投资5亿元新建生产线，明年投产。")
     assert "capex" not in customer.tagged and "capex" in own.tagged
+
+
+@pytest.mark.xfail(strict=True, reason="nlp/features/tone.py _weigh: a regex match that starts inside its first token "
+                                       "gets that token's offset when the token begins like the term (最最|最|热门)")
+def test_regex_term_offsets_point_into_the_answer_when_the_match_starts_inside_a_token(tmp_path):
+    """A user's regex term 最最热门 in 行业最最最热门: jieba cuts 行业|最最|最|热门, so the match starts at the second
+    character of the token 最最; its offset must be the match's own (3), not the token's (2)."""
+    path = tmp_path / "lexicon.txt"
+    path.write_text("pos\tre:最最热门\t1\n", encoding="utf-8")
+    scorer = Scorer(tone_lexicon=path)
+    text = "行业最最最热门。"
+    assert scorer.tokenizer.cut(text)[:3] == ["行业", "最最", "最"]  # the case this test is about
+    terms = scorer.score_answer("", text).tone.terms
+    assert [t.term for t in terms] == ["最最热门"]
+    for t in terms:
+        assert text[t.start:t.start + len(t.term)] == t.term, t
