@@ -339,6 +339,7 @@ class Scorer:
                    numbers: Sequence[int | None] | None = None) -> list[ScoredAnswer]:
         """Scored answers with every theme's result, evidence and tone explanation (the records the
         report shows)."""
+        from nlp.output.schema import answer_status
         from nlp.records import AnswerMeasures, Evidence, TermContribution, ThemeResult, ToneResult
         from nlp.scale import tone_label
 
@@ -357,13 +358,14 @@ class Scorer:
                                                rows.theme_words(k, j) if tagged else ()))
                 tone = rows.tone[k]
                 values = {m: _optional(rows.measures[m][k]) for m in MEASURES}
-                values["evasive"] = bool(values["evasive"])
+                values["evasive"] = None if values["evasive"] is None else bool(values["evasive"])
                 measures = AnswerMeasures(**values)
                 out.append(ScoredAnswer(
                     number=numbers[start + k] if numbers is not None else None, question=qs[k], answer=ans[k],
                     tone=ToneResult(tone, tone_label(tone), tuple(TermContribution(*c) for c in rows.terms(k)),
                                     rows.tone_words[k]),
                     themes=tuple(results),
+                    status=answer_status(ans[k]),
                     measures=measures,
                 ))
         return out
@@ -423,8 +425,8 @@ class Scorer:
             cols["tone_label"].extend(tone_label(t) for t in rows.tone)
             for j, name in enumerate(names):
                 cols[f"score_{name}"].extend(rows.scores_array[:, j].tolist())
-            for name in MEASURES:
-                cols[name].extend(rows.measures[name].tolist())
+            for name in MEASURES:  # undefined: null (NaN in a DataFrame, null in every output format)
+                cols[name].extend(None if v != v else v for v in rows.measures[name].tolist())
             any_tagged = rows.tagged.any(axis=1).tolist()
             for k, tagged_here in enumerate(any_tagged):
                 if not tagged_here:  # most answers: no theme, no evidence
@@ -594,9 +596,9 @@ def clean_texts(texts: Iterable[str | None]) -> list[str]:
     return out
 
 
-def _measure_value(measures, name: str) -> float:
+def _measure_value(measures, name: str) -> float | None:
     value = getattr(measures, name, None) if measures is not None else None
-    return float("nan") if value is None else float(value)
+    return None if value is None else float(value)
 
 
 def _optional(value):

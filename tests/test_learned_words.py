@@ -156,8 +156,6 @@ def test_a_side_without_both_classes_gets_the_base_rate():
     np.testing.assert_allclose(neg, np.log(0.5 / 6.5), rtol=0, atol=1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason="ToneModel(words=True).fit raises scikit-learn's 'After pruning, no terms "
-                                       "remain' when no word occurs in min_df training answers")
 def test_a_training_set_without_repeated_words_fits_without_learned_words():
     """A small user training set whose words each occur in one answer only: no word reaches ``min_df``, so
     no word is learned, and the lexicon features still fit (as a side without both classes still fits)."""

@@ -31,6 +31,7 @@ class Matches(NamedTuple):
     key: np.ndarray
     entry: np.ndarray
     text: dict  # row → matched text, for regex matches
+    offset: dict = {}  # row → character offset of a regex match in its text (it may start inside a token)
 
     def __len__(self) -> int:
         return len(self.doc)
@@ -229,7 +230,7 @@ class PhraseMatcher:
                     first = bisect.bisect_right(starts, mo.start()) - 1
                     last = bisect.bisect_left(starts, mo.end())
                     hits.append((d, base + first, base + max(last, first + 1), key, entry))
-                    texts.append(mo.group(0))
+                    texts.append((mo.group(0), mo.start()))
         if not hits:
             return out
         h = np.asarray(hits, dtype=np.int64)
@@ -242,8 +243,9 @@ class PhraseMatcher:
                    for c, j in (("first", 1), ("last", 2), ("key", 3), ("entry", 4))]
         position = np.empty(len(order), np.int64)
         position[order] = np.arange(len(order))
-        text = {int(position[n + k]): t for k, t in enumerate(texts)}
-        return Matches(doc[order], *columns, text)
+        text = {int(position[n + k]): t for k, (t, _) in enumerate(texts)}
+        offset = {int(position[n + k]): start for k, (_, start) in enumerate(texts)}
+        return Matches(doc[order], *columns, text, offset)
 
     def _inside_terms(self, tok: str) -> tuple[tuple[str, Hashable], ...]:
         found, j = [], 0

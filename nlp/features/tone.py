@@ -131,7 +131,8 @@ class LexiconFeatures:
         if len(matches):
             rows = list(zip(matches.terms(self.matcher.entries), [keys[k] for k in matches.key.tolist()],
                             matches.first.tolist(), matches.last.tolist(),
-                            [self.matcher.entries[e] for e in matches.entry.tolist()]))
+                            [self.matcher.entries[e] for e in matches.entry.tolist()],
+                            [matches.offset.get(r) for r in range(len(matches))]))
             bounds = matches.bounds(n).tolist()
             for d in np.unique(matches.doc).tolist():
                 found = self._weigh(batch, d, rows[bounds[d]:bounds[d + 1]])
@@ -143,7 +144,7 @@ class LexiconFeatures:
 
     def _weigh(self, batch, d: int, matches: list[tuple]) -> tuple:
         """(terms, positive, negative, promised, hedge, boilerplate sentences) of text ``d`` from its
-        matches (term, category, first, last, entry); token indices are the batch's."""
+        matches (term, category, first, last, entry, regex offset or None); token indices are the batch's."""
         clause, sentence, tokens = batch.clause, batch.sentence, batch.tokens
         # A token span can match several categories (显著 is both degree and pos): a modifier
         # that precedes another polar term acts as a modifier, otherwise as a polar term.
@@ -165,7 +166,7 @@ class LexiconFeatures:
                 m = group[0]
                 cat = m[1]
                 if cat == "pos" or cat == "neg":
-                    polar.append((first, m[3], m[0], cat, weights[(cat, m[4])]))
+                    polar.append((first, m[3], m[0], cat, weights[(cat, m[4])], m[5]))
                 elif cat == "negator":
                     negators.append(m)
                 elif cat == "degree":
@@ -194,7 +195,7 @@ class LexiconFeatures:
             for cat in ("pos", "neg"):
                 if cat in cats:
                     m = cats[cat]
-                    polar.append((m[2], m[3], m[0], cat, weights[(cat, m[4])]))
+                    polar.append((m[2], m[3], m[0], cat, weights[(cat, m[4])], m[5]))
         if len(polar) > 1:
             polar = _resolve_overlaps(polar)
         contributions = []
@@ -202,7 +203,7 @@ class LexiconFeatures:
         polar_starts = [p[0] for p in polar]
         degree_spans = {(d_[2], d_[3]) for d_ in degrees}
         end = int(batch.doc_ptr[d + 1])
-        for first, last, term, cat, w in polar:
+        for first, last, term, cat, w, exact in polar:
             # a degree word (显著, also a polar word) directly before another polar term of its clause is
             # a modifier, not a polar term itself; a longer term that starts with one (大幅增长) is not
             if (first, last) in degree_spans and _starts_within(
@@ -234,9 +235,13 @@ class LexiconFeatures:
             else:
                 neg -= signed
             # a term may start inside its first token (利润 in 净利润, a regex match mid-token)
-            head = tokens[first]
-            inner = 0 if head.startswith(term[:len(head)]) else "".join(tokens[first:last]).find(term)
-            contributions.append((term, round(signed, 4), int(batch.start[first]) + max(inner, 0), negated))
+            if exact is not None:  # a regex match knows where it starts
+                offset = exact
+            else:
+                head = tokens[first]
+                inner = 0 if head.startswith(term[:len(head)]) else "".join(tokens[first:last]).find(term)
+                offset = int(batch.start[first]) + max(inner, 0)
+            contributions.append((term, round(signed, 4), offset, negated))
         return contributions, pos, neg, promised, hedge, float(len(boiler_sents))
 
 

@@ -23,7 +23,7 @@ from nlp.features.themes import FEATURE_NAMES
 from nlp.models.linear import StandardizedLinear
 
 
-class ThemeTagger(StandardizedLinear, ClassifierMixin):
+class ThemeTagger(ClassifierMixin, StandardizedLinear):
     """Parameters mirror scikit-learn: ``C`` (inverse regularization), ``class_weight``, ``threshold``
     (probability at which a theme is tagged), ``random_state``; ``per_theme``, ``term_scale``,
     ``word_scale``, ``min_df`` as the module says. The defaults are the shipped recipe.

@@ -58,7 +58,7 @@ def lexicon_features(positive, negative, promised, hedge, deflection, n_sentence
     ]) if n else np.zeros((0, len(FEATURE_NAMES)))
 
 
-class ToneModel(StandardizedLinear, RegressorMixin):
+class ToneModel(RegressorMixin, StandardizedLinear):
     """Parameters: ``objective`` ("logistic" or "ridge"), ``C`` (the logistic sides' inverse penalty),
     ``alpha`` (ridge penalty), ``words`` (learn word weights), ``lexicon_scale``, ``min_df`` (a word must
     occur in this many training answers), ``extra_features`` (names of signals appended after the
@@ -101,9 +101,13 @@ class ToneModel(StandardizedLinear, RegressorMixin):
             if not hasattr(X, "columns") or "words" not in X.columns:
                 raise ValueError("ToneModel(words=True).fit needs a 'words' column (each answer's word tokens)")
             vectorizer = CountVectorizer(analyzer=given_tokens, min_df=self.min_df)
-            counts = vectorizer.fit_transform(list(X["words"]))
-            self.vocabulary_ = dict(vectorizer.vocabulary_)
-            self.idf_ = TfidfTransformer(sublinear_tf=True).fit(counts).idf_
+            try:
+                counts = vectorizer.fit_transform(list(X["words"]))
+                self.vocabulary_ = dict(vectorizer.vocabulary_)
+                self.idf_ = TfidfTransformer(sublinear_tf=True).fit(counts).idf_
+            except ValueError:  # no word in min_df answers: nothing to learn from words
+                counts = sparse.csr_matrix((len(Z), 0))
+                self.vocabulary_, self.idf_ = {}, np.zeros(0)
             design = sparse.hstack([sparse.csr_matrix(Z * self.lexicon_scale), self.tfidf(counts)]).tocsr()
         scale = np.full(k, self.lexicon_scale if self.words else 1.0)
         if self.two_sided:
@@ -172,10 +176,13 @@ class ToneModel(StandardizedLinear, RegressorMixin):
 
     def word_counts(self, X):
         """Answers × ``vocabulary_`` counts of a DataFrame's ``words`` column."""
+        if not self.vocabulary_:
+            return sparse.csr_matrix((len(X), 0))
         vectorizer = CountVectorizer(analyzer=given_tokens, vocabulary=self.vocabulary_)
         return vectorizer.transform(list(X["words"]))
 
     def predict(self, X) -> np.ndarray:
+        self._check_fitted()
         counts = self.word_counts(X) if self.words else None
         return self.predict_arrays(self._dense(X), counts)
 
