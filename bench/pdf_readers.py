@@ -21,8 +21,8 @@ import io
 import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "seeds" / "000_ece50293e7075997.txt"

@@ -34,8 +34,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from nlp.compare import comparison_for
     from nlp.parse import parse_document
-    from nlp.scorer import Scorer
     from nlp.records import IrtoneError, RawDocument
+    from nlp.scorer import Scorer
     from nlp.store import Store
 
     db = Path(args.db) if args.db else Path(tempfile.mkdtemp()) / "irtone.db"

@@ -85,9 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     from nlp.compare import comparison_for
     from nlp.parse import parse_file
-    from nlp.scorer import Scorer
     from nlp.render import Report, export
     from nlp.render.export import browser, screenshot
+    from nlp.scorer import Scorer
     from nlp.store import Store
 
     scorer = Scorer()

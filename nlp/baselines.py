@@ -12,10 +12,10 @@ It is fixed a priori (symmetric, the same for every baseline) and never tuned on
 from __future__ import annotations
 
 import json
-from functools import lru_cache
-from nlp.lang import data_path
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 
+from nlp.lang import data_path
 from nlp.records import IrtoneError
 
 WORDLISTS = (
@@ -34,7 +34,7 @@ def _lexicon_file(filename: str):
     return data_path(f"lexicons/{filename}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_wordlist(name: str) -> frozenset[str]:
     """A word list built by ``bench/build_lexicons.py`` into ``nlp/lang/zh_ir/lexicons/<name>.txt`` (one word a
     line, ``#`` lines skipped). The lists are not committed: their licences are not clear enough about
@@ -57,7 +57,7 @@ def load_wordlist(name: str) -> frozenset[str]:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _baseline_keywords() -> tuple[tuple[str, tuple[str, ...]], ...]:
     text = _lexicon_file(BASELINE_KEYWORDS_FILE).read_text(encoding="utf-8")
     themes = json.loads(text)["themes"]

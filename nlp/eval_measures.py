@@ -23,10 +23,10 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -101,7 +101,7 @@ def load_measure_labels(path: str | Path) -> list[LabelledItem]:
 
 # ---- keyword baselines
 
-@lru_cache(maxsize=None)
+@cache
 def _baseline_regex(key: str) -> re.Pattern:
     words = read_json("measures.json")["baselines"][key]
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
+from collections.abc import Sequence
 from json.encoder import encode_basestring as _json_str
 from math import isfinite
-from typing import Sequence
 
 import numpy as np
 

@@ -17,7 +17,7 @@ Only answers whose ``status == "ok"`` count (an empty or non-Chinese answer meas
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from nlp.records import Filing, FilingScore, ScoredAnswer
 from nlp.scale import tone_label

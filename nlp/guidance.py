@@ -37,7 +37,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from nlp.records import FilingScore, GuidanceFigure, ScoredAnswer
 

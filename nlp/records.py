@@ -6,7 +6,7 @@ Records hold numbers and text only; rendering lives in ``nlp.render``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, asdict
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
@@ -324,9 +324,9 @@ class GuidanceFigure:
     sentence: str
     filing_id: str = ""
     date: str | None = None  # the filing's date (or period) the figure was given in
-    previous: "GuidanceFigure | None" = None
+    previous: GuidanceFigure | None = None
     change: float | None = None
-    earlier: tuple["GuidanceFigure", ...] = ()  # the item's earlier figures, oldest first (no nesting)
+    earlier: tuple[GuidanceFigure, ...] = ()  # the item's earlier figures, oldest first (no nesting)
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, NamedTuple, Sequence
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -268,7 +269,7 @@ class Scorer:
             yield start, clean_texts(questions[start:start + CHUNK]), clean_texts(answers[start:start + CHUNK])
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, labels) -> "Scorer":
+    def fit(self, labels) -> Scorer:
         """Refit the theme tagger and the tone model on labelled answers.
 
         ``labels``: DataFrame (or records) with question, answer, themes (list of names), tone
@@ -370,7 +371,7 @@ class Scorer:
                 ))
         return out
 
-    def _rows(self, questions: list[str], answers: list[str]) -> "ChunkRows":
+    def _rows(self, questions: list[str], answers: list[str]) -> ChunkRows:
         f = self.features(questions, answers)
         probs, tones, pos, neg, T = self._predict(f)
         rows = ChunkRows(self, f, probs, tones, pos, neg, T)
@@ -380,7 +381,6 @@ class Scorer:
     def _measures(self, f: Features, questions: list[str], answers: list[str]) -> dict[str, np.ndarray]:
         """The answer measures of a chunk (``MEASURES``), one array each."""
         from nlp.explain import round4
-
         from nlp.features.measures import measure_columns
 
         batch = f.answers

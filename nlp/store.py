@@ -30,15 +30,16 @@ Every statement is parameterized; only the integer schema version is formatted i
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import sqlite3
 import time
-import math
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from nlp.calendar import MIN_YEAR, date_is_valid, history_date, period_date  # noqa: F401 (re-exported)
 from nlp.identity import normalize_name
@@ -355,7 +356,7 @@ class Store:
         self._conn: sqlite3.Connection | None = None
 
     # -- connection -------------------------------------------------------------------------
-    def open(self) -> "Store":
+    def open(self) -> Store:
         if self._conn is not None:
             return self
         if not self.path.exists():
@@ -399,7 +400,7 @@ class Store:
             self._conn.close()
             self._conn = None
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self.open()
 
     def __exit__(self, *exc) -> None:

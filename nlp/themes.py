@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
-from nlp.records import IrtoneError
 from nlp.lang import display_path, read_text
+from nlp.records import IrtoneError
 
 TERM_KINDS = ("core", "related", "exclude")
 

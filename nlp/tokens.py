@@ -16,12 +16,13 @@ reference, so the tokens are the reference's everywhere.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 import numpy as np
+
 from nlp.lang import read_bytes, read_text
 
 DEFAULT_DICT = "domain_dict.txt"
@@ -335,7 +336,7 @@ def _breaks_before(is_break, doc_ptr, doc):
     return before - at_start[doc]
 
 
-def cut_batch(tokenizer: "Tokenizer", texts: Sequence[str], vocab: Vocab) -> TokenBatch:
+def cut_batch(tokenizer: Tokenizer, texts: Sequence[str], vocab: Vocab) -> TokenBatch:
     """``tokenizer.cut`` of many texts as one ``TokenBatch``. The exact-tie check of rjieba's tokens is one
     vectorized look at adjacent ids; only the few flagged texts are cut again by the reference."""
     from itertools import chain

@@ -6,8 +6,8 @@ with its top terms and, where its terms overlap a defined theme's, the nearest t
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -35,7 +35,7 @@ class TopicModel:
         self.top_n = top_n
         self.random_state = random_state
 
-    def fit(self, token_lists: Sequence[Sequence[str]], themes=()) -> "TopicModel":
+    def fit(self, token_lists: Sequence[Sequence[str]], themes=()) -> TopicModel:
         from sklearn.decomposition import NMF
         from sklearn.feature_extraction.text import TfidfVectorizer
 

@@ -104,7 +104,7 @@ def write_corpus(root: Path, records: int = 30, answers: int = 60, seed: int = 3
     if bad:
         files["r0002_empty.txt"] = b""
         files["r0005_binary.txt"] = b"\x00\x01\x02binary\x00" * 20
-        files["r0007_notes.txt"] = "今天天气不错，我们去公园散步吧。\n".encode("utf-8")
+        files["r0007_notes.txt"] = "今天天气不错，我们去公园散步吧。\n".encode()
     for name in sorted(files):
         (folder / name).write_bytes(files[name])
         if name.count("_"):

@@ -10,10 +10,17 @@ import time
 from pathlib import Path
 
 import pytest
-
 from batch_factory import QA, child_pids, running, write_corpus
-from nlp.batch import (JOURNAL_VERSION, BatchOptions, journal_path, output_columns, output_schema, run_batch,
-                       score_records)
+
+from nlp.batch import (
+    JOURNAL_VERSION,
+    BatchOptions,
+    journal_path,
+    output_columns,
+    output_schema,
+    run_batch,
+    score_records,
+)
 from nlp.records import IrtoneError
 
 ROOT = Path(__file__).resolve().parents[1]

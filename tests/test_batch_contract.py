@@ -11,8 +11,8 @@ import random
 from pathlib import Path
 
 import pytest
-
 from batch_factory import QA, answer_rows, record_text
+
 from nlp.batch import BatchOptions, run_batch
 from nlp.output import STATUSES, answer_status
 
@@ -55,10 +55,10 @@ def test_answer_status_rules():
 
 @pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
 def test_every_answer_of_an_answers_table_is_a_row_with_its_status(tmp_path, fmt):
+    import pandas as pd
+
     from nlp.output import read_output
     from nlp.scorer import score_answers
-
-    import pandas as pd
 
     rows = _answers_with_odd_rows()
     table = _write_csv(tmp_path / "answers.csv", rows)

@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from batch_factory import write_corpus
+
 from nlp.batch import BatchOptions, OutputLock, journal_path, lock_path, run_batch
 from nlp.records import IrtoneError
 

@@ -13,8 +13,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from batch_factory import answer_rows
+
 from nlp.batch import journal_path
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from batch_factory import answer_rows
+
 from nlp.batch import BatchOptions, output_columns, run_batch, score_frame_meta, score_frame_schema
 
 dd = pytest.importorskip("dask.dataframe", reason="dask is not installed (pip install 'dask[dataframe]' distributed)")

@@ -3,18 +3,18 @@ from __future__ import annotations
 
 import itertools
 import json
-from pathlib import Path
 import math
 import sys
 import types
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from nlp.evaluate import (
     CEILING_NAME,
-    continuous_ceiling,
     bootstrap_ci,
+    continuous_ceiling,
     cross_validated_predictions,
     evaluate_external,
     evaluate_labels,

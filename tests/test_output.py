@@ -9,16 +9,22 @@ import re
 from pathlib import Path
 
 import pytest
+from batch_factory import answer_rows, write_corpus
 
+from nlp.batch import BatchOptions, run_batch
+from nlp.output import (
+    STATUSES,
+    answer_schema,
+    arrow_schema,
+    encode_rows,
+    output_columns,
+    pandas_dtypes,
+    read_output,
+    replace_row_ids,
+)
 from nlp.records import MEASURES
 
 MEASURE_VALUES = [0.1, 0.0, 0.0, 0.5, math.nan, 0.25, math.nan]  # one value per MEASURES column
-
-from batch_factory import answer_rows, write_corpus
-from nlp.batch import BatchOptions, run_batch
-from nlp.output import (STATUSES, answer_schema, arrow_schema, encode_rows, output_columns, pandas_dtypes,
-                        read_output, replace_row_ids)
-
 DOC = Path(__file__).resolve().parents[1] / "docs" / "output.md"
 THEMES = ["ai_compute", "capex", "domestic_chips", "financing"]
 

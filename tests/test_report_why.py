@@ -1,6 +1,6 @@
 """The report says why: evidence terms of each tagged theme and the signed tone terms, in plain text."""
-from nlp.scorer import Scorer
 from nlp.render import why_line
+from nlp.scorer import Scorer
 
 
 def test_why_line_names_evidence_and_signed_tone_terms():
@@ -49,9 +49,9 @@ def test_why_line_merges_a_repeated_term():
 
 
 def test_why_line_names_near_misses():
-    from report_factory import answer
-
     import dataclasses
+
+    from report_factory import answer
 
     scored = answer("公司在GPU上投入了两个亿。", tone=0.1, themes={"ai_compute": ("GPU",)})
     scored = dataclasses.replace(scored, themes=tuple(

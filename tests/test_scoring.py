@@ -5,8 +5,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from nlp.scorer import Scorer, score_frame
 from nlp.records import IrtoneError
+from nlp.scorer import Scorer, score_frame
 
 
 @pytest.fixture(scope="module")
@@ -189,7 +189,7 @@ def test_bad_theme_file_is_a_clear_error(tmp_path):
         "list.json": ("[]", "'themes' list"),
         "upper.json": ('{"themes": [{"name": "Sodium", "core": ["钠电池"]}]}', "lower-case"),
         "termless.json": ('{"themes": [{"name": "sodium", "core": [" "], "question": ["钠"]}]}', "no 'core' or 'related'"),
-        "latin1.json": ("{\"themes\": []}".encode("utf-8") + b"\xff", "UTF-8"),
+        "latin1.json": (b"{\"themes\": []}" + b"\xff", "UTF-8"),
     }
     for name, (content, reason) in cases.items():
         path = tmp_path / name

@@ -312,9 +312,10 @@ def test_schema_2_answers_upgrade_with_no_learned_words(db):
 
 
 def _measured_score():
+    from report_factory import THEMES
+
     from nlp.filing import aggregate
     from nlp.records import AnswerMeasures
-    from report_factory import THEMES
 
     plain = filing_score("990006", "海岳D", "2018-03-01", [
         answer("算力需求旺盛。", tone=0.6, themes={"ai_compute": ("算力",)}, number=1),

@@ -4,8 +4,8 @@ import json
 import pytest
 
 from nlp.cli import main
-from nlp.themes import load_themes
 from nlp.compare import TermFilter
+from nlp.themes import load_themes
 from nlp.topics import TopicModel
 
 COMPUTE = ["算力 GPU 服务器 数据中心 推理 训练", "数据中心 机柜 算力 服务器 租赁", "GPU 算力 推理 集群 服务器"]

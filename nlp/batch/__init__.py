@@ -34,9 +34,19 @@ from nlp.batch.frames import score_frame_meta, score_frame_schema, score_records
 from nlp.batch.inputs import count_input_rows
 from nlp.batch.journal import JOURNAL_VERSION, OutputLock, journal_path, lock_path
 from nlp.batch.rows import KeyBook, filing_columns, row_keys
-from nlp.batch.run import (CHUNK_CHARS, CHUNK_DOCS, COMMIT_EVERY_S, FORMATS, SPLIT_ANSWERS, BatchOptions,
-                           BatchProgress, BatchSummary, output_format, run_batch)
-from nlp.batch.workers import NO_QA_REASON, READ_AHEAD, _can_fork, _Workers
+from nlp.batch.run import (
+                           CHUNK_CHARS,
+                           CHUNK_DOCS,
+                           COMMIT_EVERY_S,
+                           FORMATS,
+                           SPLIT_ANSWERS,
+                           BatchOptions,
+                           BatchProgress,
+                           BatchSummary,
+                           output_format,
+                           run_batch,
+)
+from nlp.batch.workers import NO_QA_REASON, READ_AHEAD, _can_fork, _Workers  # noqa: F401 - tests patch them here
 from nlp.batch.writers import ROW_GROUP_ROWS
 from nlp.output import HEAD_COLUMNS, TAIL_COLUMNS, csv_header, encode_rows, output_columns, output_schema
 

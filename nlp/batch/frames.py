@@ -6,7 +6,8 @@ go through ``nlp.scorer.score_frame``, whose ``meta=`` and pyarrow schema ``scor
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from nlp.batch.rows import KeyBook, filing_columns
 from nlp.output import arrow_type, output_columns, pandas_dtypes, scored_schema
@@ -27,8 +28,8 @@ def score_records(df, scorer=None):
 
     from nlp.identity import normalize_code
     from nlp.parse import parse_document
-    from nlp.scorer import default_scorer
     from nlp.read import WHOLE_RECORD_META
+    from nlp.scorer import default_scorer
 
     scorer = scorer or default_scorer()
     names = scorer.theme_names

@@ -80,7 +80,7 @@ class OutputLock:
         self.path = lock_path(out)
         self.fd: int | None = None
 
-    def acquire(self) -> "OutputLock":
+    def acquire(self) -> OutputLock:
         import fcntl
 
         key = str(self.path.resolve())
@@ -125,7 +125,7 @@ class OutputLock:
         self.fd = None
         _HELD.discard(self.key)
 
-    def __enter__(self) -> "OutputLock":
+    def __enter__(self) -> OutputLock:
         return self.acquire()
 
     def __exit__(self, *exc: Any) -> None:

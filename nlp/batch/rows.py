@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from typing import Sequence
+from collections.abc import Sequence
 
 from nlp.output import answer_schema, answer_status, company_key, null_scores
 from nlp.records import Filing, ScoredAnswer

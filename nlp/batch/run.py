@@ -12,12 +12,13 @@ from __future__ import annotations
 import contextlib
 import json
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from nlp.batch.inputs import _chunks, _pieces
-from nlp.batch.journal import OutputLock, atomic_write, journal_path, read_journal, JOURNAL_VERSION
+from nlp.batch.journal import JOURNAL_VERSION, OutputLock, atomic_write, journal_path, read_journal
 from nlp.batch.rows import KeyBook
 from nlp.batch.workers import NO_QA_REASON, _map_ordered, _WorkerConfig, _Workers
 from nlp.batch.writers import _ErrorLog, _ParquetOut, _TextOut, partial_path

@@ -18,9 +18,10 @@ import sys
 import threading
 import time
 from collections import Counter, deque
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
 from nlp.batch.inputs import _Piece, answer_ids, one_line, table_of
 from nlp.batch.rows import filing_columns

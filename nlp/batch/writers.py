@@ -13,8 +13,8 @@ import csv
 import json
 import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from nlp.batch.journal import fsync_dir as _fsync_dir
 from nlp.batch.rows import KeyBook

@@ -30,8 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from nlp.compare import TOP_MOVERS, compare, comparison_for
     from nlp.parse import parse_file
-    from nlp.scorer import Scorer
     from nlp.render import Report, print_or_export, to_json
+    from nlp.scorer import Scorer
     from nlp.store import Store
 
     filing = parse_file(args.file)

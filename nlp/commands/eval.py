@@ -41,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nlp.evaluate import evaluate_external, evaluate_labels, load_labels, default_scorer_factory
+    from nlp.evaluate import default_scorer_factory, evaluate_external, evaluate_labels, load_labels
     from nlp.records import IrtoneError
 
     if args.cv is not None and args.cv < 2:

@@ -18,12 +18,12 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     import sys
 
+    from nlp.compare import TermFilter
     from nlp.parse import parse_document
-    from nlp.scorer import Scorer
     from nlp.read import iter_inputs
     from nlp.records import IrtoneError
+    from nlp.scorer import Scorer
     from nlp.themes import load_themes
-    from nlp.compare import TermFilter
     from nlp.topics import TopicModel
 
     if args.k < 2:

@@ -53,8 +53,9 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Sequence
 from statistics import fmean
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from nlp.calendar import date_is_valid, history_date
 from nlp.compare.similar import Earlier, new_statements, recurring_questions, repeats
@@ -232,13 +233,13 @@ def compare(
 # -- choosing the current filing and its history from a store ----------------------------------
 
 
-def filings_on(rows: Sequence["StoredFiling"], date: str) -> list["StoredFiling"]:
+def filings_on(rows: Sequence[StoredFiling], date: str) -> list[StoredFiling]:
     """The filings ``date`` names: an ISO date, a reporting period ("2016", "2017H1") or a filing-id
     prefix (6 characters or more); in ``rows`` order."""
     return [r for r in rows if date in (r.date, r.period) or (len(date) >= 6 and r.filing_id.startswith(date))]
 
 
-def pick_current(rows: Sequence["StoredFiling"], date: str | None = None) -> "StoredFiling":
+def pick_current(rows: Sequence[StoredFiling], date: str | None = None) -> StoredFiling:
     """The filing to report: on ``date`` (an ISO date, a reporting period such as "2016" or "2017H1",
     or a filing-id prefix; the last one stored), else the latest placed one (by date or period), else
     the last stored. ``rows`` in ``Store.filings`` order."""
@@ -256,8 +257,8 @@ def pick_current(rows: Sequence["StoredFiling"], date: str | None = None) -> "St
 
 
 def earlier(
-    rows: Sequence["StoredFiling"], filing_id: str, placed_on: str | None, seq: int | None
-) -> tuple[list["StoredFiling"], int]:
+    rows: Sequence[StoredFiling], filing_id: str, placed_on: str | None, seq: int | None
+) -> tuple[list[StoredFiling], int]:
     """(the placed filings before the given one, oldest first; how many stored filings are unplaced).
 
     ``placed_on``: the given filing's date, or its period's stand-in (``nlp.calendar.history_date``).
@@ -275,7 +276,7 @@ def earlier(
 
 
 def comparison_for(
-    store: "Store",
+    store: Store,
     company: str,
     *,
     date: str | None = None,

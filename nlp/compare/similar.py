@@ -26,8 +26,8 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from nlp.records import Asked, FilingScore, RecurringQuestion, Repeat, Statement
 

@@ -21,9 +21,9 @@ shrinks with the number of answers: a 3-answer filing's tone moves more by chanc
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import fmean, variance
-from typing import Sequence
 
 from nlp.filing import answer_weight
 from nlp.records import FilingScore, HistoryPoint, ThemeDelta

@@ -18,13 +18,12 @@ the discount of promises), restricted to those sentences, in (−1, 1).
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
 from nlp.features.layout import ChunkLayout, group_any
 from nlp.features.measure_patterns import MeasurePatterns
-
 
 DISCLOSURE_PROMISES = ("later", "disclosure_elsewhere")
 

@@ -9,8 +9,8 @@ the rows that share its chunk.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -45,7 +45,7 @@ class ChunkLayout:
         return len(self.starts)
 
     @classmethod
-    def build(cls, answers: Sequence[str]) -> "ChunkLayout":
+    def build(cls, answers: Sequence[str]) -> ChunkLayout:
         texts = ["" if a is None else str(a) for a in answers]
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         starts = np.zeros(len(texts), dtype=np.int64)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +65,7 @@ class MeasurePatterns:
     specific_words: frozenset[str]  # named places and organizations, matched as whole tokens
 
     @classmethod
-    def from_dict(cls, data: dict, source: str) -> "MeasurePatterns":
+    def from_dict(cls, data: dict, source: str) -> MeasurePatterns:
         try:
             categories = []
             for name, entry in data["non_answer"].items():
@@ -95,7 +95,7 @@ class MeasurePatterns:
             raise MeasureDataError(source, f"missing or malformed entry ({exc!r})") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _shipped() -> MeasurePatterns:
     return MeasurePatterns.from_dict(read_json(MEASURES_FILE), display_path(MEASURES_FILE))
 

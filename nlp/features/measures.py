@@ -8,7 +8,7 @@ row's values depend on that row's inputs only (never on the other answers of the
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

@@ -19,9 +19,9 @@ NaN when the question is empty or holds no vocabulary word; an answer with no vo
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Sequence
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -46,7 +46,7 @@ class RelevanceSpace:
     alpha: float = 1.0  # weight of the TF-IDF cosine; the rest is the LSA cosine
 
     @classmethod
-    def from_npz(cls, data: bytes, source: str) -> "RelevanceSpace":
+    def from_npz(cls, data: bytes, source: str) -> RelevanceSpace:
         try:
             with np.load(io.BytesIO(data), allow_pickle=False) as z:
                 vocabulary = tuple(z["vocabulary"].tolist())
@@ -102,7 +102,7 @@ def _vectorizer(space: RelevanceSpace):
     return vec
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_space() -> RelevanceSpace:
     return RelevanceSpace.from_npz(read_bytes(RELEVANCE_FILE), display_path(RELEVANCE_FILE))
 

@@ -7,7 +7,7 @@ Specific characters are those covered by a ``specific.patterns`` match or by a t
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

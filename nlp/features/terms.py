@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Hashable, Iterable, NamedTuple, Sequence
+from collections.abc import Hashable, Iterable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -313,7 +314,8 @@ def required_strings(pattern: re.Pattern) -> tuple[str, ...] | None:
         return None
     try:
         try:
-            from re import _constants as sre, _parser as parser  # Python >= 3.11
+            from re import _constants as sre  # Python >= 3.11
+            from re import _parser as parser
         except ImportError:  # Python 3.10
             import sre_constants as sre
             import sre_parse as parser

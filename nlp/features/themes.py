@@ -10,7 +10,8 @@ term of any theme (most) get their rows from arrays; Python runs only for the an
 from __future__ import annotations
 
 import math
-from typing import Iterable, NamedTuple, Sequence
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 

@@ -11,9 +11,10 @@ boilerplate sentences, and each term's signed contribution with its character of
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, NamedTuple, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -58,7 +59,7 @@ class ToneLexicon:
     entries: tuple[tuple[str, str, float], ...]  # (category, word, weight)
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "ToneLexicon":
+    def load(cls, path: str | Path | None = None) -> ToneLexicon:
         if path is None:
             text = read_text("tone_lexicon.txt")
             source = display_path("tone_lexicon.txt")

@@ -8,7 +8,7 @@ them through this module, so a file is parsed once per process.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
@@ -29,12 +29,12 @@ def display_path(name: str, language: str = LANGUAGE) -> str:
     return f"nlp/lang/{language}/{name}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_text(name: str, language: str = LANGUAGE) -> str:
     return data_path(name, language).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_bytes(name: str, language: str = LANGUAGE) -> bytes:
     return data_path(name, language).read_bytes()
 
@@ -52,6 +52,6 @@ def parse_words(text: str) -> frozenset[str]:
     return frozenset(words)
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_words(name: str, language: str = LANGUAGE) -> frozenset[str]:
     return parse_words(read_text(name, language))

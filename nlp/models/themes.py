@@ -13,7 +13,7 @@ Stored weights have the scales folded in. A theme without labels (a user's) gets
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
@@ -46,7 +46,7 @@ class ThemeTagger(ClassifierMixin, StandardizedLinear):
         self.word_scale = word_scale
         self.min_df = min_df
 
-    def fit(self, X, y, sample_weight=None) -> "ThemeTagger":
+    def fit(self, X, y, sample_weight=None) -> ThemeTagger:
         from sklearn.linear_model import LogisticRegression
 
         Z = self._standardize_fit(self._dense(X))
@@ -164,7 +164,7 @@ class ThemeTagger(ClassifierMixin, StandardizedLinear):
         return d
 
     @classmethod
-    def from_dict(cls, d: dict, allow_stale: bool = False) -> "ThemeTagger":
+    def from_dict(cls, d: dict, allow_stale: bool = False) -> ThemeTagger:
         self = cls._from_base(d, allow_stale)
         if self.fitted:
             self.classes_ = np.array([0, 1])

@@ -88,7 +88,7 @@ class ToneModel(RegressorMixin, StandardizedLinear):
     def two_sided(self) -> bool:
         return self.objective == "logistic"
 
-    def fit(self, X, y, sample_weight=None) -> "ToneModel":
+    def fit(self, X, y, sample_weight=None) -> ToneModel:
         if self.objective not in self.OBJECTIVES:
             raise ValueError(f"ToneModel objective must be one of {self.OBJECTIVES}, got {self.objective!r}")
         Z = self._standardize_fit(self._dense(X))
@@ -216,7 +216,7 @@ class ToneModel(RegressorMixin, StandardizedLinear):
         return d
 
     @classmethod
-    def from_dict(cls, d: dict, allow_stale: bool = False) -> "ToneModel":
+    def from_dict(cls, d: dict, allow_stale: bool = False) -> ToneModel:
         params = dict(d["params"])
         params.setdefault("objective", "ridge")  # files written before the objective was a parameter
         params.setdefault("words", False)

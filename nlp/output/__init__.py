@@ -9,9 +9,24 @@
 * ``read_output(path)``: any output read back with the schema's types.
 """
 from nlp.output.encode import csv_header, encode_rows, replace_row_ids
-from nlp.output.schema import (HEAD_COLUMNS, KEY_COLUMNS, SCORED_STATUSES, STATUSES, TAIL_COLUMNS, Column,
-                               answer_schema, answer_status, arrow_schema, arrow_type, company_key, null_scores,
-                               output_columns, output_schema, pandas_dtypes, scored_schema)
+from nlp.output.schema import (
+                               HEAD_COLUMNS,
+                               KEY_COLUMNS,
+                               SCORED_STATUSES,
+                               STATUSES,
+                               TAIL_COLUMNS,
+                               Column,
+                               answer_schema,
+                               answer_status,
+                               arrow_schema,
+                               arrow_type,
+                               company_key,
+                               null_scores,
+                               output_columns,
+                               output_schema,
+                               pandas_dtypes,
+                               scored_schema,
+)
 from nlp.output.tables import conform, read_output, theme_names_of
 
 __all__ = [

@@ -8,8 +8,8 @@ imported only by the functions that build their types.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from nlp.identity import normalize_name
 from nlp.records import MEASURES

@@ -7,8 +7,8 @@ are an empty cell; read back as null).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from nlp.output.schema import answer_schema
 

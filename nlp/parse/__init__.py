@@ -32,6 +32,7 @@ from nlp.parse.answers import _parse_answers
 from nlp.parse.record import _parse_record
 from nlp.records import Filing, RawDocument
 from nlp.text import normalize_segment_text
+
 __all__ = ["parse_document", "parse_text", "parse_file", "normalize_segment_text"]
 
 

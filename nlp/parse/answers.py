@@ -6,7 +6,15 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from nlp.parse.metadata import _as_int, _clean_code, _clean_str, _filing_id, _first_date, _meta_date, _split_activity_text
+from nlp.parse.metadata import (
+    _as_int,
+    _clean_code,
+    _clean_str,
+    _filing_id,
+    _first_date,
+    _meta_date,
+    _split_activity_text,
+)
 from nlp.parse.patterns import _COMPANY_FORM, _QUARTERS, _TITLE_PERIOD, _YEAR_VALUE, _compact
 from nlp.parse.vocabulary import _vocabulary
 from nlp.records import Filing, Segment

@@ -3,7 +3,24 @@ from __future__ import annotations
 
 import re
 
-from nlp.parse.patterns import _CODE, _COMPANY, _DATE_FULL, _FAKE_BOLD, _FURNITURE, _INLINE_ANSWER, _INLINE_QUESTION, _LONE_NUMBER, _NAME, _PAGE_HEADER, _PAGE_NUMBER, _QUAD_RUN, _SPACES, _TITLE_LINE, _ZERO_WIDTH, _compact
+from nlp.parse.patterns import (
+    _CODE,
+    _COMPANY,
+    _DATE_FULL,
+    _FAKE_BOLD,
+    _FURNITURE,
+    _INLINE_ANSWER,
+    _INLINE_QUESTION,
+    _LONE_NUMBER,
+    _NAME,
+    _PAGE_HEADER,
+    _PAGE_NUMBER,
+    _QUAD_RUN,
+    _SPACES,
+    _TITLE_LINE,
+    _ZERO_WIDTH,
+    _compact,
+)
 
 
 def _clean_lines(text: str, names: tuple[str, ...] = ()) -> list[str]:

@@ -7,7 +7,6 @@ from nlp.parse.paragraphs import _Para
 from nlp.parse.patterns import _compact
 from nlp.parse.vocabulary import _Vocabulary
 
-
 _SPEECH_TITLE = re.compile(r"(?:做|作|进行)了(?:说明|介绍|发言|讲解|致辞)|致(?:欢迎)?辞")
 
 

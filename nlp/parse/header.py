@@ -4,10 +4,21 @@ name.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
-from nlp.parse.patterns import _BULLET, _CODE, _COMPANY, _DATE_FULL, _NAME, _NUMBERING, _PAGE_HEADER, _TITLE_LINE, _compact, _words
+from nlp.parse.patterns import (
+    _BULLET,
+    _CODE,
+    _COMPANY,
+    _DATE_FULL,
+    _NAME,
+    _NUMBERING,
+    _PAGE_HEADER,
+    _TITLE_LINE,
+    _compact,
+    _words,
+)
 from nlp.parse.vocabulary import _Vocabulary
 
 

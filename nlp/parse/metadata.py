@@ -9,7 +9,19 @@ import re
 import unicodedata
 from typing import Any
 
-from nlp.parse.patterns import _DATE_FULL, _ETC_TAIL, _HEAD_COUNT, _ISO_DATE, _ITEM_SEPARATORS, _LEGAL_SUFFIX, _LIST_SEPARATORS, _RANGE_TAIL, _SPACES, _STAFF_NUMBER, _compact
+from nlp.parse.patterns import (
+    _DATE_FULL,
+    _ETC_TAIL,
+    _HEAD_COUNT,
+    _ISO_DATE,
+    _ITEM_SEPARATORS,
+    _LEGAL_SUFFIX,
+    _LIST_SEPARATORS,
+    _RANGE_TAIL,
+    _SPACES,
+    _STAFF_NUMBER,
+    _compact,
+)
 from nlp.parse.vocabulary import _Vocabulary
 
 _US_DATE = re.compile(r"^(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})$")

@@ -7,7 +7,26 @@ import re
 from dataclasses import dataclass
 
 from nlp.lang import read_json
-from nlp.parse.patterns import _BARE_NUMBER, _BARE_QUESTION, _BRACKET_LABEL, _BULLET, _CJK, _CLOSERS, _COLON_LABEL, _COMMA_MARKER, _DASH_ANSWER, _ITEM_COUNT, _LABEL_DIGITS, _NARROW, _NUMBERING, _PAREN_CONTENT, _PERSON_SUFFIX, _SPACE_NUMBER, _TERMINAL, _compact
+from nlp.parse.patterns import (
+    _BARE_NUMBER,
+    _BARE_QUESTION,
+    _BRACKET_LABEL,
+    _BULLET,
+    _CJK,
+    _CLOSERS,
+    _COLON_LABEL,
+    _COMMA_MARKER,
+    _DASH_ANSWER,
+    _ITEM_COUNT,
+    _LABEL_DIGITS,
+    _NARROW,
+    _NUMBERING,
+    _PAREN_CONTENT,
+    _PERSON_SUFFIX,
+    _SPACE_NUMBER,
+    _TERMINAL,
+    _compact,
+)
 from nlp.parse.vocabulary import _Vocabulary, _vocabulary
 
 

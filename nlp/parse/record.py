@@ -3,10 +3,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from nlp.parse.activity import _parse_activity
 from nlp.parse.cleaning import _clean_lines, _split_inline_markers
 from nlp.parse.header import _find_company, _find_header
-from nlp.parse.activity import _parse_activity
-from nlp.parse.metadata import _clean_code, _clean_name, _clean_str, _event_dates, _filing_id, _first_date, _meta_date, _people_lines, _split_activity_text
+from nlp.parse.metadata import (
+    _clean_code,
+    _clean_name,
+    _clean_str,
+    _event_dates,
+    _filing_id,
+    _first_date,
+    _meta_date,
+    _people_lines,
+    _split_activity_text,
+)
 from nlp.parse.patterns import _CODE, _NAME, _STUB, _compact
 from nlp.parse.segment import _segment
 from nlp.parse.vocabulary import _Vocabulary, _vocabulary

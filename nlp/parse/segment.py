@@ -7,7 +7,7 @@ from nlp.parse.assemble import _answer_text, _presentation, _question_text
 from nlp.parse.closing import _cut_closing, _strip_closing
 from nlp.parse.pairing import pair_paragraphs
 from nlp.parse.pairs import _Pair
-from nlp.parse.paragraphs import _Para, _number_of, _paragraphs, _role_of
+from nlp.parse.paragraphs import _number_of, _Para, _paragraphs, _role_of
 from nlp.parse.patterns import _TRAILING_QUESTION
 from nlp.parse.vocabulary import _Vocabulary
 from nlp.records import Segment

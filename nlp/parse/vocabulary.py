@@ -1,10 +1,10 @@
 """The parser's marker words, read once from ``nlp/lang/zh_ir/parse_markers.json``."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Mapping
 
 from nlp.lang import read_json
 from nlp.parse.patterns import _compact

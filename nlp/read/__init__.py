@@ -39,20 +39,37 @@ Row numbers are 1-based: the n-th record of a CSV or Parquet file, the line numb
 from __future__ import annotations
 
 import os
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from nlp.identity import normalize_code
-from nlp.records import IrtoneError, RawDocument
 from nlp.read.docx import docx_header_fields, read_docx
 from nlp.read.files import (
-    DISCLOSURE_SUFFIXES, HTML_SUFFIXES, MAX_DOCUMENT_BYTES, MAX_DOCX_XML_BYTES, MAX_UNPACKED_BYTES, MAX_DOCUMENT_CHARS, MAX_TABLE_BYTES, TABLE_SUFFIXES, check_file,
-    one_line, read_head, sniff, table_format, table_suffix, walk_files,
+    DISCLOSURE_SUFFIXES,
+    HTML_SUFFIXES,
+    MAX_DOCUMENT_BYTES,
+    MAX_DOCUMENT_CHARS,
+    MAX_DOCX_XML_BYTES,
+    MAX_TABLE_BYTES,
+    MAX_UNPACKED_BYTES,
+    TABLE_SUFFIXES,
+    check_file,
+    one_line,
+    read_head,
+    sniff,
+    table_format,
+    table_suffix,
+    walk_files,
 )
 from nlp.read.html import looks_like_html, read_html
 from nlp.read.pdf import read_pdf, unreadable_share
-from nlp.read.tables import ANSWERS_GROUP_META, WHOLE_RECORD_META, iter_table
-from nlp.read.tables import _json_line  # noqa: F401  (nlp.batch's tests time it)
+from nlp.read.tables import (
+    ANSWERS_GROUP_META,
+    WHOLE_RECORD_META,
+    _json_line,  # noqa: F401  (nlp.batch's tests time it)
+    iter_table,
+)
 from nlp.read.txt import decode_text, read_txt
+from nlp.records import IrtoneError, RawDocument
 
 __all__ = [
     "read_file", "read_documents", "iter_inputs", "decode_text", "walk_files", "unreadable_share",

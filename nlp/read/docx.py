@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from nlp.lang import read_text
-from nlp.records import IrtoneError, RawDocument
 from nlp.read.files import MAX_DOCX_XML_BYTES, MAX_UNPACKED_BYTES, mb, one_line
 from nlp.read.txt import newlines
+from nlp.records import IrtoneError, RawDocument
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"

@@ -12,9 +12,9 @@ import codecs
 import re
 from typing import Any
 
-from nlp.records import IrtoneError, RawDocument
 from nlp.read.files import one_line, read_bytes
 from nlp.read.txt import decode_text, newlines
+from nlp.records import IrtoneError, RawDocument
 
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
 _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)

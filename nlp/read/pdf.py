@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from nlp.records import IrtoneError, RawDocument
 from nlp.read.files import one_line
 from nlp.read.txt import newlines
+from nlp.records import IrtoneError, RawDocument
 
 _CJK_RADICALS = re.compile("[\u2e80-\u2fdf\uf900-\ufaff]")
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 import codecs
 import functools
 import itertools
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from nlp.identity import normalize_code
-from nlp.records import IrtoneError, RawDocument
 from nlp.read.files import check_file, one_line, read_head, sniff, table_format
 from nlp.read.txt import newlines, plausibly_chinese
+from nlp.records import IrtoneError, RawDocument
 from nlp.text import cell_str as _cell_str
 
 WHOLE_RECORD_META = ("doc_id", "code", "name", "company", "category", "institutions", "date")

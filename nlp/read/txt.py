@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import codecs
 
-from nlp.records import IrtoneError, RawDocument
 from nlp.read.files import read_bytes
+from nlp.records import IrtoneError, RawDocument
 
 _MAX_TOLERATED_BAD_UTF8 = 10  # stray bad bytes in an otherwise UTF-8 file are replaced, not fatal
 
@@ -31,7 +31,7 @@ def decode_text(data: bytes, source: str = "<bytes>") -> tuple[str, str, int]:
             try:
                 return newlines(data[len(bom) :].decode(encoding.replace("-sig", ""))), encoding, 0
             except UnicodeDecodeError as err:
-                raise IrtoneError(source, f"has a {encoding} byte-order mark but is not valid {encoding} ({err.reason})")
+                raise IrtoneError(source, f"has a {encoding} byte-order mark but is not valid {encoding} ({err.reason})") from None
     if b"\x00" in data:
         wide = _wide_encoding(data)
         if wide is None:

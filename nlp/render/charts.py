@@ -5,8 +5,8 @@ Every label goes through ``html.escape``; coordinates are formatted numbers only
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
-from typing import Sequence
 
 PALETTE = ("#1f5fbf", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0e7490", "#a16207", "#be185d")
 FONT = 'font-family="inherit" font-size="11"'

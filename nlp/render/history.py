@@ -1,7 +1,8 @@
 """``HistoryTable``: a company's stored filings, one row each, planned to fit the terminal's width."""
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from rich import box
 from rich.cells import cell_len

@@ -10,6 +10,7 @@ goes through ``html.escape``.
 from __future__ import annotations
 
 from html import escape
+
 from nlp.calendar import date_is_valid
 from nlp.guidance import LABELS as ITEM_LABELS
 from nlp.records import Comparison, ScoredAnswer

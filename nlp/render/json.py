@@ -57,8 +57,9 @@ value is undefined, e.g. without earlier filings):
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any, Sequence
+from typing import Any
 
 from nlp.calendar import date_is_valid
 from nlp.guidance import LABELS as ITEM_LABELS

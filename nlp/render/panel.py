@@ -1,7 +1,8 @@
 """``filings_frame``: the stored filings as a filing-level panel (``irtone history --out``)."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 FILINGS_COLUMNS = (
     "filing_id", "company", "code", "name", "company_name", "date", "date_valid", "period", "placed_on",

@@ -8,7 +8,7 @@ literal. Colour comes from the console: none when stdout is not a terminal.
 """
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from rich import box
 from rich.console import Console, ConsoleOptions, RenderResult

@@ -13,8 +13,8 @@ Q&A (everything before it is presentation) and the pairs found.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from nlp.parse.pairing.answers import _numbered_questions_before, _pairs_by_answers
 from nlp.parse.pairing.numbering import _pairs_by_numbering

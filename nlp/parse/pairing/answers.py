@@ -7,8 +7,8 @@ from nlp.parse.closing import _cut_closing
 from nlp.parse.cues import _asks, _first_sentence, _is_agenda_point, _is_topic
 from nlp.parse.pairing.numbering import _pairs_by_numbering
 from nlp.parse.pairing.questions import _pairs_by_questions
-from nlp.parse.pairs import _Pair, _merge_shared_answers
-from nlp.parse.paragraphs import _ARABIC_STYLES, _Para, _ends_terminal
+from nlp.parse.pairs import _merge_shared_answers, _Pair
+from nlp.parse.paragraphs import _ARABIC_STYLES, _ends_terminal, _Para
 from nlp.parse.patterns import _CJK, _CLOSERS, _COLON_LABEL, _compact, _words
 from nlp.parse.vocabulary import _Vocabulary, _vocabulary
 

@@ -5,8 +5,8 @@ import re
 
 from nlp.parse.cues import _asks, _first_sentence, _is_agenda_point, _is_agenda_title, _is_topic
 from nlp.parse.pairing.question_marks import _pairs_by_question_marks
-from nlp.parse.pairs import _Pair, _merge_shared_answers, _split_at_question_mark
-from nlp.parse.paragraphs import _ARABIC_STYLES, _Para, _ends_terminal
+from nlp.parse.pairs import _merge_shared_answers, _Pair, _split_at_question_mark
+from nlp.parse.paragraphs import _ARABIC_STYLES, _ends_terminal, _Para
 from nlp.parse.patterns import _CJK, _compact, _words
 from nlp.parse.vocabulary import _Vocabulary
 
