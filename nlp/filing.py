@@ -70,8 +70,14 @@ def aggregate(filing: Filing, answers: Sequence[ScoredAnswer], theme_names: Sequ
         n_participants=participants,
         question_tone=_round(_weighted_mean([(w, q) for w, _, q in asked])),
         tone_gap=_round(_weighted_mean([(w, t - q) for w, t, q in asked])),
-        non_answer_rate=_round(sum(m.evasive for _, _, m in measured) / len(measured)) if measured else None,
+        non_answer_rate=_non_answer_rate([m for _, _, m in measured]),
     )
+
+
+def _non_answer_rate(measures) -> float | None:
+    """Share of evasive answers among those whose flag is defined (None when there are none)."""
+    flags = [m.evasive for m in measures if m.evasive is not None]
+    return _round(sum(flags) / len(flags)) if flags else None
 
 
 # -- attendance (调研热度) -------------------------------------------------------------------------
