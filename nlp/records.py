@@ -145,7 +145,7 @@ class AnswerMeasures:
 
     question_tone: float | None = None
     non_answer: float | None = None
-    evasive: bool | None = None
+    evasive: bool | None = False  # None where undefined (an empty answer)
     relevance: float | None = None
     specificity: float | None = None
     forward_looking: float | None = None
