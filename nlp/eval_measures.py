@@ -32,6 +32,7 @@ import numpy as np
 
 from nlp.lang import read_json
 from nlp.records import IrtoneError
+from nlp.text import json_objects
 
 N_BOOT = 1000
 SEED = 16
@@ -69,16 +70,7 @@ def load_measure_labels(path: str | Path) -> list[LabelledItem]:
     except OSError as exc:
         raise IrtoneError(str(path), f"cannot read the labels ({exc.strerror or exc})") from None
     items, seen = [], set()
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{n}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise IrtoneError(where, f"not JSON ({exc.msg})") from None
-        if not isinstance(row, dict):
-            raise IrtoneError(where, "expected a JSON object")
+    for where, row in json_objects(lines, path):
         missing = [k for k in REQUIRED if k not in row]
         if missing:
             raise IrtoneError(where, f"missing {', '.join(missing)}")

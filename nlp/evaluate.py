@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from nlp.records import IrtoneError
+from nlp.text import json_objects
 
 TONE_RANGE = (-2.0, 2.0)
 ANNOTATOR_FIELDS = ("themes_a", "tone_a", "themes_b", "tone_b")
@@ -73,16 +74,7 @@ def load_labels(path: str | Path):
         lines = path.read_text(encoding="utf-8").splitlines()
     except UnicodeDecodeError:
         raise IrtoneError(str(path), "labels file is not UTF-8 text") from None
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise IrtoneError(where, f"not valid JSON ({err.msg})") from None
-        if not isinstance(item, dict):
-            raise IrtoneError(where, "each line must be a JSON object")
+    for where, item in json_objects(lines, path):
         missing = [name for name in ("id", "question", "answer", "themes", "tone") if name not in item]
         if missing:
             raise IrtoneError(where, f"missing field(s) {', '.join(missing)}")

@@ -3,6 +3,7 @@ how a table cell becomes text."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 _LETTER_GAP = re.compile(r"(?<=[A-Za-z])[ \t\u3000\xa0]+(?=[A-Za-z])")
@@ -39,3 +40,23 @@ def cell_str(value: Any) -> str:
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="replace")
     return str(value)
+
+
+def json_objects(lines, path) -> Iterator[tuple[str, dict]]:
+    """(``path:line``, object) for each non-blank line of a JSON-lines file; a line that is not a JSON
+    object raises ``IrtoneError`` naming it."""
+    import json
+
+    from nlp.records import IrtoneError
+
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise IrtoneError(where, f"not valid JSON ({err.msg})") from None
+        if not isinstance(item, dict):
+            raise IrtoneError(where, "each line must be a JSON object")
+        yield where, item
