@@ -292,3 +292,14 @@ def test_no_pattern_reaches_across_a_newline():
     for rx in every:
         for m in rx.finditer(text):
             assert "\n" not in m.group(0), rx.pattern
+
+
+def test_the_shipped_relevance_space_is_small_and_consistent():
+    from nlp.lang import read_bytes
+
+    assert len(read_bytes("relevance.npz")) < 2_000_000
+    space = load_space()
+    assert len(space.vocabulary) == len(space.idf) == space.components.shape[1]
+    assert 0.0 <= space.alpha <= 1.0
+    assert np.all(np.diff(space.quantiles) >= 0) and space.probabilities[0] == 0.0 and space.probabilities[-1] == 1.0
+    assert all(" " not in w and len(w) <= 20 for w in space.vocabulary)  # single words, no text
