@@ -45,6 +45,8 @@ DEFLECTIONS = [
     "二级市场股价受宏观经济、市场情绪等多种因素影响，请投资者理性投资，注意风险。",
     "会后我们证券部同事会和您进一步沟通。",
     "公司不存在应披露而未披露的重大信息，一切以公司公告为准。",
+    "相关项目情况详见重组报告书，谢谢！",
+    "公司若有相关举措，公司会履行相关的信息披露义务。",
 ]
 ANSWERS = [
     "2023年公司风电业务收入4.2亿元，同比增长18%，毛利率提升2个百分点。",
@@ -85,6 +87,10 @@ def test_courtesy_only_is_a_non_answer_and_courtesy_around_an_answer_is_not():
 
 def test_a_plain_no_is_an_answer():
     assert one("公司目前没有减持计划。")["non_answer"] == pytest.approx(0.0)
+    # a short denial before a pointer is not a lead-in to the pointer (the guide's rule 2); it still
+    # counts by its length only, so with a long pointer the answer may stay flagged (left to the dev split)
+    assert one("暂时没有，请关注公告。")["non_answer"] < one("请关注公告。")["non_answer"]
+    assert one("暂时没有，请关注公告。")["non_answer"] <= 0.5
 
 
 def test_a_reason_beside_a_refusal_is_an_answer_and_a_topic_lead_in_is_not():
@@ -286,3 +292,14 @@ def test_no_pattern_reaches_across_a_newline():
     for rx in every:
         for m in rx.finditer(text):
             assert "\n" not in m.group(0), rx.pattern
+
+
+def test_the_shipped_relevance_space_is_small_and_consistent():
+    from nlp.lang import read_bytes
+
+    assert len(read_bytes("relevance.npz")) < 2_000_000
+    space = load_space()
+    assert len(space.vocabulary) == len(space.idf) == space.components.shape[1]
+    assert 0.0 <= space.alpha <= 1.0
+    assert np.all(np.diff(space.quantiles) >= 0) and space.probabilities[0] == 0.0 and space.probabilities[-1] == 1.0
+    assert all(" " not in w and len(w) <= 20 for w in space.vocabulary)  # single words, no text

@@ -59,6 +59,7 @@ class MeasurePatterns:
     min_content_chars: int
     short_clause_chars: int
     topic_clause: tuple[re.Pattern, ...]  # a clause that starts with one leads into its sentence
+    answer_clause: tuple[re.Pattern, ...]  # a whole clause that is a plain yes or no: never a lead-in
     forward_markers: tuple[re.Pattern, ...]
     not_forward: tuple[re.Pattern, ...]
     specific: tuple[re.Pattern, ...]
@@ -86,6 +87,7 @@ class MeasurePatterns:
                 min_content_chars=int(rules["min_content_chars"]),
                 short_clause_chars=int(rules["short_clause_chars"]),
                 topic_clause=_patterns(rules["topic_clause"], f"{source}: non_answer_rules.topic_clause"),
+                answer_clause=_patterns(rules["answer_clause"], f"{source}: non_answer_rules.answer_clause"),
                 forward_markers=_patterns(data["forward"]["markers"], f"{source}: forward.markers"),
                 not_forward=_patterns(data["forward"]["not_forward"], f"{source}: forward.not_forward"),
                 specific=_patterns(specific["patterns"], f"{source}: specific.patterns"),

@@ -7,7 +7,8 @@ The unit is the clause (split at ，,：:; and sentence ends). A clause takes th
 matches that touch it. A clause without a match is substance (weight 0), since a partial answer is an
 answer (the guide's rule 1), unless it only leads into the non-answer of its sentence: a topic clause
 (``topic_clause``: 关于…, 对于…) or one of at most ``short_clause_chars`` substance characters with no
-specific content (与公司相关信息，公司会及时公告); such a clause takes the largest weight of its sentence.
+specific content (与公司相关信息，公司会及时公告) that is not a plain yes or no (``answer_clause``: 暂时没有,
+是的: the guide's rule 2); such a clause takes the largest weight of its sentence.
 Courtesy (您好, 感谢您的关注) is neither answer nor non-answer and leaves the count. The score is
 
     non_answer = Σ weight(char) over substance characters / number of substance characters
@@ -51,7 +52,10 @@ def non_answer(layout: ChunkLayout, substance: np.ndarray, specific: np.ndarray,
     clause_sentence = np.zeros(n_clauses, dtype=np.int64)
     clause_sentence[layout.clause] = layout.sentence
     sentence_weight = group_max(clause_weight, clause_sentence, n_sentences)
-    lead_in = (clause_weight == 0) & ~clause_specific & (clause_topic | (clause_substance <= patterns.short_clause_chars))
+    clause_answer = np.zeros(n_clauses, dtype=bool)
+    clause_answer[layout.clause[layout.match_starts(patterns.answer_clause)]] = True
+    lead_in = (clause_weight == 0) & ~clause_specific & ~clause_answer & (
+        clause_topic | (clause_substance <= patterns.short_clause_chars))
     clause_weight = np.where(lead_in, sentence_weight[clause_sentence], clause_weight)
     char_weight = clause_weight[layout.clause]
     substance_chars = layout.per_row(substance.astype(float))
