@@ -8,8 +8,18 @@ import math
 import numpy as np
 import pytest
 
-from nlp.eval_measures import (auc, bootstrap, evaluate_measures, f1, format_report, keyword_forward_share,
-                               keyword_non_answer, load_measure_labels, sentences, spearman)
+from nlp.eval_measures import (
+    auc,
+    bootstrap,
+    evaluate_measures,
+    f1,
+    format_report,
+    keyword_forward_share,
+    keyword_non_answer,
+    load_measure_labels,
+    sentences,
+    spearman,
+)
 from nlp.records import IrtoneError
 
 ITEMS = [
@@ -75,7 +85,7 @@ def test_bootstrap_is_reproducible_with_its_seed(tmp_path):
 
 
 @pytest.mark.parametrize("extra, reason", [
-    ("{not json", "not JSON"),
+    ("{not json", "not valid JSON"),
     (json.dumps({"id": "X", "split": "test", "answer": "a", "non_answer": 2, "n_sentences": 1, "n_forward": 0}), "non_answer"),
     (json.dumps({"id": "X", "split": "test", "answer": "a", "non_answer": 0, "n_sentences": 1, "n_forward": 3}), "n_forward"),
     (json.dumps({"id": "X", "split": "test", "answer": "a"}), "missing"),
