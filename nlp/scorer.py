@@ -453,9 +453,10 @@ class Scorer:
         """Score a DataFrame of answers (columns ``answer`` and optionally ``question``, ``id`` …).
 
         Returns a new DataFrame in the same row order and index: the input's columns, then the output
-        columns (``score_columns``). The input is not modified. Texts are cleaned as the parser cleans a
-        record's (``clean_texts``), so evidence and term offsets index the cleaned answer; an empty or
-        missing answer (None, NaN, pd.NA) gets null scores (NaN tone and scores, no label).
+        columns (``score_columns``). The input is not modified. Texts are scored cleaned as the parser
+        cleans a record's (``clean_texts``), but evidence and tone-term offsets index the answer as given
+        (``answer[start:end] == sentence``); an empty or missing answer (None, NaN, pd.NA) gets null
+        scores (NaN tone, scores and measures, no label).
         """
         import pandas as pd
 
@@ -466,6 +467,7 @@ class Scorer:
         questions = [_text(q) for q in df["question"].tolist()] if "question" in df.columns else [""] * len(df)
         out = df.copy()
         columns = self.score_columns(questions, answers)
+        _point_into_raw(columns, answers)
         for k in [k for k, a in enumerate(answers) if not a.strip()]:  # nothing to score: null, not a score
             for col, values in columns.items():
                 if col == "tone" or col.startswith("score_") or col in MEASURES:
@@ -594,6 +596,40 @@ def clean_texts(texts: Iterable[str | None]) -> list[str]:
         else:
             out.append(text)
     return out
+
+
+def _point_into_raw(columns: dict[str, list], raw_answers: Sequence[str]) -> None:
+    """Re-point the evidence and tone-term offsets of the rows whose answer cleaning changed (whitespace,
+    line breaks) from the cleaned text into the text the caller gave, in place."""
+    from nlp.explain import encode, tone_terms_json
+
+    cleaned = clean_texts(raw_answers)
+    for k, (raw, clean) in enumerate(zip(raw_answers, cleaned)):
+        if raw == clean or not clean:
+            continue
+        where = _alignment(raw, clean)
+        terms = json.loads(columns["tone_terms"][k])
+        if terms:
+            columns["tone_terms"][k] = tone_terms_json([(t, w, where[start], n) for t, w, start, n in terms])
+        evidence = json.loads(columns["evidence"][k])
+        if evidence:
+            for item in evidence.values():
+                start, end = where[item["start"]], where[max(item["end"] - 1, item["start"])] + 1
+                item.update(start=start, end=end, sentence=raw[start:end])
+            columns["evidence"][k] = encode(evidence)
+
+
+def _alignment(raw: str, clean: str) -> list[int]:
+    """For each character of ``clean`` (``raw`` without line breaks and most whitespace), its index in
+    ``raw``; one past the end maps to ``len(raw)``."""
+    where, i = [], 0
+    for ch in clean:
+        while i < len(raw) and not (raw[i] == ch or (ch == " " and raw[i].isspace())):
+            i += 1
+        where.append(min(i, len(raw) - 1))
+        i += 1
+    where.append(len(raw))
+    return where
 
 
 def _measure_value(measures, name: str) -> float | None:

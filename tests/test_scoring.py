@@ -295,17 +295,25 @@ def test_a_model_fitted_on_other_features_must_be_rebuilt_but_can_be_refitted(tm
 
 def test_api_cleans_text_as_the_parser_does_and_nulls_empty_answers(scorer):
     """An answer scores the same raw (line breaks, indentation) or cleaned, through every entry point;
-    offsets index the cleaned text; an empty answer is not scored."""
+    the API's offsets index the answer as the caller gave it; an empty answer is not scored."""
     raw = "公司新建的智算中心\n　　已经投入运营，GPU 服务器上架率超过九成。\r\n订单饱满。"
     clean = "公司新建的智算中心已经投入运营，GPU服务器上架率超过九成。订单饱满。"
     one = scorer.score_answer("算力业务？", raw)
     assert one.answer == clean and one == scorer.score_answer("算力业务？", clean)
     frame = scorer.score_answers(pd.DataFrame({"question": ["算力业务？"] * 5,
                                                "answer": [raw, clean, "  \n ", "12345 !!!", "Revenue grew strongly."]}))
-    cols = [c for c in frame.columns if c not in ("question", "answer")]
+    offsets = ("tone_terms", "evidence")
+    cols = [c for c in frame.columns if c not in ("question", "answer", *offsets)]
     pd.testing.assert_series_equal(frame.loc[0, cols], frame.loc[1, cols], check_names=False)  # NaN equals NaN
-    for t in json.loads(frame.loc[0, "tone_terms"]):
-        assert clean[t[2]:].startswith(t[0])
+    raw_terms, clean_terms = (json.loads(frame.loc[k, "tone_terms"]) for k in (0, 1))
+    assert [t[:2] for t in raw_terms] == [t[:2] for t in clean_terms] and raw_terms
+    for (term, _, start, _), (_, _, clean_start, _) in zip(raw_terms, clean_terms):
+        assert raw[start:].startswith(term) and clean[clean_start:].startswith(term)
+    raw_evidence, clean_evidence = (json.loads(frame.loc[k, "evidence"]) for k in (0, 1))
+    assert set(raw_evidence) == set(clean_evidence) and raw_evidence
+    for theme, e in raw_evidence.items():
+        assert raw[e["start"]:e["end"]] == e["sentence"]
+        assert "".join(e["sentence"].split()) == "".join(clean_evidence[theme]["sentence"].split())
     assert pd.isna(frame.loc[2, "tone"]) and frame.loc[2, "tone_label"] is None and pd.isna(frame.loc[2, "score_capex"])
     # no Chinese character: scored (a labelled set's evaluation must not meet a null), about neutral
     assert frame.loc[[3, 4], "tone_label"].tolist() == ["neutral", "neutral"] and frame.loc[[3, 4], "tone"].notna().all()
