@@ -143,6 +143,9 @@ class Scorer:
         tagger = s["theme_model"]
         names = [t.name for t in s["themes"]]
         s["compiled"] = tagger.compiled(names) if tagger.fitted and tagger.theme_bias_ else None
+        tone = s["tone_model"]
+        vocabulary = getattr(tone, "vocabulary_", None) or {}
+        s["word_strings"] = sorted(vocabulary, key=vocabulary.__getitem__)  # column → learned word
 
     @property
     def theme_names(self) -> list[str]:
@@ -497,6 +500,7 @@ class ChunkRows:
         self.tone = round4(tones).tolist()
         self._tagger = s["theme_model"]
         self._compiled = s["compiled"]
+        self._word_strings = s["word_strings"]
         self.tone_words = self._tone_words(s["tone_model"], pos, neg, T)
         self._sentence_breaks: dict[int, list[int]] = {}
 
@@ -555,7 +559,7 @@ class ChunkRows:
         rows = np.repeat(np.arange(n), np.diff(C.indptr))
         stored = rows * (len(model.vocabulary_) + 1) + C.indices
         first_seen = first_pos[np.searchsorted(unique, stored)] if len(stored) else np.zeros(0, np.int64)
-        strings = _vocabulary_strings(model)
+        strings = self._word_strings
         return strongest_words(C, first_seen, strings)
 
 
@@ -566,16 +570,6 @@ def _word_columns(f: Features, model) -> np.ndarray:
     plain, marked = column_table(f.answers.vocab, model.vocabulary_, ("tone_explain", id(model)))
     ids = f.words.ids
     return np.where(f.words.negated, marked[ids], plain[ids]) if len(ids) else np.zeros(0, np.int64)
-
-
-def _vocabulary_strings(model) -> list[str]:
-    strings = getattr(model, "_strings", None)
-    if strings is None or len(strings) != len(model.vocabulary_):
-        strings = [""] * len(model.vocabulary_)
-        for w, j in model.vocabulary_.items():
-            strings[j] = w
-        model._strings = strings
-    return strings
 
 
 def clean_texts(texts: Iterable[str | None]) -> list[str]:
