@@ -12,7 +12,6 @@ Python runs only at the few candidate positions.
 """
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Hashable, Iterable, Sequence
 from typing import NamedTuple
@@ -212,29 +211,29 @@ class PhraseMatcher:
         return firsts, lasts, entries, keys, ranks
 
     def _with_regexes(self, batch, out: Matches) -> Matches:
-        hits: list[tuple] = []
-        texts: list[str] = []
         regexes = self._regexes
-        for d, text in enumerate(batch.texts):
-            candidates = self._prefilter.candidates(text)
-            if not candidates:
-                continue
-            base = int(batch.doc_ptr[d])
-            starts = None  # the text's token start offsets, computed only once a regex matches (rarely)
-            for k in candidates:
-                rx, key, entry = regexes[k]
-                for mo in rx.finditer(text):
-                    if mo.end() == mo.start():
-                        continue
-                    if starts is None:
-                        starts = batch.start[base:batch.doc_ptr[d + 1]].tolist()
-                    first = bisect.bisect_right(starts, mo.start()) - 1
-                    last = bisect.bisect_left(starts, mo.end())
-                    hits.append((d, base + first, base + max(last, first + 1), key, entry))
-                    texts.append((mo.group(0), mo.start()))
+        texts = batch.texts
+        hits: list[tuple] = []  # (text, regex, start, end, matched text)
+        for d, k in self._prefilter.pairs(texts):
+            rx, key, entry = regexes[k]
+            for mo in rx.finditer(texts[d]):
+                if mo.end() > mo.start():
+                    hits.append((d, k, mo.start(), mo.end(), mo.group(0)))
         if not hits:
             return out
-        h = np.asarray(hits, dtype=np.int64)
+        d_, k_, start, end, matched = zip(*hits)
+        d_, k_ = np.array(d_, dtype=np.int64), np.array(k_, dtype=np.int64)
+        start, end = np.array(start, dtype=np.int64), np.array(end, dtype=np.int64)
+        # the tokens a match overlaps: positions in the batch's texts laid end to end, where token starts
+        # increase along the batch
+        text_start = np.concatenate([[0], np.cumsum(batch.text_length)])
+        token_start = batch.start + text_start[batch.doc]
+        first = np.searchsorted(token_start, text_start[d_] + start, side="right") - 1
+        last = np.maximum(np.searchsorted(token_start, text_start[d_] + end, side="left"), first + 1)
+        keys = np.array([key for _, key, _ in regexes], dtype=np.int64)[k_]
+        entries = np.array([entry for _, _, entry in regexes], dtype=np.int64)[k_]
+        h = np.column_stack([d_, first, last, keys, entries])
+        texts = list(zip(matched, start.tolist()))
         n = len(out.doc)
         # each text's regex matches go after its token matches (a stable sort by text)
         source = np.concatenate([np.zeros(n, np.int64), np.ones(len(h), np.int64)])
@@ -282,6 +281,11 @@ class RegexPrefilter:
         ordered = sorted(by_needle, key=lambda n: (-len(n), n))
         self._search = re.compile("|".join(map(re.escape, ordered))).search if ordered else None
         self._regexes_of = {n: {k for p in ordered if n.startswith(p) for k in by_needle[p]} for n in ordered}
+
+    def pairs(self, texts: Sequence[str]) -> list[tuple[int, int]]:
+        """(text index, regex index) of every regex that may match each text, by text then regex."""
+        candidates = self.candidates
+        return [(d, k) for d, text in enumerate(texts) for k in candidates(text)]
 
     def candidates(self, text: str) -> Sequence[int]:
         """Indices (ascending) of the regexes that may match ``text``."""
