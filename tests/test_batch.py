@@ -312,9 +312,13 @@ def test_user_theme_file_adds_a_score_column(corpus, tmp_path):
     themes = tmp_path / "mine.json"
     themes.write_text(json.dumps({"themes": [{"name": "logistics", "label": "物流", "core": ["物流", "仓储"],
                                               "related": ["运输"]}]}, ensure_ascii=False), encoding="utf-8")
-    _batch(corpus.inputs[1:2], tmp_path / "t.jsonl", theme_files=(str(themes),))
+    _batch(corpus.inputs[1:2], tmp_path / "t.jsonl", theme_files=(str(themes),), db=str(tmp_path / "t.db"))
     rows = _jsonl(tmp_path / "t.jsonl")
     assert list(rows[0]) == output_columns([*THEMES, "logistics"])
+    from nlp.store import Store
+
+    with Store(tmp_path / "t.db") as store:  # `irtone report` and `history` show the user's label
+        assert store.theme_labels()["logistics"] == "物流"
 
 
 def test_user_tone_lexicon_and_dictionary_reach_every_worker(corpus, reference, tmp_path):
