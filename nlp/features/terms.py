@@ -97,6 +97,7 @@ class PhraseMatcher:
         self._groups: list[tuple[tuple[int, int], ...]] = [()]
         self._group_ids: dict[tuple, int] = {(): 0}
         self._group_arrays = None
+        self._sequence_arrays = None
 
     def _key_id(self, key: Hashable) -> int:
         if key not in self._key_ids:
@@ -190,25 +191,61 @@ class PhraseMatcher:
             out = self._with_regexes(batch, out)
         return out
 
+    def _sequences(self):
+        """The longer terms as arrays: per first token (in ``_by_first``'s order) its candidates' range,
+        longest first; per candidate its length, entry, key and folded token codes (-1 padded)."""
+        if self._sequence_arrays is None:
+            firsts = list(self._by_first)
+            codes: dict[str, int] = {}
+            cands = [c for f in firsts for c in self._by_first[f]]
+            width = max((k for _, k, _, _ in cands), default=1)
+            seq = np.full((len(cands), width), -1, dtype=np.int64)
+            for r, (tokens, k, _, _) in enumerate(cands):
+                seq[r, :k] = [codes.setdefault(t, len(codes)) for t in tokens]
+            count = np.array([len(self._by_first[f]) for f in firsts], dtype=np.int64)
+            self._sequence_arrays = (
+                {f: i for i, f in enumerate(firsts)}, codes, np.concatenate([[0], np.cumsum(count)])[:-1], count,
+                np.array([k for _, k, _, _ in cands], dtype=np.int64), np.array([e for _, _, e, _ in cands], dtype=np.int64),
+                np.array([key for _, _, _, key in cands], dtype=np.int64), seq)
+        return self._sequence_arrays
+
     def _match_complex(self, batch, positions: np.ndarray) -> tuple[list, list, list, list, list]:
-        firsts, lasts, entries, keys, ranks = [], [], [], [], []
+        """Matches at the tokens that may start a longer term: every candidate sequence compared on
+        folded token codes at once; then, left to right, a key's match blocks that key until its end."""
         if not len(positions):
-            return firsts, lasts, entries, keys, ranks
-        tokens, doc_ptr, by_first = batch.tokens, batch.doc_ptr, self._by_first
+            return [], [], [], [], []
+        group_of, codes, start, count, length, entries, keys, seq = self._sequences()
+        vocab = batch.vocab
+        group = vocab.attribute(("first_group", id(self)), lambda s: [group_of.get(fold(t), -1) for t in s], np.int64)
+        code = vocab.attribute(("fold_code", id(self)), lambda s: [codes.get(fold(t), -1) for t in s], np.int64)
+        ids = batch.ids
+        g = group[ids[positions]]
+        n_each = count[g]
+        rows = np.repeat(positions, n_each)
+        rank = np.arange(len(rows)) - np.repeat(np.cumsum(n_each) - n_each, n_each)
+        cand = np.repeat(start[g], n_each) + rank
+        k = length[cand]
+        ok = rows + k <= batch.doc_ptr[batch.doc[rows] + 1]
+        token_code = code[ids]
+        last_token = len(ids) - 1
+        for j in range(1, seq.shape[1]):
+            need = ok & (k > j)
+            if not need.any():
+                break
+            ok &= ~need | (token_code[np.minimum(rows + j, last_token)] == seq[cand, j])
+        firsts, lasts, entry_out, key_out, ranks = [], [], [], [], []
         blocked: dict[int, int] = {}  # key -> first token index free again (within the current text)
-        current, end = -1, 0
-        for i, d in zip(positions.tolist(), batch.doc[positions].tolist()):
+        current = -1
+        valid = np.flatnonzero(ok)
+        for i, d, kk, e, key, r in zip(rows[valid].tolist(), batch.doc[rows[valid]].tolist(), k[valid].tolist(),
+                                       entries[cand[valid]].tolist(), keys[cand[valid]].tolist(), rank[valid].tolist()):
             if d != current:
-                current, end = d, int(doc_ptr[d + 1])
-                blocked = {}
-            for r, (seq, k, entry, key) in enumerate(by_first[fold(tokens[i])]):
-                if blocked.get(key, 0) > i:
-                    continue
-                if i + k <= end and (k == 1 or (fold(tokens[i + 1]) == seq[1]
-                                              and tuple(map(fold, tokens[i:i + k])) == seq)):
-                    firsts.append(i), lasts.append(i + k), entries.append(entry), keys.append(key), ranks.append(r)
-                    blocked[key] = i + k
-        return firsts, lasts, entries, keys, ranks
+                current, blocked = d, {}
+            if blocked.get(key, 0) > i:
+                continue
+            firsts.append(i), lasts.append(i + kk), entry_out.append(e), key_out.append(key), ranks.append(r)
+            blocked[key] = i + kk
+        return firsts, lasts, entry_out, key_out, ranks
 
     def _with_regexes(self, batch, out: Matches) -> Matches:
         regexes = self._regexes
