@@ -18,6 +18,8 @@ import numpy as np
 from nlp.features.terms import Matches, PhraseMatcher
 from nlp.themes import TERM_KINDS, Theme, split_term
 
+_OWN, _OTHERS, _CONTEXT = range(3)  # roles of a scope term (see ``Theme``)
+
 FEATURE_NAMES = (
     "core_weight",  # log1p(summed weight of the distinct core terms in the answer)
     "core_hits",  # log1p(core term occurrences)
@@ -59,6 +61,34 @@ class ThemeFeatures:
         q_entries = [(split_term(w)[0], t.name) for t in self.themes for w in (*t.question, *t.core)]
         self.question_matcher = PhraseMatcher([(w, k) for w, k in q_entries if not w.startswith("re:")], tokenizer)
         self.deflection_matcher = PhraseMatcher([(w, "x") for w in deflection_terms], tokenizer)
+        self._init_scopes(tokenizer)
+
+    def _init_scopes(self, tokenizer) -> None:
+        """The matcher of the themes' scope terms: one key per theme for its own/others terms (so that the
+        longer of 参股公司 and 公司 wins), one for its context terms; each (key, entry) has a role."""
+        entries, roles = [], {}
+        for t in self.themes:
+            for kind, role, key in (("own", _OWN, (t.name, "owner")), ("others", _OTHERS, (t.name, "owner")),
+                                    ("context_exclude", _CONTEXT, (t.name, "context"))):
+                for entry in getattr(t, kind):
+                    term = split_term(entry)[0]
+                    entries.append((term, key))
+                    roles[(key, term)] = role
+        self.scope_matcher = PhraseMatcher(entries, tokenizer) if entries else None
+        keys, matched = self.answer_matcher.keys, self.answer_matcher.entries
+        self._key_theme = np.array([self.names.index(name) for name, _ in keys], np.int64)
+        self._key_is_term = np.array([kind != "exclude" for _, kind in keys], bool)
+        self._cancel_entries = {t.name: [e for e, term in enumerate(matched) if term in {split_term(c)[0] for c in t.context_cancels}]
+                                for t in self.themes}
+        if self.scope_matcher is None:
+            return
+        m = self.scope_matcher
+        self._scope_role = np.full((len(m.keys), len(m.entries)), -1, np.int64)
+        for (key, term), role in roles.items():
+            if key in m._key_ids and term in m._entry_ids:  # a role set twice: others over own
+                k, e = m._key_ids[key], m._entry_ids[term]
+                self._scope_role[k, e] = max(self._scope_role[k, e], role)
+        self._scope_theme = np.array([self.names.index(name) for name, _ in m.keys], np.int64)
 
     def question_cues(self, questions) -> list[set[str]]:
         """Per question of a batch: the themes it names."""
@@ -82,7 +112,8 @@ class ThemeFeatures:
             for name in names:
                 if name in column:
                     X[d, column[name], 6] = 1.0
-        found = self._found(self.answer_matcher.match(answers))
+        matches = self.answer_matcher.match(answers)
+        found = self._found(matches, self._scopes(answers, matches))
         for d, by_theme in found.items():
             base = int(answers.doc_ptr[d])
             tokens = answers.doc_tokens(d)
@@ -112,18 +143,72 @@ class ThemeFeatures:
                 )
         return ThemeEvidence(X.reshape(n * k, len(FEATURE_NAMES)), found, [set(c) for c in cues])
 
-    def _found(self, matches: Matches) -> dict:
+    def _found(self, matches: Matches, keep: np.ndarray) -> dict:
+        """Per answer and theme the (core, related, exclude) hits of the matches ``keep`` marks."""
         found: dict = {}
         keys, entries = self.answer_matcher.keys, self.answer_matcher.entries
-        for d, k, first, term, e in zip(matches.doc.tolist(), matches.key.tolist(), matches.first.tolist(),
-                                        matches.terms(entries), matches.entry.tolist()):
-            name, kind = keys[k]
-            entry = entries[e]
+        rows = np.flatnonzero(keep).tolist()
+        terms = matches.terms(entries)
+        hits = [(d, *keys[k], first, terms[r], entries[e])
+                for r, d, k, first, e in zip(rows, matches.doc[rows].tolist(), matches.key[rows].tolist(),
+                                             matches.first[rows].tolist(), matches.entry[rows].tolist())]
+        for d, name, kind, first, term, entry in hits:
             lists = found.setdefault(d, {}).get(name)
             if lists is None:
                 lists = found[d][name] = ([], [], [])
             lists[_KIND_INDEX[kind]].append((term, first, entry))
         return found
+
+    def _scopes(self, answers, matches: Matches) -> np.ndarray:
+        """Which theme matches count (see ``Theme``): a core or
+        related term whose nearest preceding own/others term in its sentence is an others term (运营商的
+        资本开支) is that party's; one of a theme's ``context_cancels`` in an answer holding one of its
+        ``context_exclude`` terms is another subject. Array-at-a-time over the batch's matches."""
+        keep = np.ones(len(matches), bool)
+        if self.scope_matcher is None or not len(matches):
+            return keep
+        scope = self.scope_matcher.match(answers)
+        if not len(scope):
+            return keep
+        role = self._scope_role[scope.key, scope.entry]
+        theme_of = self._scope_theme[scope.key]
+        match_theme, is_term = self._key_theme[matches.key], self._key_is_term[matches.key]
+        for j, name in enumerate(self.names):
+            rows = np.flatnonzero(is_term & (match_theme == j))
+            if not len(rows):
+                continue
+            owners = np.flatnonzero((theme_of == j) & (role != _CONTEXT))
+            owners = owners[self._not_inside_others(scope, role, owners)]
+            if len(owners) and (role[owners] == _OTHERS).any():
+                order = np.lexsort((role[owners], scope.first[owners]))  # at one token: others after own
+                owners = owners[order]
+                at = np.searchsorted(scope.first[owners], matches.first[rows], side="right") - 1
+                owner = owners[np.maximum(at, 0)]
+                first, term_first = scope.first[owner], matches.first[rows]
+                others = ((at >= 0) & (role[owner] == _OTHERS) & (answers.doc[first] == answers.doc[term_first])
+                          & (answers.sentence[first] == answers.sentence[term_first]))
+                keep[rows[others]] = False
+            cancels = self._cancel_entries[name]
+            context = np.flatnonzero((theme_of == j) & (role == _CONTEXT))
+            if cancels and len(context):
+                void = np.isin(matches.doc[rows], scope.doc[context]) & np.isin(matches.entry[rows], cancels)
+                keep[rows[void]] = False
+        return keep
+
+    @staticmethod
+    def _not_inside_others(scope: Matches, role: np.ndarray, owners: np.ndarray) -> np.ndarray:
+        """Mask of ``owners`` that are not an own term inside an others term's tokens (公司 of a regex
+        match 客户公司…), which the token matcher's longest match does not prevent for regex matches."""
+        mask = np.ones(len(owners), bool)
+        others = owners[role[owners] == _OTHERS]
+        own = role[owners] == _OWN
+        if not len(others) or not own.any():
+            return mask
+        others = others[np.argsort(scope.first[others], kind="stable")]
+        at = np.searchsorted(scope.first[others], scope.first[owners[own]], side="right") - 1
+        inside = (at >= 0) & (scope.last[others[np.maximum(at, 0)]] > scope.first[owners[own]])
+        mask[np.flatnonzero(own)[inside]] = False
+        return mask
 
     def _deflection(self, answers) -> np.ndarray:
         """Per answer: the share of its sentences with a deflection term."""
