@@ -16,7 +16,7 @@ from nlp.lang import display_path, read_text
 from nlp.records import IrtoneError
 
 TERM_KINDS = ("core", "related", "exclude")
-SCOPE_KINDS = ("others", "own", "context_exclude", "context_cancels")
+SCOPE_KINDS = ("others", "others_clause", "own", "context_exclude", "context_cancels")
 
 
 @dataclass(frozen=True)
@@ -28,10 +28,12 @@ class Theme:
     related: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     question: tuple[str, ...] = ()
-    # whose activity: the theme's terms after an ``others`` term (客户, 运营商) in a sentence, until an
-    # ``own`` term (公司, 我们) names the company again, are another party's; ``context_exclude`` terms
-    # anywhere in an answer void its ``context_cancels`` terms (GPU beside VPU/SoC IP is graphics)
+    # whose activity: the theme's terms after an ``others`` term (客户, 运营商) in a sentence, or after an
+    # ``others_clause`` term (行业) in a clause, until an ``own`` term (公司, 我们) names the company
+    # again, are another party's; ``context_exclude`` terms anywhere in an answer void its
+    # ``context_cancels`` terms (GPU beside VPU/SoC IP is graphics)
     others: tuple[str, ...] = ()
+    others_clause: tuple[str, ...] = ()
     own: tuple[str, ...] = ()
     context_exclude: tuple[str, ...] = ()
     context_cancels: tuple[str, ...] = ()

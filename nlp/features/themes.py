@@ -18,7 +18,7 @@ import numpy as np
 from nlp.features.terms import Matches, PhraseMatcher
 from nlp.themes import TERM_KINDS, Theme, split_term
 
-_OWN, _OTHERS, _CONTEXT = range(3)  # roles of a scope term (see ``Theme``)
+_OWN, _OTHERS, _OTHERS_CLAUSE, _CONTEXT = range(4)  # roles of a scope term (see ``Theme``)
 
 FEATURE_NAMES = (
     "core_weight",  # log1p(summed weight of the distinct core terms in the answer)
@@ -69,6 +69,7 @@ class ThemeFeatures:
         entries, roles = [], {}
         for t in self.themes:
             for kind, role, key in (("own", _OWN, (t.name, "owner")), ("others", _OTHERS, (t.name, "owner")),
+                                    ("others_clause", _OTHERS_CLAUSE, (t.name, "owner")),
                                     ("context_exclude", _CONTEXT, (t.name, "context"))):
                 for entry in getattr(t, kind):
                     term = split_term(entry)[0]
@@ -178,15 +179,18 @@ class ThemeFeatures:
             if not len(rows):
                 continue
             owners = np.flatnonzero((theme_of == j) & (role != _CONTEXT))
-            owners = owners[self._not_inside_others(scope, role, owners)]
-            if len(owners) and (role[owners] == _OTHERS).any():
+            owners = owners[_not_inside_another(scope, role[owners] == _OWN, owners)]
+            if len(owners) and (role[owners] != _OWN).any():
                 order = np.lexsort((role[owners], scope.first[owners]))  # at one token: others after own
                 owners = owners[order]
                 at = np.searchsorted(scope.first[owners], matches.first[rows], side="right") - 1
                 owner = owners[np.maximum(at, 0)]
                 first, term_first = scope.first[owner], matches.first[rows]
-                others = ((at >= 0) & (role[owner] == _OTHERS) & (answers.doc[first] == answers.doc[term_first])
-                          & (answers.sentence[first] == answers.sentence[term_first]))
+                same_sentence = ((answers.doc[first] == answers.doc[term_first])
+                                 & (answers.sentence[first] == answers.sentence[term_first]))
+                same_clause = same_sentence & (answers.clause[first] == answers.clause[term_first])
+                others = (at >= 0) & (((role[owner] == _OTHERS) & same_sentence)
+                                      | ((role[owner] == _OTHERS_CLAUSE) & same_clause))
                 keep[rows[others]] = False
             cancels = self._cancel_entries[name]
             context = np.flatnonzero((theme_of == j) & (role == _CONTEXT))
@@ -194,21 +198,6 @@ class ThemeFeatures:
                 void = np.isin(matches.doc[rows], scope.doc[context]) & np.isin(matches.entry[rows], cancels)
                 keep[rows[void]] = False
         return keep
-
-    @staticmethod
-    def _not_inside_others(scope: Matches, role: np.ndarray, owners: np.ndarray) -> np.ndarray:
-        """Mask of ``owners`` that are not an own term inside an others term's tokens (公司 of a regex
-        match 客户公司…), which the token matcher's longest match does not prevent for regex matches."""
-        mask = np.ones(len(owners), bool)
-        others = owners[role[owners] == _OTHERS]
-        own = role[owners] == _OWN
-        if not len(others) or not own.any():
-            return mask
-        others = others[np.argsort(scope.first[others], kind="stable")]
-        at = np.searchsorted(scope.first[others], scope.first[owners[own]], side="right") - 1
-        inside = (at >= 0) & (scope.last[others[np.maximum(at, 0)]] > scope.first[owners[own]])
-        mask[np.flatnonzero(own)[inside]] = False
-        return mask
 
     def _deflection(self, answers) -> np.ndarray:
         """Per answer: the share of its sentences with a deflection term."""
@@ -244,3 +233,22 @@ def _in_list(tokens: Sequence[str], i: int) -> bool:
     """Token i stands in an enumeration: a 、 within two tokens on either side, or 等 right after."""
     near = tokens[max(0, i - 2) : i] + tokens[i + 1 : i + 3]
     return "、" in near or (i + 1 < len(tokens) and tokens[i + 1] == "等")
+
+
+def _not_inside_another(scope: Matches, own: np.ndarray, owners: np.ndarray) -> np.ndarray:
+    """Mask of the scope matches ``owners`` that do not lie inside a longer match of the other side (own
+    against others): 公司 inside 客户公司…, 客户 inside an own phrase such as 为客户提供. The token matcher's
+    longest match settles this among token terms, not for a regex's match."""
+    mask = np.ones(len(owners), bool)
+    first, last = scope.first[owners], scope.last[owners]
+    for side in (own, ~own):
+        other = np.flatnonzero(~side)
+        if not len(other) or not side.any():
+            continue
+        other = other[np.argsort(first[other], kind="stable")]
+        mine = np.flatnonzero(side)
+        at = np.searchsorted(first[other], first[mine], side="right") - 1
+        cover = other[np.maximum(at, 0)]
+        inside = (at >= 0) & (last[cover] >= last[mine]) & (last[cover] - first[cover] > last[mine] - first[mine])
+        mask[mine[inside]] = False
+    return mask
