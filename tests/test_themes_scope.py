@@ -96,12 +96,12 @@ def test_gpu_in_a_mobile_graphics_answer_is_not_ai_compute(scorer):
 
 def test_a_chip_companys_own_chips_count_for_domestic_chips(scorer):
     own_card, special, negated, bought = _found(scorer, [
-        "公司的金融IC卡芯片已通过安全认证，今年开始批量出货。",
+        "公司自主研发的安全芯片已通过认证，今年开始批量出货。",
         "特种集成电路业务的研发和销售稳步推进，产品品种不断增加。",
         "公司暂无涉及芯片的计划。",
         "公司采购的芯片主要用于控制器。",
     ], "domestic_chips")
-    assert own_card[0] and "特种集成电路" in special[0]
+    assert own_card[0] and "特种集成电路" in _terms(special)
     assert not negated[0] and not bought[0]
 
 
@@ -114,3 +114,13 @@ def test_a_user_theme_file_may_name_others_and_own(tmp_path):
     mine = Scorer(theme_files=[path])
     franchise, own = _found(mine, ["加盟商今年新开门店较多。", "加盟商有所减少，公司今年新开门店20家。"], "stores")
     assert franchise == ([], []) and own[0] == ["新开门店"]
+
+
+def test_a_stakes_listing_or_a_clients_loan_is_not_the_companys_financing(scorer):
+    stake, client, own = _found(scorer, [
+        "公司参股的城商行已向证监会报送IPO申请材料。",
+        "平台协同多家银行为客户提供在线融资产品。",
+        "参股公司的上市仍在排队，公司本身拟非公开发行股票募集资金。",
+    ], "financing")
+    assert not stake[0] and not client[0]
+    assert {"非公开发行", "募集资金"} <= set(own[0]) and "IPO" not in own[0]
