@@ -6,6 +6,9 @@ question asks about the theme, how much of the answer is boilerplate deflection,
 Because the features do not depend on which theme they describe, a user's own theme is scored with
 the same learned weights. Rows are answer by answer, themes in the themes' order. Answers with no
 term of any theme (most) get their rows from arrays; Python runs only for the answers with hits.
+
+Terms that describe another party's activity (运营商的资本开支, 参股公司的IPO) or another subject (GPU of a
+mobile SoC) do not count: the themes' scope terms (``Theme.others`` …) decide it per sentence or clause.
 """
 from __future__ import annotations
 
@@ -79,15 +82,19 @@ class ThemeFeatures:
         keys, matched = self.answer_matcher.keys, self.answer_matcher.entries
         self._key_theme = np.array([self.names.index(name) for name, _ in keys], np.int64)
         self._key_is_term = np.array([kind != "exclude" for _, kind in keys], bool)
-        self._cancel_entries = {t.name: [e for e, term in enumerate(matched) if term in {split_term(c)[0] for c in t.context_cancels}]
-                                for t in self.themes}
+        self._cancel_entries = {}
+        for t in self.themes:
+            cancels = {split_term(c)[0] for c in t.context_cancels}
+            self._cancel_entries[t.name] = [e for e, term in enumerate(matched) if term in cancels]
         if self.scope_matcher is None:
             return
         m = self.scope_matcher
+        key_id = {key: k for k, key in enumerate(m.keys)}
+        entry_id = {entry: e for e, entry in enumerate(m.entries)}
         self._scope_role = np.full((len(m.keys), len(m.entries)), -1, np.int64)
         for (key, term), role in roles.items():
-            if key in m._key_ids and term in m._entry_ids:  # a role set twice: others over own
-                k, e = m._key_ids[key], m._entry_ids[term]
+            if key in key_id and term in entry_id:  # a term given two roles: the others one wins
+                k, e = key_id[key], entry_id[term]
                 self._scope_role[k, e] = max(self._scope_role[k, e], role)
         self._scope_theme = np.array([self.names.index(name) for name, _ in m.keys], np.int64)
 
@@ -150,10 +157,10 @@ class ThemeFeatures:
         keys, entries = self.answer_matcher.keys, self.answer_matcher.entries
         rows = np.flatnonzero(keep).tolist()
         terms = matches.terms(entries)
-        hits = [(d, *keys[k], first, terms[r], entries[e])
-                for r, d, k, first, e in zip(rows, matches.doc[rows].tolist(), matches.key[rows].tolist(),
-                                             matches.first[rows].tolist(), matches.entry[rows].tolist())]
-        for d, name, kind, first, term, entry in hits:
+        for r, d, k, first, e in zip(rows, matches.doc[rows].tolist(), matches.key[rows].tolist(),
+                                     matches.first[rows].tolist(), matches.entry[rows].tolist()):
+            name, kind = keys[k]
+            term, entry = terms[r], entries[e]
             lists = found.setdefault(d, {}).get(name)
             if lists is None:
                 lists = found[d][name] = ([], [], [])
@@ -161,10 +168,11 @@ class ThemeFeatures:
         return found
 
     def _scopes(self, answers, matches: Matches) -> np.ndarray:
-        """Which theme matches count (see ``Theme``): a core or
-        related term whose nearest preceding own/others term in its sentence is an others term (运营商的
-        资本开支) is that party's; one of a theme's ``context_cancels`` in an answer holding one of its
-        ``context_exclude`` terms is another subject. Array-at-a-time over the batch's matches."""
+        """Mask of the theme matches that count (see ``Theme``). A core or related term is another
+        party's when the nearest own/others term before it is an ``others`` term in the same sentence
+        (运营商的资本开支) or an ``others_clause`` term in the same clause (行业新增产能); a theme's
+        ``context_cancels`` term does not count in an answer holding one of its ``context_exclude``
+        terms. Array-at-a-time over the batch's matches: one pass per theme, none per answer."""
         keep = np.ones(len(matches), bool)
         if self.scope_matcher is None or not len(matches):
             return keep
@@ -237,7 +245,7 @@ def _in_list(tokens: Sequence[str], i: int) -> bool:
 
 def _not_inside_another(scope: Matches, own: np.ndarray, owners: np.ndarray) -> np.ndarray:
     """Mask of the scope matches ``owners`` that do not lie inside a longer match of the other side (own
-    against others): 公司 inside 客户公司…, 客户 inside an own phrase such as 为客户提供. The token matcher's
+    against others): 公司 inside a regex match 客户公司…, 客户 inside an own phrase such as 满足客户. The token matcher's
     longest match settles this among token terms, not for a regex's match."""
     mask = np.ones(len(owners), bool)
     first, last = scope.first[owners], scope.last[owners]
