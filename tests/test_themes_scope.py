@@ -124,3 +124,14 @@ def test_a_stakes_listing_or_a_clients_loan_is_not_the_companys_financing(scorer
     ], "financing")
     assert not stake[0] and not client[0]
     assert {"非公开发行", "募集资金"} <= set(own[0]) and "IPO" not in own[0]
+
+
+def test_a_topic_clause_belongs_to_the_party_the_next_clause_names(scorer):
+    operators, own, nobody = _found(scorer, [
+        "关于明年的资本开支，目前运营商还没有明确的规划。",
+        "关于明年的资本开支，公司计划新建两条产线。",
+        "对于募投项目，目前进展顺利，预计年底投产。",
+    ], "capex")
+    assert operators == ([], [])
+    assert "资本开支" in own[0] and "新建" in own[0]
+    assert "募投项目" in nobody[0] and "投产" in nobody[0]

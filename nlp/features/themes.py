@@ -19,9 +19,10 @@ from typing import NamedTuple
 import numpy as np
 
 from nlp.features.terms import Matches, PhraseMatcher
+from nlp.lang import read_json
 from nlp.themes import TERM_KINDS, Theme, split_term
 
-_OWN, _OTHERS, _OTHERS_CLAUSE, _CONTEXT = range(4)  # roles of a scope term (see ``Theme``)
+_OWN, _OTHERS, _OTHERS_CLAUSE, _CONTEXT, _TOPIC = range(5)  # roles of a scope term (see ``Theme``)
 
 FEATURE_NAMES = (
     "core_weight",  # log1p(summed weight of the distinct core terms in the answer)
@@ -78,6 +79,10 @@ class ThemeFeatures:
                     term = split_term(entry)[0]
                     entries.append((term, key))
                     roles[(key, term)] = role
+            if t.others:  # 关于明年的资本开支，运营商…: a topic clause's terms are the next clause's subject's
+                for term in read_json("themes.json").get("topic_markers", ()):
+                    entries.append((term, (t.name, "owner")))
+                    roles.setdefault(((t.name, "owner"), term), _TOPIC)
         self.scope_matcher = PhraseMatcher(entries, tokenizer) if entries else None
         keys, matched = self.answer_matcher.keys, self.answer_matcher.entries
         self._key_theme = np.array([self.names.index(name) for name, _ in keys], np.int64)
@@ -188,7 +193,7 @@ class ThemeFeatures:
                 continue
             owners = np.flatnonzero((theme_of == j) & (role != _CONTEXT))
             owners = owners[_not_inside_another(scope, role[owners] == _OWN, owners)]
-            if len(owners) and (role[owners] != _OWN).any():
+            if len(owners) and np.isin(role[owners], (_OTHERS, _OTHERS_CLAUSE)).any():
                 order = np.lexsort((role[owners], scope.first[owners]))  # at one token: others after own
                 owners = owners[order]
                 at = np.searchsorted(scope.first[owners], matches.first[rows], side="right") - 1
@@ -199,7 +204,13 @@ class ThemeFeatures:
                 same_clause = same_sentence & (answers.clause[first] == answers.clause[term_first])
                 others = (at >= 0) & (((role[owner] == _OTHERS) & same_sentence)
                                       | ((role[owner] == _OTHERS_CLAUSE) & same_clause))
-                keep[rows[others]] = False
+                # in a topic clause (关于明年的资本开支，运营商…) the next owner of the sentence decides
+                topic = (at >= 0) & (role[owner] == _TOPIC) & same_clause
+                nxt = owners[np.minimum(at + 1, len(owners) - 1)]
+                ahead = (topic & (at + 1 < len(owners)) & (role[nxt] == _OTHERS)
+                         & (answers.doc[scope.first[nxt]] == answers.doc[term_first])
+                         & (answers.sentence[scope.first[nxt]] == answers.sentence[term_first]))
+                keep[rows[others | ahead]] = False
             cancels = self._cancel_entries[name]
             context = np.flatnonzero((theme_of == j) & (role == _CONTEXT))
             if cancels and len(context):
