@@ -1,0 +1,179 @@
+"""Speed of the answer measures (``nlp.features.measures.measure_columns``) on real briefing answers,
+and a check that a change of the measures leaves every column identical.
+
+    python bench/measures_speed.py [--sample 5000] [--repeat 3] [--corpus ../shared/corpus]
+    python bench/measures_speed.py --sample 20000 --save bench/out/measures_before.npz
+    python bench/measures_speed.py --sample 20000 --against bench/out/measures_before.npz
+
+The sample is ``bench/throughput.py``'s (briefing answers with their questions, fixed seed). Outside the
+clock, the answers and questions are cleaned and tokenized and the tone terms found exactly as
+``Scorer`` does it, one scorer chunk (``nlp.scorer.CHUNK``) at a time; the clock then covers
+``measure_columns`` on every chunk (median of ``--repeat`` runs), each stage alone (layout, courtesy
+mask, non-answer weights, specificity, forward flags, relevance) and each pattern alone (the ten
+slowest, as ``layout.match_mask`` of that one pattern over the chunks).
+
+``--save`` writes the measure columns (numbers only, no text) to an ``.npz``; ``--against`` compares the
+columns with such a file (NaN-aware, tolerance ``--tol`` 1e-12), prints the differing rows per column
+and exits 1 when any row differs. Skips with a message when the corpus is absent.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+# ../shared beside the checkout (a worktree sits one level deeper: look further up too)
+CORPUS = next((d / "shared" / "corpus" for d in ROOT.parents if (d / "shared" / "corpus").is_dir()),
+              ROOT.parent / "shared" / "corpus")
+BRIEFINGS = "results_briefings_2016_2017.jsonl.gz"
+
+
+def prepare(rows: list[dict]) -> list[tuple]:
+    """Per scorer chunk: (answers, questions, answer tokens, question tokens, tone terms), as the scorer
+    hands them to ``measure_columns``."""
+    from nlp.scorer import CHUNK, Scorer
+
+    scorer = Scorer()
+    questions = [r.get("question") or "" for r in rows]
+    answers = [r["answer"] for r in rows]
+    chunks = []
+    for _, qs, ans in scorer._chunks(questions, answers):
+        f = scorer.features(qs, ans)
+        batch = f.answers
+        a_tokens = [batch.doc_tokens(d) for d in range(len(batch))]
+        q_tokens = scorer._question_tokens(f, qs)
+        chunks.append((ans, qs, a_tokens, q_tokens, f.lexicon.terms))
+    assert all(len(c[0]) <= CHUNK for c in chunks)
+    return chunks
+
+
+def all_columns(chunks) -> dict:
+    import numpy as np
+
+    from nlp.features.measures import MEASURE_COLUMNS, measure_columns
+
+    parts = [measure_columns(*c) for c in chunks]
+    return {name: np.concatenate([p[name] for p in parts]) for name in MEASURE_COLUMNS}
+
+
+def timed(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def named_patterns(patterns) -> list[tuple[str, object]]:
+    out = [(f"courtesy[{i}]", p) for i, p in enumerate(patterns.courtesy)]
+    for c in patterns.non_answer:
+        out += [(f"non_answer.{c.name}[{i}]", p) for i, p in enumerate(c.patterns)]
+    for group in ("topic_clause", "answer_clause", "forward_markers", "not_forward", "specific"):
+        out += [(f"{group}[{i}]", p) for i, p in enumerate(getattr(patterns, group))]
+    return out
+
+
+def timing(chunks, repeat: int) -> None:
+    from nlp.features import forward as fwd
+    from nlp.features import nonanswer, relevance, specificity
+    from nlp.features.layout import ChunkLayout
+    from nlp.features.measure_patterns import load_patterns
+
+    patterns = load_patterns()
+    relevance.load_space().vectorizer  # noqa: B018 - loaded outside the clock
+    all_columns(chunks[:1])  # warm every cache a first call fills
+    layouts = [ChunkLayout.build(c[0]) for c in chunks]
+    courtesy = [lay.match_mask(patterns.courtesy) for lay in layouts]
+    n_chars = sum(len(a) for c in chunks for a in c[0])
+    n_rows = sum(len(c[0]) for c in chunks)
+
+    def each(stage):
+        return lambda: [stage(k) for k in range(len(chunks))]
+
+    stages = [
+        ("measure_columns (all)", lambda: all_columns(chunks)),
+        ("layout build", lambda: [ChunkLayout.build(c[0]) for c in chunks]),
+        ("courtesy mask", each(lambda k: layouts[k].match_mask(patterns.courtesy))),
+        ("non-answer weights", each(lambda k: nonanswer.non_answer_weights(layouts[k], patterns))),
+        ("specificity mask", each(lambda k: specificity.specific_mask(layouts[k], chunks[k][2], patterns))),
+        ("forward sentence flags", each(lambda k: fwd.sentence_flags(layouts[k], courtesy[k], patterns))),
+        ("relevance", each(lambda k: relevance.relevance(chunks[k][1], chunks[k][2], chunks[k][3]))),
+    ]
+    print(f"{n_rows} answers, {n_chars} characters, {len(chunks)} chunks; median of {repeat}")
+    print(f"{'stage':<28}{'seconds':>10}{'µs/answer':>12}")
+    for name, fn in stages:
+        t = timed(fn, repeat)
+        print(f"{name:<28}{t:>10.4f}{t / n_rows * 1e6:>12.1f}")
+    per_pattern = []
+    for name, p in named_patterns(patterns):
+        per_pattern.append((timed(lambda p=p: [lay.match_mask((p,)) for lay in layouts], repeat), name))
+    per_pattern.sort(reverse=True)
+    print(f"\nall {len(per_pattern)} patterns one at a time: {sum(t for t, _ in per_pattern):.4f} s; the 10 slowest:")
+    for t, name in per_pattern[:10]:
+        print(f"  {name:<34}{t:>10.4f}")
+
+
+def compare(columns: dict, path: Path, tol: float) -> int:
+    import numpy as np
+
+    with np.load(path, allow_pickle=False) as z:
+        ref = {k: z[k] for k in z.files}
+    differs = False
+    for name, before in ref.items():
+        if name not in columns:
+            print(f"{name}: missing now")
+            differs = True
+            continue
+        after = columns[name]
+        if before.shape != after.shape:
+            print(f"{name}: {before.shape} rows before, {after.shape} now")
+            differs = True
+            continue
+        both_nan = np.isnan(before) & np.isnan(after)
+        diff = np.abs(before - after)
+        bad = ~both_nan & ~(diff <= tol)
+        worst = float(np.max(np.where(both_nan, 0.0, np.nan_to_num(diff, nan=np.inf)))) if len(diff) else 0.0
+        print(f"{name}: {int(bad.sum())} of {len(bad)} rows differ (max {worst:.3g})")
+        if bad.any():
+            differs = True
+            print("   e.g. rows", ", ".join(map(str, np.flatnonzero(bad)[:8].tolist())))
+    return 1 if differs else 0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sample", type=int, default=5000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    group = ap.add_mutually_exclusive_group()
+    group.add_argument("--save", type=Path)
+    group.add_argument("--against", type=Path)
+    ap.add_argument("--tol", type=float, default=1e-12)
+    args = ap.parse_args()
+    if not (args.corpus / BRIEFINGS).exists():
+        print(f"skipped: {args.corpus / BRIEFINGS} not found")
+        return 0
+    import numpy as np
+
+    from throughput import load_sample
+
+    chunks = prepare(load_sample(args.corpus / BRIEFINGS, args.sample))
+    if args.save:
+        args.save.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(args.save, **all_columns(chunks))
+        print(f"saved the measure columns of {sum(len(c[0]) for c in chunks)} answers to {args.save}")
+        return 0
+    if args.against:
+        return compare(all_columns(chunks), args.against, args.tol)
+    timing(chunks, args.repeat)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
