@@ -61,11 +61,13 @@ def all_columns(chunks) -> dict:
     return {name: np.concatenate([p[name] for p in parts]) for name in MEASURE_COLUMNS}
 
 
-def timed(fn, repeat: int) -> float:
+def timed(fn, repeat: int, setup=None) -> float:
+    """Median seconds of ``fn()`` (or of ``fn(setup())``, with ``setup`` outside the clock)."""
     times = []
     for _ in range(repeat):
+        arg = setup() if setup is not None else None
         start = time.perf_counter()
-        fn()
+        fn() if setup is None else fn(arg)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -88,31 +90,37 @@ def timing(chunks, repeat: int) -> None:
     patterns = load_patterns()
     relevance.load_space().vectorizer  # noqa: B018 - loaded outside the clock
     all_columns(chunks[:1])  # warm every cache a first call fills
-    layouts = [ChunkLayout.build(c[0]) for c in chunks]
-    courtesy = [lay.match_mask(patterns.courtesy) for lay in layouts]
     n_chars = sum(len(a) for c in chunks for a in c[0])
     n_rows = sum(len(c[0]) for c in chunks)
 
+    def fresh():  # a layout may keep what it matched: each timed run starts from new ones
+        layouts = [ChunkLayout.build(c[0]) for c in chunks]
+        return layouts, [lay.match_mask(patterns.courtesy) for lay in layouts]
+
+    def fresh_layouts():
+        return [ChunkLayout.build(c[0]) for c in chunks]
+
     def each(stage):
-        return lambda: [stage(k) for k in range(len(chunks))]
+        return lambda arg: [stage(k, *arg) for k in range(len(chunks))]
 
     stages = [
-        ("measure_columns (all)", lambda: all_columns(chunks)),
-        ("layout build", lambda: [ChunkLayout.build(c[0]) for c in chunks]),
-        ("courtesy mask", each(lambda k: layouts[k].match_mask(patterns.courtesy))),
-        ("non-answer weights", each(lambda k: nonanswer.non_answer_weights(layouts[k], patterns))),
-        ("specificity mask", each(lambda k: specificity.specific_mask(layouts[k], chunks[k][2], patterns))),
-        ("forward sentence flags", each(lambda k: fwd.sentence_flags(layouts[k], courtesy[k], patterns))),
-        ("relevance", each(lambda k: relevance.relevance(chunks[k][1], chunks[k][2], chunks[k][3]))),
+        ("measure_columns (all)", lambda: all_columns(chunks), None),
+        ("layout build", lambda: [ChunkLayout.build(c[0]) for c in chunks], None),
+        ("courtesy mask", lambda layouts: [lay.match_mask(patterns.courtesy) for lay in layouts], fresh_layouts),
+        ("non-answer weights", each(lambda k, lays, _: nonanswer.non_answer_weights(lays[k], patterns)), fresh),
+        ("specificity mask", each(lambda k, lays, _: specificity.specific_mask(lays[k], chunks[k][2], patterns)), fresh),
+        ("forward sentence flags", each(lambda k, lays, court: fwd.sentence_flags(lays[k], court[k], patterns)), fresh),
+        ("relevance", lambda: [relevance.relevance(c[1], c[2], c[3]) for c in chunks], None),
     ]
     print(f"{n_rows} answers, {n_chars} characters, {len(chunks)} chunks; median of {repeat}")
     print(f"{'stage':<28}{'seconds':>10}{'µs/answer':>12}")
-    for name, fn in stages:
-        t = timed(fn, repeat)
+    for name, fn, setup in stages:
+        t = timed(fn, repeat, setup)
         print(f"{name:<28}{t:>10.4f}{t / n_rows * 1e6:>12.1f}")
     per_pattern = []
     for name, p in named_patterns(patterns):
-        per_pattern.append((timed(lambda p=p: [lay.match_mask((p,)) for lay in layouts], repeat), name))
+        t = timed(lambda layouts, p=p: [lay.match_mask((p,)) for lay in layouts], repeat, fresh_layouts)
+        per_pattern.append((t, name))
     per_pattern.sort(reverse=True)
     print(f"\nall {len(per_pattern)} patterns one at a time: {sum(t for t, _ in per_pattern):.4f} s; the 10 slowest:")
     for t, name in per_pattern[:10]:
