@@ -8,7 +8,8 @@ and a check that a change of the measures leaves every column identical.
 The sample is ``bench/throughput.py``'s (briefing answers with their questions, fixed seed). Outside the
 clock, the answers and questions are cleaned and tokenized and the tone terms found exactly as
 ``Scorer`` does it, one scorer chunk (``nlp.scorer.CHUNK``) at a time; the clock then covers
-``measure_columns`` on every chunk (median of ``--repeat`` runs), each stage alone (layout, courtesy
+``measure_columns`` on every chunk (CPU time of this process, the machine being shared; median of
+``--repeat`` runs), each stage alone (layout, courtesy
 mask, non-answer weights, specificity, forward flags, relevance) and each pattern alone (the ten
 slowest, as ``layout.match_mask`` of that one pattern over the chunks).
 
@@ -62,13 +63,13 @@ def all_columns(chunks) -> dict:
 
 
 def timed(fn, repeat: int, setup=None) -> float:
-    """Median seconds of ``fn()`` (or of ``fn(setup())``, with ``setup`` outside the clock)."""
+    """Median CPU seconds of ``fn()`` (or of ``fn(setup())``, with ``setup`` outside the clock)."""
     times = []
     for _ in range(repeat):
         arg = setup() if setup is not None else None
-        start = time.perf_counter()
+        start = time.process_time()
         fn() if setup is None else fn(arg)
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return statistics.median(times)
 
 
@@ -113,7 +114,7 @@ def timing(chunks, repeat: int) -> None:
         ("relevance", lambda: [relevance.relevance(c[1], c[2], c[3]) for c in chunks], None),
     ]
     print(f"{n_rows} answers, {n_chars} characters, {len(chunks)} chunks; median of {repeat}")
-    print(f"{'stage':<28}{'seconds':>10}{'µs/answer':>12}")
+    print(f"{'stage':<28}{'CPU s':>10}{'µs/answer':>12}")
     for name, fn, setup in stages:
         t = timed(fn, repeat, setup)
         print(f"{name:<28}{t:>10.4f}{t / n_rows * 1e6:>12.1f}")

@@ -9,13 +9,14 @@ no match touches two answers, and a row's values never depend on the rows that s
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from nlp.features.measure_patterns import required_texts
+from nlp.features.measure_patterns import Required, first_chars, required_texts
 
 SEPARATOR = "\n"
 # docs/labeling_measures.md: sentences end after 。！？； (full or half width); line breaks, commas and
@@ -42,13 +43,14 @@ class ChunkLayout:
     content: np.ndarray
     sentence: np.ndarray
     clause: np.ndarray
+    codes: np.ndarray  # per character: its code point
     uniques: np.ndarray  # the distinct character codes of the text, ascending
     inverse: np.ndarray  # per character: its index in ``uniques``
 
     def __post_init__(self):
         self._spans: dict[re.Pattern, tuple[np.ndarray, np.ndarray]] = {}
-        self._rows_with: dict[str, np.ndarray] = {}  # per character: which rows hold it
-        self._row_count: dict[str, int] = {}  # per character: how many rows hold it
+        self._rows_with: dict[str, np.ndarray] = {}  # per indexed character: which rows hold it
+        self._positions: dict[str, np.ndarray] = {}  # per indexed character: where it occurs
 
     @property
     def n_rows(self) -> int:
@@ -74,7 +76,7 @@ class ChunkLayout:
         clause_break = _char_set_mask(codes, CLAUSE_BREAK_CHARS) | separator
         sentence = np.cumsum(sentence_break) - sentence_break
         clause = np.cumsum(clause_break) - clause_break
-        return cls(text, starts, lengths, row, content, sentence, clause, uniques, inverse)
+        return cls(text, starts, lengths, row, content, sentence, clause, codes, uniques, inverse)
 
     def per_row(self, values: np.ndarray) -> np.ndarray:
         """The sum of a per-character array over each row."""
@@ -94,57 +96,124 @@ class ChunkLayout:
 
     # ------------------------------------------------------------------ pattern matches
     def index_patterns(self, patterns: Iterable[re.Pattern]) -> None:
-        """Fill the table of rows holding each character the patterns' required texts are tested by,
-        in one pass over the text (``match_spans`` fills what is missing itself, a pass at a time)."""
-        wanted = {c for rx in patterns for texts in required_texts(rx) for t in texts for c in t}
-        missing = sorted(wanted.difference(self._rows_with))
+        """Index, in one pass over the text, where each character the patterns' required texts are
+        tested by occurs (``match_spans`` indexes what is missing itself, a pass a pattern)."""
+        wanted = {c for rx in patterns for req in required_texts(rx) for t in req.texts for c in t}
+        missing = sorted(wanted.difference(self._positions))
         if not missing:
             return
         codes = np.array([ord(c) for c in missing], dtype=np.uint32)
-        at = np.minimum(np.searchsorted(self.uniques, codes), max(len(self.uniques) - 1, 0))
-        present = (self.uniques[at] == codes) if len(self.uniques) else np.zeros(len(codes), dtype=bool)
         column = np.full(len(self.uniques), -1, dtype=np.int64)
-        column[at[present]] = np.flatnonzero(present)
+        if len(self.uniques):
+            at = np.minimum(np.searchsorted(self.uniques, codes), len(self.uniques) - 1)
+            present = self.uniques[at] == codes
+            column[at[present]] = np.flatnonzero(present)
         of_char = column[self.inverse]
         where = np.flatnonzero(of_char >= 0)
+        order = np.argsort(of_char[where], kind="stable")
+        positions = where[order]
+        bounds = np.searchsorted(of_char[where][order], np.arange(len(missing) + 1))
         table = np.zeros((len(missing), self.n_rows), dtype=bool)
         table[of_char[where], self.row[where]] = True
-        self._rows_with.update(zip(missing, table))
-        self._row_count.update(zip(missing, table.sum(axis=1).tolist()))
+        for k, c in enumerate(missing):
+            self._positions[c] = positions[bounds[k]:bounds[k + 1]]
+            self._rows_with[c] = table[k]
 
     def candidate_rows(self, pattern: re.Pattern) -> np.ndarray:
         """Per row: whether it holds one of each of the pattern's required texts (tested by each text's
         rarest character in the chunk), so that a match of the pattern may lie in it."""
-        sets = required_texts(pattern)
         self.index_patterns((pattern,))
-        rows_with, count = self._rows_with, self._row_count.__getitem__
         rows = np.ones(self.n_rows, dtype=bool)
-        for texts in sets:
+        for req in required_texts(pattern):
             held = np.zeros(self.n_rows, dtype=bool)
-            for t in texts:
-                held |= rows_with[min(t, key=count) if len(t) > 1 else t]
+            for t in req.texts:
+                held |= self._rows_with[self._rarest(t)]
             rows &= held
         return rows
+
+    def _rarest(self, text: str) -> str:
+        return text if len(text) == 1 else min(text, key=lambda c: len(self._positions[c]))
+
+    def _occurrences(self, texts: Sequence[str], rows: np.ndarray) -> np.ndarray:
+        """Where each of the texts starts, in the candidate ``rows`` (ascending, with repeats): found at
+        each occurrence of its rarest character and checked character by character."""
+        codes, found = self.codes, []
+        for t in texts:
+            c = self._rarest(t)
+            at = self._positions[c]
+            at = at[rows[self.row[at]]] - t.index(c)
+            if len(t) > 1:
+                at = at[(at >= 0) & (at + len(t) <= len(codes))]
+                for k, ch in enumerate(t):
+                    at = at[codes[at + k] == ord(ch)]
+            found.append(at)
+        return np.sort(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
     def match_spans(self, pattern: re.Pattern) -> tuple[np.ndarray, np.ndarray]:
         """The (starts, ends) of the non-empty matches of ``pattern`` in each row (computed once)."""
         found = self._spans.get(pattern)
-        if found is not None:
-            return found
+        if found is None:
+            found = self._spans[pattern] = self._find(pattern)
+        return found
+
+    def _find(self, pattern: re.Pattern) -> tuple[np.ndarray, np.ndarray]:
         rows = self.candidate_rows(pattern)
-        # runs of consecutive candidate rows, each scanned at once from its first row's start to its
-        # last row's end (the rows' separators end every match: no match touches two rows)
+        bounded = [r for r in required_texts(pattern) if r.before != math.inf]
+        # the required texts whose occurrences leave the fewest places a match may start at
+        anchor = min(bounded, key=lambda r: (r.before + 1) * sum(len(self._positions[self._rarest(t)]) for t in r.texts),
+                     default=None)
+        if anchor is None:
+            spans = self._scan_rows(pattern, rows)
+        else:
+            spans = self._match_at(pattern, self._starts_near(pattern, anchor, rows))
+        spans = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+        spans = spans[spans[:, 1] > spans[:, 0]]
+        return spans[:, 0].copy(), spans[:, 1].copy()
+
+    def _starts_near(self, pattern: re.Pattern, anchor: Required, rows: np.ndarray) -> np.ndarray:
+        """Every place a match may start at (ascending): at most ``anchor.before`` characters before an
+        occurrence of one of the anchor's texts, in its row, on one of the pattern's first characters."""
+        found = self._occurrences(anchor.texts, rows)
+        if not len(found):
+            return found
+        row_start = self.starts[self.row[found]]
+        before = int(anchor.before)
+        starts = (found[:, None] - np.arange(before + 1)).ravel()
+        starts = starts[starts >= np.repeat(row_start, before + 1)]
+        first = first_chars(pattern)
+        if first is not None:
+            codes = np.array([ord(c) for c in first], dtype=np.uint32)
+            starts = starts[np.isin(self.codes[starts], codes)]
+        return np.unique(starts)
+
+    def _match_at(self, pattern: re.Pattern, starts: np.ndarray) -> list[tuple[int, int]]:
+        """The matches ``finditer`` finds row by row, when every match starts at one of ``starts``: the
+        next match after a cursor is the first match at a start past it."""
+        if not len(starts):
+            return []
+        row = self.row[starts]
+        row_end = (self.starts[row] + self.lengths[row]).tolist()
+        text, match = self.text, pattern.match
+        spans = []
+        cursor = 0
+        for start, end in zip(starts.tolist(), row_end):
+            if start < cursor:
+                continue
+            m = match(text, start, end)
+            if m is not None:
+                spans.append(m.span())
+                cursor = m.end()
+        return spans
+
+    def _scan_rows(self, pattern: re.Pattern, rows: np.ndarray) -> list[tuple[int, int]]:
+        """``finditer`` over each run of consecutive candidate rows, from its first row's start to its
+        last row's end (the separators between them end every match: no match touches two rows)."""
         edges = np.flatnonzero(np.diff(np.concatenate([[False], rows, [False]]).astype(np.int8)))
         first, last = edges[0::2], edges[1::2] - 1
         begin = self.starts[first].tolist()
         end = (self.starts[last] + self.lengths[last]).tolist()
         text, finditer = self.text, pattern.finditer
-        spans = [m.span() for b, e in zip(begin, end) for m in finditer(text, b, e)]
-        spans = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
-        spans = spans[spans[:, 1] > spans[:, 0]]
-        found = (spans[:, 0].copy(), spans[:, 1].copy())
-        self._spans[pattern] = found
-        return found
+        return [m.span() for b, e in zip(begin, end) for m in finditer(text, b, e)]
 
     def match_mask(self, patterns: Sequence[re.Pattern]) -> np.ndarray:
         """Characters covered by a match of any of the patterns."""

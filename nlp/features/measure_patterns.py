@@ -1,6 +1,7 @@
 """The answer measures' language data (``nlp/lang/zh_ir/measures.json``), compiled once per process."""
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -47,15 +48,24 @@ def _patterns(values: Any, where: str) -> tuple[re.Pattern, ...]:
     return tuple(_compile(p, f"{where}[{i}]") for i, p in enumerate(values))
 
 
+@dataclass(frozen=True)
+class Required:
+    """Plain texts of which every match of a pattern contains one, and ``before``: at most how many
+    characters of the match come before that text (``math.inf``: no bound)."""
+
+    texts: tuple[str, ...]
+    before: float
+
+
 @lru_cache(maxsize=4096)
-def required_texts(pattern: re.Pattern) -> tuple[tuple[str, ...], ...]:
-    """Sets of plain texts every match of ``pattern`` contains one of, each set: a match of
-    ``(?:不|暂不)(?:便|方便)透露`` holds one of 不/暂不, one of 便/方便, and 透露 (shortened to what a
-    text must hold: 不 for 不|暂不). Empty when the pattern has no such text (``{C}+``).
+def required_texts(pattern: re.Pattern) -> tuple[Required, ...]:
+    """What every match of ``pattern`` must hold: a match of ``(?:不|暂不)(?:便|方便)透露`` holds one of
+    不/暂不 (after 0 characters), one of 便/方便 (after at most 2) and 透露 (after at most 4); each set is
+    shortened to what a text must hold (不 for 不|暂不). Empty when nothing is required (``{C}+``).
 
     Read from the pattern's parse tree; only parts every match passes through count (no optional
     repeats, no look-arounds: they look at text outside the match), so a text that lacks one of the
-    sets cannot hold a match. Patterns with inline flags (case folding) give no sets.
+    sets cannot hold a match. Patterns with case folding or inline flags give nothing.
     """
     if pattern.flags & re.IGNORECASE:
         return ()
@@ -67,7 +77,7 @@ def required_texts(pattern: re.Pattern) -> tuple[tuple[str, ...], ...]:
         import sre_parse as parser
     try:
         items = list(parser.parse(pattern.pattern, pattern.flags))
-    except Exception:  # an internal module changed: no sets, every text is scanned
+    except Exception:  # an internal module changed: nothing required, every text is scanned
         return ()
 
     def chars(av) -> set[str] | None:
@@ -77,64 +87,139 @@ def required_texts(pattern: re.Pattern) -> tuple[tuple[str, ...], ...]:
                 out.add(chr(value))
             elif op is sre.RANGE and value[1] - value[0] < MAX_TEXTS:
                 out.update(map(chr, range(value[0], value[1] + 1)))
-            else:  # a negated set, a category (\\w, \\d), a wide range
+            else:  # a negated set, a category (\w, \d), a wide range
                 return None
         return out if len(out) <= MAX_TEXTS else None
 
-    def sequence(seq) -> tuple[set[str] | None, list[set[str]]]:
-        """(every text the sequence matches, if few and plain; the sets every match holds one of)."""
+    # Each piece gives (every text it matches, if few and plain; its widest match; the required sets
+    # as (texts, characters before them at most, from the piece's start)).
+    def sequence(seq):
         exact: set[str] | None = {""}
-        required: list[set[str]] = []
+        width = 0.0
+        required: list[tuple[set[str], float]] = []
         for op, av in seq:
-            texts, sets = item(op, av)
-            required += sets
+            texts, item_width, sets = item(op, av)
+            required += [(t, width + before) for t, before in sets]
+            width += item_width
             if exact is not None and texts is not None and len(exact) * len(texts) <= MAX_TEXTS:
                 exact = {a + b for a in exact for b in texts}
             else:
                 exact = None
-        return exact, required
+        return exact, width, required
 
-    def item(op, av) -> tuple[set[str] | None, list[set[str]]]:
+    def item(op, av):
         if op is sre.LITERAL:
-            return {chr(av)}, [{chr(av)}]
+            return {chr(av)}, 1.0, [({chr(av)}, 0.0)]
         if op is sre.IN:
             found = chars(av)
-            return found, [found] if found else []
+            return found, 1.0, [(found, 0.0)] if found else []
+        if op in (sre.ANY, sre.NOT_LITERAL, sre.CATEGORY):
+            return None, 1.0, []
         if op is sre.SUBPATTERN:
             if av[1] or av[2]:  # inline flags
-                return None, []
+                return None, math.inf, []
             return sequence(av[3])
         if op is sre.BRANCH:
             branches = [sequence(b) for b in av[1]]
+            width = max(w for _, w, _ in branches)
             texts = None
-            if all(t is not None for t, _ in branches):
-                texts = set().union(*(t for t, _ in branches))
+            if all(t is not None for t, _, _ in branches):
+                texts = set().union(*(t for t, _, _ in branches))
                 texts = texts if len(texts) <= MAX_TEXTS else None
             union: set[str] = set()
-            for t, sets in branches:
-                options = ([t] if t and "" not in t else []) + sets
+            before = 0.0
+            for t, _, sets in branches:
+                options = ([(t, 0.0)] if t and "" not in t else []) + sets
                 if not options:
-                    return texts, []
-                union |= min(options, key=len)
-            return texts, [union]
+                    return texts, width, []
+                chosen, at = min(options, key=lambda o: (len(o[0]), o[1]))
+                union |= chosen
+                before = max(before, at)
+            return texts, width, [(union, before)]
         if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
             low, high, sub = av
-            texts, sets = sequence(sub)
+            texts, sub_width, sets = sequence(sub)
+            width = math.inf if high is sre.MAXREPEAT else high * sub_width
             if low == 0:
-                return ({""} | texts if high == 1 and texts is not None else None), []
-            return (texts if low == high == 1 else None), sets
+                return ({""} | texts if high == 1 and texts is not None else None), width, []
+            # the first repetition holds every required set, at its offset
+            return (texts if low == high == 1 else None), width, sets
         if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
-            return {""}, []
-        return None, []
+            return {""}, 0.0, []
+        return None, math.inf, []
 
-    _, found = sequence(items)
-    out = []
-    for texts in found:
+    _, _, found = sequence(items)
+    out: list[Required] = []
+    for texts, before in found:
         # a text holding 暂不 holds 不: of texts containing one another, the shortest is the test
         kept = tuple(sorted(t for t in texts if not any(u != t and u in t for u in texts)))
-        if kept and "" not in kept and kept not in out:
-            out.append(kept)
+        # 不 for 不|暂不 starts later in the match than 暂不 did: by at most the longest text's length
+        before = before + max(map(len, texts)) - min(map(len, kept)) if kept and kept != tuple(sorted(texts)) else before
+        if kept and "" not in kept and all(r.texts != kept for r in out):
+            out.append(Required(kept, before))
     return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def first_chars(pattern: re.Pattern) -> frozenset[str] | None:
+    """The characters a non-empty match of ``pattern`` can start with (``尊亲各投股嘉朋们，,：: 您你大``
+    for the greeting), or None when they are not a short known set (a negated class, ``.``)."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        from re import _constants as sre
+        from re import _parser as parser
+
+        items = list(parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # pragma: no cover - an internal module changed
+        return None
+
+    def sequence(seq) -> tuple[set[str] | None, bool]:
+        """(the first characters, whether the sequence can match the empty text)."""
+        out: set[str] = set()
+        for op, av in seq:
+            found, empty = item(op, av)
+            if found is None:
+                return None, False
+            out |= found
+            if not empty:
+                return out, False
+        return out, True
+
+    def item(op, av) -> tuple[set[str] | None, bool]:
+        if op is sre.LITERAL:
+            return {chr(av)}, False
+        if op is sre.IN:
+            found = set()
+            for o, v in av:
+                if o is sre.LITERAL:
+                    found.add(chr(v))
+                elif o is sre.RANGE and v[1] - v[0] < MAX_TEXTS:
+                    found.update(map(chr, range(v[0], v[1] + 1)))
+                else:
+                    return None, False
+            return found, False
+        if op is sre.SUBPATTERN:
+            return (None, False) if av[1] or av[2] else sequence(av[3])
+        if op is sre.BRANCH:
+            out: set[str] = set()
+            empty = False
+            for b in av[1]:
+                found, e = sequence(b)
+                if found is None:
+                    return None, False
+                out |= found
+                empty = empty or e
+            return out, empty
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            found, empty = sequence(av[2])
+            return found, empty or av[0] == 0
+        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):  # zero width: the match starts after them
+            return set(), True
+        return None, False
+
+    found, _ = sequence(items)
+    return None if found is None or len(found) > 4 * MAX_TEXTS else frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -158,6 +243,12 @@ class MeasurePatterns:
     not_forward: tuple[re.Pattern, ...]
     specific: tuple[re.Pattern, ...]
     specific_words: frozenset[str]  # named places and organizations, matched as whole tokens
+
+    def every_pattern(self) -> tuple[re.Pattern, ...]:
+        """All the compiled patterns, each once."""
+        groups = [self.courtesy, *(c.patterns for c in self.non_answer), self.topic_clause, self.answer_clause,
+                  self.forward_markers, self.not_forward, self.specific]
+        return tuple(dict.fromkeys(rx for group in groups for rx in group))
 
     @classmethod
     def from_dict(cls, data: dict, source: str) -> MeasurePatterns:

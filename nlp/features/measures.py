@@ -61,6 +61,7 @@ def measure_columns(
                    tone_terms=tone_terms)
     patterns = load_patterns() if patterns is None else patterns
     layout = ChunkLayout.build(answers)
+    layout.index_patterns(patterns.every_pattern())
     courtesy = layout.match_mask(patterns.courtesy)
     substance = layout.content & ~courtesy
     specific = _specificity.specific_mask(layout, answer_tokens, patterns)

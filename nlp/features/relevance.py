@@ -6,7 +6,7 @@ The space (``nlp/lang/zh_ir/relevance.npz``, rebuilt by ``python bench/build_rel
 vocabulary with its IDF, the TruncatedSVD (LSA) components, the mixing weight ``alpha`` and the
 quantiles of the mixed cosine over the real pairs of the corpus. A text becomes scikit-learn's TF-IDF
 vector of its tokens (sublinear term frequency, L2-normalized; tokens outside the vocabulary are
-ignored); the TF-IDF cosine rewards the words answer and question share, the LSA cosine (the vectors
+ignored; built with numpy from one dictionary look-up a token, equal to ``TfidfVectorizer.transform``); the TF-IDF cosine rewards the words answer and question share, the LSA cosine (the vectors
 projected on the components, L2-normalized again) words that occur in the same contexts:
 
     cos = alpha * cos_tfidf(answer, question) + (1 - alpha) * cos_lsa(answer, question)
@@ -21,7 +21,8 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -65,11 +66,31 @@ class RelevanceSpace:
 
     @property
     def vectorizer(self):
+        """scikit-learn's ``TfidfVectorizer`` of the space (``tfidf`` gives the same rows)."""
         return _vectorizer(self)
 
+    @cached_property
+    def index(self) -> dict[str, int]:
+        return {w: i for i, w in enumerate(self.vocabulary)}
+
     def tfidf(self, token_lists: Sequence[Sequence[str]]):
-        """The L2-normalized TF-IDF rows (scipy CSR) of the texts."""
-        return self.vectorizer.transform([list(t) for t in token_lists])
+        """The L2-normalized TF-IDF rows (scipy CSR, sorted indices) of the texts: per vocabulary word
+        (1 + ln count) * idf, each row divided by its Euclidean norm (rows without a word stay zero)."""
+        from scipy.sparse import csr_matrix
+
+        n, width = len(token_lists), len(self.vocabulary)
+        counts = np.fromiter(map(len, token_lists), dtype=np.int64, count=n)
+        columns = np.fromiter(map(self.index.get, chain.from_iterable(token_lists), repeat(-1)),
+                              dtype=np.int64, count=int(counts.sum()))
+        rows = np.repeat(np.arange(n, dtype=np.int64), counts)
+        known = columns >= 0
+        cells, tf = np.unique(rows[known] * width + columns[known], return_counts=True)
+        row, column = np.divmod(cells, width)
+        data = (np.log(tf.astype(np.float64)) + 1.0) * self.idf[column]
+        norms = np.sqrt(np.bincount(row, weights=data * data, minlength=n))
+        data /= norms[row]
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(row, minlength=n))])
+        return csr_matrix((data, column, indptr), shape=(n, width))
 
     def project(self, X) -> np.ndarray:
         """TF-IDF rows as unit vectors in the latent space (zero rows where the projection is zero)."""
@@ -79,13 +100,24 @@ class RelevanceSpace:
 
     def cosine(self, answer_tokens, question_tokens) -> tuple[np.ndarray, np.ndarray]:
         """The mixed cosine of each (answer, question) row, and whether the question has a vocabulary word."""
-        A, Q = self.tfidf(answer_tokens), self.tfidf(question_tokens)
+        A, Q = self.tfidf(answer_tokens), self._tfidf_shared(question_tokens)
         cos = np.zeros(A.shape[0])
         if self.alpha > 0:
             cos += self.alpha * np.asarray(A.multiply(Q).sum(axis=1)).ravel()
         if self.alpha < 1:
             cos += (1.0 - self.alpha) * np.einsum("ij,ij->i", self.project(A), self.project(Q))
         return cos, np.diff(Q.indptr) > 0
+
+    def _tfidf_shared(self, token_lists):
+        """``tfidf`` of texts of which many are the same list (IR tables repeat a question over several
+        answers): each list object once."""
+        first: dict[int, int] = {}
+        which = np.fromiter((first.setdefault(id(t), len(first)) for t in token_lists), dtype=np.int64,
+                            count=len(token_lists))
+        if len(first) == len(token_lists):
+            return self.tfidf(token_lists)
+        distinct = list({id(t): t for t in token_lists}.values())
+        return self.tfidf(distinct)[which]
 
     def normalize(self, cosine: np.ndarray) -> np.ndarray:
         """The share of real pairs whose cosine is below ``cosine`` (interpolated between quantiles)."""
