@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nlp.features.measure_patterns import Required, first_chars, required_texts
+from nlp.features.measure_patterns import TEXT_START, Required, required_texts, start_rule
 
 SEPARATOR = "\n"
 # docs/labeling_measures.md: sentences end after 。！？； (full or half width); line breaks, commas and
@@ -180,11 +180,32 @@ class ChunkLayout:
         before = int(anchor.before)
         starts = (found[:, None] - np.arange(before + 1)).ravel()
         starts = starts[starts >= np.repeat(row_start, before + 1)]
-        first = first_chars(pattern)
-        if first is not None:
-            codes = np.array([ord(c) for c in first], dtype=np.uint32)
-            starts = starts[np.isin(self.codes[starts], codes)]
-        return np.unique(starts)
+        rule = start_rule(pattern)
+        if rule.first is not None:
+            starts = starts[self._holds(rule.first)[self.inverse[starts]]]
+        if rule.not_first:
+            starts = starts[~self._holds(rule.not_first)[self.inverse[starts]]]
+        if rule.after is not None or rule.not_after:
+            # the character before each start; the text's start is -1
+            previous = np.where(starts > 0, self.inverse[np.maximum(starts - 1, 0)], -1)
+            if rule.after is not None:
+                allowed = np.append(self._holds(rule.after), TEXT_START in rule.after)
+                starts = starts[allowed[previous]]
+                previous = np.where(starts > 0, self.inverse[np.maximum(starts - 1, 0)], -1)
+            if rule.not_after:
+                barred = np.append(self._holds(rule.not_after), TEXT_START in rule.not_after)
+                starts = starts[~barred[previous]]
+        starts = np.sort(starts)
+        return starts[np.concatenate([[True], starts[1:] != starts[:-1]])] if len(starts) else starts
+
+    def _holds(self, chars: frozenset[str]) -> np.ndarray:
+        """Per distinct character of the text (``uniques``): whether it is one of ``chars``."""
+        out = np.zeros(len(self.uniques), dtype=bool)
+        codes = np.array([ord(c) for c in chars if c], dtype=np.uint32)
+        if len(self.uniques) and len(codes):
+            at = np.minimum(np.searchsorted(self.uniques, codes), len(self.uniques) - 1)
+            out[at[self.uniques[at] == codes]] = True
+        return out
 
     def _match_at(self, pattern: re.Pattern, starts: np.ndarray) -> list[tuple[int, int]]:
         """The matches ``finditer`` finds row by row, when every match starts at one of ``starts``: the

@@ -160,66 +160,163 @@ def required_texts(pattern: re.Pattern) -> tuple[Required, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=4096)
-def first_chars(pattern: re.Pattern) -> frozenset[str] | None:
-    """The characters a non-empty match of ``pattern`` can start with (``尊亲各投股嘉朋们，,：: 您你大``
-    for the greeting), or None when they are not a short known set (a negated class, ``.``)."""
+TEXT_START = ""  # in ``StartRule.after``/``not_after``: the start of the text (no character before)
+
+
+@dataclass(frozen=True)
+class StartRule:
+    """What a non-empty match of a pattern needs where it starts: its first character in ``first``
+    (None: any) and not in ``not_first``; the character before it in ``after`` (None: any) and not in
+    ``not_after`` (``TEXT_START`` for the start of the text). Read from the pattern's leading parts:
+    ``(?:^|(?<=[，,]))`` gives ``after`` = {start, newline, ，, ,}; ``(?<![0-9])`` gives ``not_after``."""
+
+    first: frozenset[str] | None = None
+    not_first: frozenset[str] = frozenset()
+    after: frozenset[str] | None = None
+    not_after: frozenset[str] = frozenset()
+
+
+def _parse(pattern: re.Pattern):
+    """The parse tree's items and the opcode module, or None (case folding; an internal change)."""
     if pattern.flags & re.IGNORECASE:
         return None
     try:
         from re import _constants as sre
         from re import _parser as parser
 
-        items = list(parser.parse(pattern.pattern, pattern.flags))
+        return list(parser.parse(pattern.pattern, pattern.flags)), sre
     except Exception:  # pragma: no cover - an internal module changed
         return None
 
-    def sequence(seq) -> tuple[set[str] | None, bool]:
-        """(the first characters, whether the sequence can match the empty text)."""
+
+@lru_cache(maxsize=4096)
+def start_rule(pattern: re.Pattern) -> StartRule:
+    """The ``StartRule`` of a pattern (an empty rule when nothing is known)."""
+    parsed = _parse(pattern)
+    if parsed is None:
+        return StartRule()
+    items, sre = parsed
+
+    def char_set(av) -> tuple[set[str] | None, bool]:
+        """The characters of a class, and whether it is negated (None: not a short list)."""
         out: set[str] = set()
-        for op, av in seq:
-            found, empty = item(op, av)
-            if found is None:
+        negated = False
+        for o, v in av:
+            if o is sre.NEGATE:
+                negated = True
+            elif o is sre.LITERAL:
+                out.add(chr(v))
+            elif o is sre.RANGE and v[1] - v[0] < MAX_TEXTS:
+                out.update(map(chr, range(v[0], v[1] + 1)))
+            elif not negated:  # a category or a wide range in a class
                 return None, False
-            out |= found
-            if not empty:
-                return out, False
-        return out, True
+        return out, negated
 
-    def item(op, av) -> tuple[set[str] | None, bool]:
+    def one_char(sub) -> set[str] | None:
+        """The characters of a look-behind of exactly one character from a short list."""
+        sub = list(sub)
+        if len(sub) != 1:
+            return None
+        op, av = sub[0]
         if op is sre.LITERAL:
-            return {chr(av)}, False
+            return {chr(av)}
         if op is sre.IN:
-            found = set()
-            for o, v in av:
-                if o is sre.LITERAL:
-                    found.add(chr(v))
-                elif o is sre.RANGE and v[1] - v[0] < MAX_TEXTS:
-                    found.update(map(chr, range(v[0], v[1] + 1)))
-                else:
-                    return None, False
-            return found, False
-        if op is sre.SUBPATTERN:
-            return (None, False) if av[1] or av[2] else sequence(av[3])
-        if op is sre.BRANCH:
-            out: set[str] = set()
-            empty = False
-            for b in av[1]:
-                found, e = sequence(b)
-                if found is None:
-                    return None, False
-                out |= found
-                empty = empty or e
-            return out, empty
-        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-            found, empty = sequence(av[2])
-            return found, empty or av[0] == 0
-        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):  # zero width: the match starts after them
-            return set(), True
-        return None, False
+            found, negated = char_set(av)
+            return None if negated else found
+        return None
 
-    found, _ = sequence(items)
-    return None if found is None or len(found) > 4 * MAX_TEXTS else frozenset(found)
+    line_start = {TEXT_START, "\n"} if pattern.flags & re.MULTILINE else {TEXT_START}
+
+    def before_of(op, av) -> tuple[bool, set[str] | None, set[str]]:
+        """For a zero-width item: (zero width, characters allowed before, characters not allowed)."""
+        if op is sre.AT:
+            return True, (set(line_start) if av is sre.AT_BEGINNING else {TEXT_START} if av is sre.AT_BEGINNING_STRING else None), set()
+        if op in (sre.ASSERT, sre.ASSERT_NOT):
+            direction, sub = av
+            if direction != -1:  # a look-ahead: zero width, says nothing about the character before
+                return True, None, set()
+            found = one_char(sub)
+            if found is None:
+                return True, None, set()
+            return (True, found, set()) if op is sre.ASSERT else (True, None, found)
+        if op is sre.BRANCH:
+            allowed: set[str] = set()
+            for b in av[1]:
+                b = list(b)
+                if len(b) != 1:
+                    return False, None, set()
+                zero, ok, _ = before_of(*b[0])
+                if not zero:
+                    return False, None, set()
+                if ok is None:
+                    return True, None, set()
+                allowed |= ok
+            return True, allowed, set()
+        return False, None, set()
+
+    # the leading parts, groups opened (a group is its items in place)
+    while items and items[0][0] is sre.SUBPATTERN and not items[0][1][1] and not items[0][1][2]:
+        items = list(items[0][1][3]) + items[1:]
+    after: set[str] | None = None
+    not_after: set[str] = set()
+    k = 0
+    while k < len(items):
+        zero, ok, no = before_of(*items[k])
+        if not zero:
+            break
+        if ok is not None:
+            after = ok if after is None else after & ok
+        not_after |= no
+        k += 1
+    first, _ = _first_of(items, sre, char_set)
+    not_first: set[str] = set()
+    if k < len(items):
+        op, av = items[k]
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1 and len(av[2]) == 1:
+            op, av = list(av[2])[0]
+        if op is sre.IN:
+            found, negated = char_set(av)
+            if negated and found:
+                not_first = found
+    if first is not None and len(first) > 4 * MAX_TEXTS:
+        first = None
+    return StartRule(None if first is None else frozenset(first), frozenset(not_first),
+                     None if after is None else frozenset(after), frozenset(not_after))
+
+
+def _first_of(seq, sre, char_set) -> tuple[set[str] | None, bool]:
+    """(the characters a sequence's non-empty match starts with, or None; whether it matches empty)."""
+    out: set[str] = set()
+    for op, av in seq:
+        if op is sre.LITERAL:
+            found, empty = {chr(av)}, False
+        elif op is sre.IN:
+            chars, negated = char_set(av)
+            found, empty = (None if negated else chars), False
+        elif op is sre.SUBPATTERN:
+            found, empty = (None, False) if av[1] or av[2] else _first_of(av[3], sre, char_set)
+        elif op is sre.BRANCH:
+            found, empty = set(), False
+            for b in av[1]:
+                f, e = _first_of(b, sre, char_set)
+                if f is None:
+                    found = None
+                    break
+                found |= f
+                empty = empty or e
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            found, empty = _first_of(av[2], sre, char_set)
+            empty = empty or av[0] == 0
+        elif op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):  # zero width: the match starts after them
+            found, empty = set(), True
+        else:
+            found, empty = None, False
+        if found is None:
+            return None, False
+        out |= found
+        if not empty:
+            return out, False
+    return out, True
 
 
 @dataclass(frozen=True)
