@@ -94,19 +94,23 @@ def timing(chunks, repeat: int) -> None:
     n_chars = sum(len(a) for c in chunks for a in c[0])
     n_rows = sum(len(c[0]) for c in chunks)
 
-    def fresh():  # a layout may keep what it matched: each timed run starts from new ones
+    def fresh_layouts():  # a layout may keep what it matched: each timed run starts from new ones
         layouts = [ChunkLayout.build(c[0]) for c in chunks]
-        return layouts, [lay.match_mask(patterns.courtesy) for lay in layouts]
+        if hasattr(ChunkLayout, "index_patterns"):  # as measure_columns does, once a chunk
+            for lay in layouts:
+                lay.index_patterns(patterns.every_pattern())
+        return layouts
 
-    def fresh_layouts():
-        return [ChunkLayout.build(c[0]) for c in chunks]
+    def fresh():
+        layouts = fresh_layouts()
+        return layouts, [lay.match_mask(patterns.courtesy) for lay in layouts]
 
     def each(stage):
         return lambda arg: [stage(k, *arg) for k in range(len(chunks))]
 
     stages = [
         ("measure_columns (all)", lambda: all_columns(chunks), None),
-        ("layout build", lambda: [ChunkLayout.build(c[0]) for c in chunks], None),
+        ("layout build (and index)", fresh_layouts, None),
         ("courtesy mask", lambda layouts: [lay.match_mask(patterns.courtesy) for lay in layouts], fresh_layouts),
         ("non-answer weights", each(lambda k, lays, _: nonanswer.non_answer_weights(lays[k], patterns)), fresh),
         ("specificity mask", each(lambda k, lays, _: specificity.specific_mask(lays[k], chunks[k][2], patterns)), fresh),

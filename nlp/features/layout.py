@@ -25,8 +25,18 @@ SENTENCE_BREAK_CHARS = "。！？；!?;"
 CLAUSE_BREAK_CHARS = SENTENCE_BREAK_CHARS + "，,：:"
 
 
-def _char_set_mask(codes: np.ndarray, chars: str) -> np.ndarray:
+def _char_set_mask(codes: np.ndarray, chars: Iterable[str]) -> np.ndarray:
     return np.isin(codes, np.array([ord(c) for c in chars], dtype=np.uint32))
+
+
+def _distinct(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(codes, return_inverse=True)`` by counting (code points are small integers)."""
+    if not len(codes):
+        return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int64)
+    seen = np.bincount(codes, minlength=int(codes.max()) + 1) > 0
+    uniques = np.flatnonzero(seen).astype(np.uint32)
+    index = np.cumsum(seen) - 1
+    return uniques, index[codes]
 
 
 @dataclass
@@ -67,13 +77,13 @@ class ChunkLayout:
         codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
         # each answer's characters, then its separator: the separator belongs to the row before it
         row = np.repeat(np.arange(len(texts)), lengths + 1)[: len(text)]
-        uniques, inverse = np.unique(codes, return_inverse=True)
+        uniques, inverse = _distinct(codes)
         alnum = np.fromiter((chr(c).isalnum() for c in uniques.tolist()), dtype=bool, count=len(uniques))
         content = alnum[inverse]
         separator = np.zeros(len(text), dtype=bool)
         separator[starts[1:] - 1] = True
-        sentence_break = _char_set_mask(codes, SENTENCE_BREAK_CHARS) | separator
-        clause_break = _char_set_mask(codes, CLAUSE_BREAK_CHARS) | separator
+        sentence_break = _char_set_mask(uniques, SENTENCE_BREAK_CHARS)[inverse] | separator
+        clause_break = _char_set_mask(uniques, CLAUSE_BREAK_CHARS)[inverse] | separator
         sentence = np.cumsum(sentence_break) - sentence_break
         clause = np.cumsum(clause_break) - clause_break
         return cls(text, starts, lengths, row, content, sentence, clause, codes, uniques, inverse)
@@ -98,8 +108,11 @@ class ChunkLayout:
     def index_patterns(self, patterns: Iterable[re.Pattern]) -> None:
         """Index, in one pass over the text, where each character the patterns' required texts are
         tested by occurs (``match_spans`` indexes what is missing itself, a pass a pattern)."""
-        wanted = {c for rx in patterns for req in required_texts(rx) for t in req.texts for c in t}
-        missing = sorted(wanted.difference(self._positions))
+        self.index_chars({c for rx in patterns for req in required_texts(rx) for t in req.texts for c in t})
+
+    def index_chars(self, chars: Iterable[str]) -> None:
+        """Index where each of the characters occurs and which rows hold it, in one pass."""
+        missing = sorted(set(chars).difference(self._positions))
         if not missing:
             return
         codes = np.array([ord(c) for c in missing], dtype=np.uint32)
@@ -110,11 +123,13 @@ class ChunkLayout:
             column[at[present]] = np.flatnonzero(present)
         of_char = column[self.inverse]
         where = np.flatnonzero(of_char >= 0)
-        order = np.argsort(of_char[where], kind="stable")
+        keys = of_char[where]
+        # a stable sort of small integers (a radix sort) groups the positions by character, in order
+        order = np.argsort(keys.astype(np.int16) if len(missing) < 2**15 else keys, kind="stable")
         positions = where[order]
-        bounds = np.searchsorted(of_char[where][order], np.arange(len(missing) + 1))
+        bounds = np.searchsorted(keys[order], np.arange(len(missing) + 1))
         table = np.zeros((len(missing), self.n_rows), dtype=bool)
-        table[of_char[where], self.row[where]] = True
+        table[keys, self.row[where]] = True
         for k, c in enumerate(missing):
             self._positions[c] = positions[bounds[k]:bounds[k + 1]]
             self._rows_with[c] = table[k]

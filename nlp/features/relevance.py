@@ -82,15 +82,17 @@ class RelevanceSpace:
         counts = np.fromiter(map(len, token_lists), dtype=np.int64, count=n)
         columns = np.fromiter(map(self.index.get, chain.from_iterable(token_lists), repeat(-1)),
                               dtype=np.int64, count=int(counts.sum()))
-        rows = np.repeat(np.arange(n, dtype=np.int64), counts)
         known = columns >= 0
-        cells, tf = np.unique(rows[known] * width + columns[known], return_counts=True)
-        row, column = np.divmod(cells, width)
-        data = (np.log(tf.astype(np.float64)) + 1.0) * self.idf[column]
-        norms = np.sqrt(np.bincount(row, weights=data * data, minlength=n))
-        data /= norms[row]
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(row, minlength=n))])
-        return csr_matrix((data, column, indptr), shape=(n, width))
+        per_row = np.bincount(np.repeat(np.arange(n, dtype=np.int64), counts)[known], minlength=n)
+        # the token counts: scipy sorts each row's columns and sums the repeats
+        X = csr_matrix((np.ones(int(known.sum())), columns[known], np.concatenate([[0], np.cumsum(per_row)])),
+                       shape=(n, width))
+        X.sum_duplicates()
+        row = np.repeat(np.arange(n, dtype=np.int64), np.diff(X.indptr))
+        X.data = (np.log(X.data) + 1.0) * self.idf[X.indices]
+        norms = np.sqrt(np.bincount(row, weights=X.data * X.data, minlength=n))
+        X.data /= norms[row]
+        return X
 
     def project(self, X) -> np.ndarray:
         """TF-IDF rows as unit vectors in the latent space (zero rows where the projection is zero)."""
