@@ -95,11 +95,11 @@ def timing(chunks, repeat: int) -> None:
     n_rows = sum(len(c[0]) for c in chunks)
 
     def fresh_layouts():  # a layout may keep what it matched: each timed run starts from new ones
-        layouts = [ChunkLayout.build(c[0]) for c in chunks]
-        if hasattr(ChunkLayout, "index_patterns"):  # as measure_columns does, once a chunk
-            for lay in layouts:
-                lay.index_patterns(patterns.every_pattern())
-        return layouts
+        from nlp.features import measures
+
+        if hasattr(measures, "chunk_layout"):  # indexed as measure_columns does, once a chunk
+            return [measures.chunk_layout(c[0], patterns) for c in chunks]
+        return [ChunkLayout.build(c[0]) for c in chunks]
 
     def fresh():
         layouts = fresh_layouts()

@@ -264,13 +264,32 @@ class ChunkLayout:
             return np.zeros(0, dtype=np.int64)
         return np.concatenate([self.match_spans(rx)[0] for rx in patterns])
 
+    def rows_holding(self, words: Iterable[str]) -> np.ndarray:
+        """Per row: whether it holds every character of one of the words (somewhere in it)."""
+        words = [w for w in set(words) if w]
+        self.index_chars({c for w in words for c in w})
+        rows = np.zeros(self.n_rows, dtype=bool)
+        by_length: dict[int, list[str]] = {}
+        for w in words:
+            by_length.setdefault(len(w), []).append(w)
+        chars = sorted({c for w in words for c in w})
+        if not chars:
+            return rows
+        table = np.stack([self._rows_with[c] for c in chars])
+        column = {c: k for k, c in enumerate(chars)}
+        for group in by_length.values():
+            at = np.array([[column[c] for c in w] for w in group], dtype=np.int64)
+            rows |= table[at].all(axis=1).any(axis=0)
+        return rows
+
     def token_mask(self, token_lists: Sequence[Sequence[str]], words: frozenset[str]) -> np.ndarray:
         """Characters of the tokens that are in ``words``. Each row's tokens must join to its answer;
-        a row whose tokens do not is left out (its tokens cannot be placed)."""
+        a row whose tokens do not is left out (its tokens cannot be placed). Only the rows that hold
+        the characters of one of the words are looked at."""
         spans = []
         text = self.text
-        for r, tokens in enumerate(token_lists):
-            tokens = list(tokens)
+        for r in np.flatnonzero(self.rows_holding(words)).tolist():
+            tokens = list(token_lists[r])
             hits = list(map(words.__contains__, tokens))
             if not any(hits):
                 continue

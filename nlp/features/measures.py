@@ -36,6 +36,14 @@ def _check_lengths(n: int, **columns: Sequence) -> None:
             raise ValueError(f"measure_columns: {name} has {len(values)} rows, answers has {n}")
 
 
+def chunk_layout(answers: Sequence[str], patterns: MeasurePatterns) -> ChunkLayout:
+    """The layout of a chunk, with the characters every pattern and listed word needs indexed at once."""
+    layout = ChunkLayout.build(answers)
+    layout.index_patterns(patterns.every_pattern())
+    layout.index_chars({c for w in patterns.specific_words for c in w})
+    return layout
+
+
 def measure_columns(
     answers: Sequence[str],
     questions: Sequence[str],
@@ -60,8 +68,7 @@ def measure_columns(
     _check_lengths(n, questions=questions, answer_tokens=answer_tokens, question_tokens=question_tokens,
                    tone_terms=tone_terms)
     patterns = load_patterns() if patterns is None else patterns
-    layout = ChunkLayout.build(answers)
-    layout.index_patterns(patterns.every_pattern())
+    layout = chunk_layout(answers, patterns)
     courtesy = layout.match_mask(patterns.courtesy)
     substance = layout.content & ~courtesy
     specific = _specificity.specific_mask(layout, answer_tokens, patterns)
