@@ -13,13 +13,15 @@ clock, the answers and questions are cleaned and tokenized and the tone terms fo
 mask, non-answer weights, specificity, forward flags, relevance) and each pattern alone (the ten
 slowest, as ``layout.match_mask`` of that one pattern over the chunks).
 
-``--save`` writes the measure columns (numbers only, no text) to an ``.npz``; ``--against`` compares the
+When ``measure_columns`` takes ``token_batches``, the run with the scorer's token ids is timed and
+compared too. ``--save`` writes the measure columns (numbers only, no text) to an ``.npz``; ``--against`` compares the
 columns with such a file (NaN-aware, tolerance ``--tol`` 1e-12), prints the differing rows per column
 and exits 1 when any row differs. Skips with a message when the corpus is absent.
 """
 from __future__ import annotations
 
 import argparse
+import inspect
 import statistics
 import sys
 import time
@@ -49,16 +51,23 @@ def prepare(rows: list[dict]) -> list[tuple]:
         a_tokens = [batch.doc_tokens(d) for d in range(len(batch))]
         q_tokens = scorer._question_tokens(f, qs)
         chunks.append((ans, qs, a_tokens, q_tokens, f.lexicon.terms))
+        BATCHES.append((batch, f.questions[4], f.questions[2]))
     assert all(len(c[0]) <= CHUNK for c in chunks)
     return chunks
 
 
-def all_columns(chunks) -> dict:
+BATCHES: list[tuple] = []  # per chunk: the scorer's token batches (answers, distinct questions, question_of)
+
+
+def all_columns(chunks, by_ids: bool = False) -> dict:
     import numpy as np
 
     from nlp.features.measures import MEASURE_COLUMNS, measure_columns
 
-    parts = [measure_columns(*c) for c in chunks]
+    if by_ids:
+        parts = [measure_columns(*c, token_batches=b) for c, b in zip(chunks, BATCHES)]
+    else:
+        parts = [measure_columns(*c) for c in chunks]
     return {name: np.concatenate([p[name] for p in parts]) for name in MEASURE_COLUMNS}
 
 
@@ -87,6 +96,7 @@ def timing(chunks, repeat: int) -> None:
     from nlp.features import nonanswer, relevance, specificity
     from nlp.features.layout import ChunkLayout
     from nlp.features.measure_patterns import load_patterns
+    from nlp.features.measures import measure_columns
 
     patterns = load_patterns()
     relevance.load_space().vectorizer  # noqa: B018 - loaded outside the clock
@@ -117,6 +127,11 @@ def timing(chunks, repeat: int) -> None:
         ("forward sentence flags", each(lambda k, lays, court: fwd.sentence_flags(lays[k], court[k], patterns)), fresh),
         ("relevance", lambda: [relevance.relevance(c[1], c[2], c[3]) for c in chunks], None),
     ]
+    if "token_batches" in inspect.signature(measure_columns).parameters:
+        all_columns(chunks[:1], by_ids=True)
+        stages.insert(1, ("measure_columns (token ids)", lambda: all_columns(chunks, by_ids=True), None))
+        stages.append(("relevance (token ids)", lambda: [relevance.relevance(c[1], c[2], c[3], batches=b)
+                                                         for c, b in zip(chunks, BATCHES)], None))
     print(f"{n_rows} answers, {n_chars} characters, {len(chunks)} chunks; median of {repeat}")
     print(f"{'stage':<28}{'CPU s':>10}{'µs/answer':>12}")
     for name, fn, setup in stages:
@@ -174,6 +189,7 @@ def main() -> int:
         return 0
     import numpy as np
 
+    from nlp.features.measures import measure_columns
     from throughput import load_sample
 
     chunks = prepare(load_sample(args.corpus / BRIEFINGS, args.sample))
@@ -183,7 +199,11 @@ def main() -> int:
         print(f"saved the measure columns of {sum(len(c[0]) for c in chunks)} answers to {args.save}")
         return 0
     if args.against:
-        return compare(all_columns(chunks), args.against, args.tol)
+        differs = compare(all_columns(chunks), args.against, args.tol)
+        if "token_batches" in inspect.signature(measure_columns).parameters:
+            print("with token ids:")
+            differs |= compare(all_columns(chunks, by_ids=True), args.against, args.tol)
+        return differs
     timing(chunks, args.repeat)
     return 0
 

@@ -53,6 +53,7 @@ def measure_columns(
     *,
     patterns: MeasurePatterns | None = None,
     space: RelevanceSpace | None = None,
+    token_batches: tuple | None = None,
 ) -> dict[str, np.ndarray]:
     """The measure columns (``MEASURE_COLUMNS``) of a chunk of answers, float arrays of ``len(answers)``.
 
@@ -60,13 +61,17 @@ def measure_columns(
     does) and ``question_tokens[i]`` those of ``questions[i]`` ("" or None: no question).
     ``tone_terms[i]``: the answer's tone terms as (term, signed weight, character offset in the answer,
     negated), as ``nlp.features.tone`` gives them. ``patterns``/``space``: other measure patterns or
-    relevance space than the shipped ones. NaN marks an undefined value: every column of an answer
+    relevance space than the shipped ones. ``token_batches``: optionally the same tokens as
+    (answers' ``nlp.tokens.TokenBatch``, the distinct questions' ``TokenBatch``, each row's index into
+    it), so that relevance reads token ids instead of looking up strings. NaN marks an undefined value: every column of an answer
     with no content (empty, punctuation only) except relevance, which is NaN only without a question;
     forward_tone without a forward-looking sentence.
     """
     n = len(answers)
     _check_lengths(n, questions=questions, answer_tokens=answer_tokens, question_tokens=question_tokens,
                    tone_terms=tone_terms)
+    if token_batches is not None:
+        _check_lengths(n, token_batches_answers=token_batches[0], token_batches_question_of=token_batches[2])
     patterns = load_patterns() if patterns is None else patterns
     layout = chunk_layout(answers, patterns)
     courtesy = layout.match_mask(patterns.courtesy)
@@ -80,7 +85,7 @@ def measure_columns(
     return {
         "non_answer": non_answer,
         "evasive": _nonanswer.evasive(non_answer, patterns.evasive_threshold),
-        "relevance": _relevance.relevance(questions, answer_tokens, question_tokens, space),
+        "relevance": _relevance.relevance(questions, answer_tokens, question_tokens, space, token_batches),
         "specificity": _specificity.specificity(layout, specific),
         "forward_looking": _forward.forward_share(layout, counted, forward),
         "forward_tone": _forward.forward_tone(layout, forward, tone_terms),

@@ -76,12 +76,27 @@ class RelevanceSpace:
     def tfidf(self, token_lists: Sequence[Sequence[str]]):
         """The L2-normalized TF-IDF rows (scipy CSR, sorted indices) of the texts: per vocabulary word
         (1 + ln count) * idf, each row divided by its Euclidean norm (rows without a word stay zero)."""
-        from scipy.sparse import csr_matrix
-
-        n, width = len(token_lists), len(self.vocabulary)
-        counts = np.fromiter(map(len, token_lists), dtype=np.int64, count=n)
+        counts = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
         columns = np.fromiter(map(self.index.get, chain.from_iterable(token_lists), repeat(-1)),
                               dtype=np.int64, count=int(counts.sum()))
+        return self._tfidf(columns, counts)
+
+    def tfidf_batch(self, batch):
+        """``tfidf`` of the texts of an ``nlp.tokens.TokenBatch``: the vocabulary column of each of its
+        vocabulary's strings is looked up once, then indexed by the token ids."""
+        columns = batch.vocab.attribute(("relevance", self), self._columns_of, np.int64)[batch.ids]
+        return self._tfidf(columns, np.diff(batch.doc_ptr))
+
+    def _columns_of(self, strings: Sequence[str]) -> list[int]:
+        get = self.index.get
+        return [get(s, -1) for s in strings]
+
+    def _tfidf(self, columns: np.ndarray, counts: np.ndarray):
+        """TF-IDF rows from each token's vocabulary column (-1: not a vocabulary word), text after
+        text, ``counts[i]`` tokens for text ``i``."""
+        from scipy.sparse import csr_matrix
+
+        n, width = len(counts), len(self.vocabulary)
         known = columns >= 0
         per_row = np.bincount(np.repeat(np.arange(n, dtype=np.int64), counts)[known], minlength=n)
         # the token counts: scipy sorts each row's columns and sums the repeats
@@ -100,9 +115,15 @@ class RelevanceSpace:
         norms = np.linalg.norm(Z, axis=1)
         return Z / np.where(norms > 0, norms, 1.0)[:, None]
 
-    def cosine(self, answer_tokens, question_tokens) -> tuple[np.ndarray, np.ndarray]:
-        """The mixed cosine of each (answer, question) row, and whether the question has a vocabulary word."""
-        A, Q = self.tfidf(answer_tokens), self._tfidf_shared(question_tokens)
+    def cosine(self, answer_tokens, question_tokens, batches=None) -> tuple[np.ndarray, np.ndarray]:
+        """The mixed cosine of each (answer, question) row, and whether the question has a vocabulary word.
+        ``batches``: (answer ``TokenBatch``, ``TokenBatch`` of the distinct questions, each row's
+        question in it) holding the same tokens, read by id instead of by string."""
+        if batches is not None:
+            answers, distinct, question_of = batches
+            A, Q = self.tfidf_batch(answers), self.tfidf_batch(distinct)[np.asarray(question_of)]
+        else:
+            A, Q = self.tfidf(answer_tokens), self._tfidf_shared(question_tokens)
         cos = np.zeros(A.shape[0])
         if self.alpha > 0:
             cos += self.alpha * np.asarray(A.multiply(Q).sum(axis=1)).ravel()
@@ -141,12 +162,14 @@ def load_space() -> RelevanceSpace:
     return RelevanceSpace.from_npz(read_bytes(RELEVANCE_FILE), display_path(RELEVANCE_FILE))
 
 
-def relevance(questions: Sequence[str], answer_tokens, question_tokens, space: RelevanceSpace | None = None) -> np.ndarray:
-    """Per row: relevance in [0, 1], NaN without a question (see the module's docstring)."""
+def relevance(questions: Sequence[str], answer_tokens, question_tokens, space: RelevanceSpace | None = None,
+              batches=None) -> np.ndarray:
+    """Per row: relevance in [0, 1], NaN without a question (see the module's docstring; ``batches``:
+    as ``RelevanceSpace.cosine``)."""
     space = load_space() if space is None else space
     n = len(questions)
     if n == 0:
         return np.zeros(0)
-    cosine, question_ok = space.cosine(answer_tokens, question_tokens)
+    cosine, question_ok = space.cosine(answer_tokens, question_tokens, batches)
     asked = np.fromiter((bool(q and str(q).strip()) for q in questions), dtype=bool, count=n)
     return np.where(asked & question_ok, space.normalize(cosine), np.nan)
