@@ -274,7 +274,9 @@ def start_rule(pattern: re.Pattern) -> StartRule:
         op, av = items[k]
         if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1 and len(av[2]) == 1:
             op, av = list(av[2])[0]
-        if op is sre.IN:
+        if op is sre.NOT_LITERAL:
+            not_first = {chr(av)}
+        elif op is sre.IN:
             found, negated = char_set(av)
             if negated and found:
                 not_first = found
