@@ -305,7 +305,7 @@ def test_the_shipped_relevance_space_is_small_and_consistent():
     assert all(" " not in w and len(w) <= 20 for w in space.vocabulary)  # single words, no text
 
 
-def test_relevance_read_by_token_ids_equals_relevance_read_by_strings():
+def test_columns_read_by_token_ids_equal_columns_read_by_strings():
     from nlp.tokens import Vocab, cut_batch
 
     answers = ANSWERS + DEFLECTIONS + ["", "。"]

@@ -61,6 +61,9 @@ class ChunkLayout:
         self._spans: dict[re.Pattern, tuple[np.ndarray, np.ndarray]] = {}
         self._rows_with: dict[str, np.ndarray] = {}  # per indexed character: which rows hold it
         self._positions: dict[str, np.ndarray] = {}  # per indexed character: where it occurs
+        self._indexed: set[re.Pattern] = set()  # patterns whose characters are indexed
+        self._held: dict[tuple[str, ...], np.ndarray] = {}  # per set of texts: the rows holding one
+        self._found: dict[str, np.ndarray] = {}  # per text: where it starts
 
     @property
     def n_rows(self) -> int:
@@ -137,14 +140,20 @@ class ChunkLayout:
     def candidate_rows(self, pattern: re.Pattern) -> np.ndarray:
         """Per row: whether it holds one of each of the pattern's required texts (tested by each text's
         rarest character in the chunk), so that a match of the pattern may lie in it."""
-        self.index_patterns((pattern,))
+        if pattern not in self._indexed:
+            self.index_patterns((pattern,))
+            self._indexed.add(pattern)
         rows = np.ones(self.n_rows, dtype=bool)
         for req in required_texts(pattern):
-            held = np.zeros(self.n_rows, dtype=bool)
-            for t in req.texts:
-                held |= self._rows_with[self._rarest(t)]
-            rows &= held
+            rows &= self._rows_holding_one(req.texts)
         return rows
+
+    def _rows_holding_one(self, texts: tuple[str, ...]) -> np.ndarray:
+        held = self._held.get(texts)
+        if held is None:
+            chars = {self._rarest(t) for t in texts}
+            held = self._held[texts] = np.logical_or.reduce([self._rows_with[c] for c in chars])
+        return held
 
     def _rarest(self, text: str) -> str:
         return text if len(text) == 1 else min(text, key=lambda c: len(self._positions[c]))
@@ -152,17 +161,23 @@ class ChunkLayout:
     def _occurrences(self, texts: Sequence[str], rows: np.ndarray) -> np.ndarray:
         """Where each of the texts starts, in the candidate ``rows`` (ascending, with repeats): found at
         each occurrence of its rarest character and checked character by character."""
-        codes, found = self.codes, []
-        for t in texts:
-            c = self._rarest(t)
-            at = self._positions[c]
-            at = at[rows[self.row[at]]] - t.index(c)
-            if len(t) > 1:
-                at = at[(at >= 0) & (at + len(t) <= len(codes))]
-                for k, ch in enumerate(t):
+        found = [self._occurrences_of(t) for t in texts]
+        at = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+        return np.sort(at[rows[self.row[at]]])
+
+    def _occurrences_of(self, text: str) -> np.ndarray:
+        """Where ``text`` starts in the chunk (computed once)."""
+        at = self._found.get(text)
+        if at is None:
+            c = self._rarest(text)
+            at = self._positions[c] - text.index(c)
+            if len(text) > 1:
+                codes = self.codes
+                at = at[(at >= 0) & (at + len(text) <= len(codes))]
+                for k, ch in enumerate(text):
                     at = at[codes[at + k] == ord(ch)]
-            found.append(at)
-        return np.sort(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+            self._found[text] = at
+        return at
 
     def match_spans(self, pattern: re.Pattern) -> tuple[np.ndarray, np.ndarray]:
         """The (starts, ends) of the non-empty matches of ``pattern`` in each row (computed once)."""
@@ -282,10 +297,13 @@ class ChunkLayout:
             rows |= table[at].all(axis=1).any(axis=0)
         return rows
 
-    def token_mask(self, token_lists: Sequence[Sequence[str]], words: frozenset[str]) -> np.ndarray:
+    def token_mask(self, token_lists: Sequence[Sequence[str]], words: frozenset[str], batch=None) -> np.ndarray:
         """Characters of the tokens that are in ``words``. Each row's tokens must join to its answer;
-        a row whose tokens do not is left out (its tokens cannot be placed). Only the rows that hold
-        the characters of one of the words are looked at."""
+        a row whose tokens do not is left out (its tokens cannot be placed). ``batch``: the same tokens
+        as an ``nlp.tokens.TokenBatch``, read by id; without it, only the rows that hold the characters
+        of one of the words are looked at."""
+        if batch is not None:
+            return self._token_mask_by_ids(batch, words)
         spans = []
         text = self.text
         for r in np.flatnonzero(self.rows_holding(words)).tolist():
@@ -301,6 +319,19 @@ class ChunkLayout:
             hit = np.asarray(hits)
             spans.extend(zip((ends - lens)[hit].tolist(), ends[hit].tolist()))
         return self.span_mask(spans)
+
+    def _token_mask_by_ids(self, batch, words: frozenset[str]) -> np.ndarray:
+        listed = batch.vocab.attribute(("listed words", words), lambda strings: [w in words for w in strings], bool)
+        hits = np.flatnonzero(listed[batch.ids])
+        doc = batch.doc[hits]
+        text = self.text
+        placed = {}
+        for d in np.unique(doc).tolist():
+            start = int(self.starts[d])
+            placed[d] = "".join(batch.doc_tokens(d)) == text[start:start + int(self.lengths[d])]
+        keep = np.array([placed[d] for d in doc.tolist()], dtype=bool)
+        starts = (self.starts[doc] + batch.start[hits])[keep]
+        return self._cover(starts, starts + batch.length[hits][keep])
 
 
 def group_max(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:

@@ -76,7 +76,8 @@ def measure_columns(
     layout = chunk_layout(answers, patterns)
     courtesy = layout.match_mask(patterns.courtesy)
     substance = layout.content & ~courtesy
-    specific = _specificity.specific_mask(layout, answer_tokens, patterns)
+    specific = _specificity.specific_mask(layout, answer_tokens, patterns,
+                                          None if token_batches is None else token_batches[0])
 
     weights = _nonanswer.non_answer_weights(layout, patterns)
     non_answer = _nonanswer.non_answer(layout, substance, specific, weights, patterns)
