@@ -111,7 +111,9 @@ class ChunkLayout:
     def index_patterns(self, patterns: Iterable[re.Pattern]) -> None:
         """Index, in one pass over the text, where each character the patterns' required texts are
         tested by occurs (``match_spans`` indexes what is missing itself, a pass a pattern)."""
+        patterns = [rx for rx in patterns if rx not in self._indexed]
         self.index_chars({c for rx in patterns for req in required_texts(rx) for t in req.texts for c in t})
+        self._indexed.update(patterns)
 
     def index_chars(self, chars: Iterable[str]) -> None:
         """Index where each of the characters occurs and which rows hold it, in one pass."""
@@ -140,9 +142,7 @@ class ChunkLayout:
     def candidate_rows(self, pattern: re.Pattern) -> np.ndarray:
         """Per row: whether it holds one of each of the pattern's required texts (tested by each text's
         rarest character in the chunk), so that a match of the pattern may lie in it."""
-        if pattern not in self._indexed:
-            self.index_patterns((pattern,))
-            self._indexed.add(pattern)
+        self.index_patterns((pattern,))
         rows = np.ones(self.n_rows, dtype=bool)
         for req in required_texts(pattern):
             rows &= self._rows_holding_one(req.texts)
@@ -188,6 +188,8 @@ class ChunkLayout:
 
     def _find(self, pattern: re.Pattern) -> tuple[np.ndarray, np.ndarray]:
         rows = self.candidate_rows(pattern)
+        if not rows.any():
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         bounded = [r for r in required_texts(pattern) if r.before != math.inf]
         # the required texts whose occurrences leave the fewest places a match may start at
         anchor = min(bounded, key=lambda r: (r.before + 1) * sum(len(self._positions[self._rarest(t)]) for t in r.texts),
