@@ -127,3 +127,19 @@ def test_a_listed_word_is_looked_for_only_in_rows_holding_its_characters():
     tokens = [["公司", "在", "江苏", "投产", "。"], ["江边", "苏醒"], ["无关"], []]
     mask = layout.token_mask(tokens, frozenset({"江苏"}))
     assert "".join(c for c, m in zip(layout.text, mask) if m) == "江苏"
+
+
+def test_group_max_over_runs_equals_an_unbuffered_maximum():
+    from nlp.features.layout import group_max
+
+    rng = np.random.default_rng(0)
+    for n in (1, 7, 300):
+        for _ in range(20):
+            groups = np.sort(rng.integers(0, max(1, n // 3), n))  # ascending, with missing ids
+            values = rng.random(n) * (rng.random(n) < 0.5)
+            for n_groups in (int(groups[-1]) + 1, int(groups[-1]) + 3):
+                expected = np.zeros(n_groups)
+                np.maximum.at(expected, groups, values)
+                assert np.array_equal(group_max(values, groups, n_groups), expected)
+    shuffled = np.array([2, 0, 1, 0])
+    assert group_max(np.array([1.0, 2.0, 3.0, 4.0]), shuffled, 3).tolist() == [4.0, 3.0, 1.0]

@@ -338,6 +338,13 @@ class ChunkLayout:
 
 def group_max(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
     """The maximum of ``values`` over each group id (0 for an empty group); values are non-negative."""
+    if len(groups) and groups[0] == 0 and groups[-1] == n_groups - 1 and np.all(np.diff(groups) >= 0):
+        # ids ascending along the array (clauses, sentences): each group is one run; a group with no
+        # element is the run of length zero between two others, whose reduceat value is discarded
+        starts = np.searchsorted(groups, np.arange(n_groups))
+        out = np.maximum.reduceat(values.astype(float), np.minimum(starts, len(values) - 1))
+        out[np.searchsorted(groups, np.arange(n_groups), side="right") == starts] = 0.0
+        return out
     out = np.zeros(n_groups, dtype=float)
     np.maximum.at(out, groups, values)
     return out

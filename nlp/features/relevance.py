@@ -70,6 +70,12 @@ class RelevanceSpace:
         return _vectorizer(self)
 
     @cached_property
+    def _components_t(self) -> np.ndarray:
+        """The components transposed, float64 and contiguous: what the sparse product would convert
+        them to at every call (so the product is the same)."""
+        return np.ascontiguousarray(self.components.T, dtype=np.float64)
+
+    @cached_property
     def index(self) -> dict[str, int]:
         return {w: i for i, w in enumerate(self.vocabulary)}
 
@@ -111,7 +117,7 @@ class RelevanceSpace:
 
     def project(self, X) -> np.ndarray:
         """TF-IDF rows as unit vectors in the latent space (zero rows where the projection is zero)."""
-        Z = np.asarray(X @ self.components.T, dtype=np.float64)
+        Z = np.asarray(X @ self._components_t, dtype=np.float64)
         norms = np.linalg.norm(Z, axis=1)
         return Z / np.where(norms > 0, norms, 1.0)[:, None]
 
