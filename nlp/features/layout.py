@@ -64,6 +64,7 @@ class ChunkLayout:
         self._indexed: set[re.Pattern] = set()  # patterns whose characters are indexed
         self._held: dict[tuple[str, ...], np.ndarray] = {}  # per set of texts: the rows holding one
         self._found: dict[str, np.ndarray] = {}  # per text: where it starts
+        self._rarest_of: dict[str, str] = {}
 
     @property
     def n_rows(self) -> int:
@@ -112,6 +113,8 @@ class ChunkLayout:
         """Index, in one pass over the text, where each character the patterns' required texts are
         tested by occurs (``match_spans`` indexes what is missing itself, a pass a pattern)."""
         patterns = [rx for rx in patterns if rx not in self._indexed]
+        if not patterns:
+            return
         self.index_chars({c for rx in patterns for req in required_texts(rx) for t in req.texts for c in t})
         self._indexed.update(patterns)
 
@@ -156,7 +159,13 @@ class ChunkLayout:
         return held
 
     def _rarest(self, text: str) -> str:
-        return text if len(text) == 1 else min(text, key=lambda c: len(self._positions[c]))
+        """The character of ``text`` occurring least often in the chunk (its characters indexed)."""
+        if len(text) == 1:
+            return text
+        found = self._rarest_of.get(text)
+        if found is None:
+            found = self._rarest_of[text] = min(text, key=lambda c: len(self._positions[c]))
+        return found
 
     def _occurrences(self, texts: Sequence[str], rows: np.ndarray) -> np.ndarray:
         """Where each of the texts starts, in the candidate ``rows`` (ascending, with repeats): found at
@@ -254,8 +263,9 @@ class ChunkLayout:
                 continue
             m = match(text, start, end)
             if m is not None:
-                spans.append(m.span())
-                cursor = m.end()
+                span = m.span()
+                spans.append(span)
+                cursor = span[1]
         return spans
 
     def _scan_rows(self, pattern: re.Pattern, rows: np.ndarray) -> list[tuple[int, int]]:
