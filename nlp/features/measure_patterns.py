@@ -1,4 +1,7 @@
-"""The answer measures' language data (``nlp/lang/zh_ir/measures.json``), compiled once per process."""
+"""The answer measures' language data (``nlp/lang/zh_ir/measures.json``), compiled once per process,
+and what each compiled pattern's parse tree says about where its matches can be: the texts every match
+holds (``required_texts``) and what it needs where it starts (``start_rule``). ``nlp.features.layout``
+tries a pattern only there."""
 from __future__ import annotations
 
 import math

@@ -1,10 +1,11 @@
 """Per-answer measures beyond tone and themes, a chunk of answers at a time: non-answers, relevance,
 specificity and forward-looking statements (definitions, formulas and thresholds: docs/measures.md).
 
-``measure_columns`` lays the chunk's answers out as one text (``nlp.features.layout``), runs each
-compiled pattern of ``nlp/lang/zh_ir/measures.json`` once over it, and derives every column with numpy;
-relevance projects the answers and questions into the shipped TF-IDF space in one sparse product. Each
-row's values depend on that row's inputs only (never on the other answers of the chunk).
+``measure_columns`` lays the chunk's answers out as one text (``nlp.features.layout``), finds the
+matches of each compiled pattern of ``nlp/lang/zh_ir/measures.json`` in it (trying a pattern only where
+a match can lie: the layout's index of characters), and derives every column with numpy; relevance
+projects the answers and questions into the shipped TF-IDF space in one sparse product. Each row's
+values depend on that row's inputs only (never on the other answers of the chunk).
 """
 from __future__ import annotations
 
