@@ -188,9 +188,9 @@ def main() -> int:
         print(f"skipped: {args.corpus / BRIEFINGS} not found")
         return 0
     import numpy as np
+    from throughput import load_sample
 
     from nlp.features.measures import measure_columns
-    from throughput import load_sample
 
     chunks = prepare(load_sample(args.corpus / BRIEFINGS, args.sample))
     if args.save:
