@@ -207,9 +207,10 @@ class ChunkLayout:
             spans = self._scan_rows(pattern, rows)
         else:
             spans = self._match_at(pattern, self._starts_near(pattern, anchor, rows))
-        spans = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
-        spans = spans[spans[:, 1] > spans[:, 0]]
-        return spans[:, 0].copy(), spans[:, 1].copy()
+        flat = np.array(spans, dtype=np.int64)  # start, end, start, end …: quicker than pairs
+        starts, ends = flat[0::2], flat[1::2]
+        keep = ends > starts
+        return starts[keep], ends[keep]
 
     def _starts_near(self, pattern: re.Pattern, anchor: Required, rows: np.ndarray) -> np.ndarray:
         """Every place a match may start at (ascending): at most ``anchor.before`` characters before an
@@ -248,9 +249,9 @@ class ChunkLayout:
             out[at[self.uniques[at] == codes]] = True
         return out
 
-    def _match_at(self, pattern: re.Pattern, starts: np.ndarray) -> list[tuple[int, int]]:
+    def _match_at(self, pattern: re.Pattern, starts: np.ndarray) -> list[int]:
         """The matches ``finditer`` finds row by row, when every match starts at one of ``starts``: the
-        next match after a cursor is the first match at a start past it."""
+        next match after a cursor is the first match at a start past it. Flat: start, end, start, end …"""
         if not len(starts):
             return []
         row = self.row[starts]
@@ -264,19 +265,20 @@ class ChunkLayout:
             m = match(text, start, end)
             if m is not None:
                 span = m.span()
-                spans.append(span)
+                spans += span
                 cursor = span[1]
         return spans
 
-    def _scan_rows(self, pattern: re.Pattern, rows: np.ndarray) -> list[tuple[int, int]]:
+    def _scan_rows(self, pattern: re.Pattern, rows: np.ndarray) -> list[int]:
         """``finditer`` over each run of consecutive candidate rows, from its first row's start to its
-        last row's end (the separators between them end every match: no match touches two rows)."""
+        last row's end (the separators between them end every match: no match touches two rows).
+        Flat: start, end, start, end …"""
         edges = np.flatnonzero(np.diff(np.concatenate([[False], rows, [False]]).astype(np.int8)))
         first, last = edges[0::2], edges[1::2] - 1
         begin = self.starts[first].tolist()
         end = (self.starts[last] + self.lengths[last]).tolist()
         text, finditer = self.text, pattern.finditer
-        return [m.span() for b, e in zip(begin, end) for m in finditer(text, b, e)]
+        return [x for b, e in zip(begin, end) for m in finditer(text, b, e) for x in m.span()]
 
     def match_mask(self, patterns: Sequence[re.Pattern]) -> np.ndarray:
         """Characters covered by a match of any of the patterns."""
