@@ -73,6 +73,28 @@ def test_deflections_are_flagged_evasive_and_answers_are_not():
     assert np.array_equal(out["evasive"] == 1.0, out["non_answer"] >= threshold)
 
 
+# forms the first patterns missed: an adverb inside a refusal, a gap before the thing declined, a long
+# pointer, the report named as where it will be disclosed, an acknowledged suggestion, thanks for advice
+WIDER_DEFLECTIONS = [
+    "您好，鉴于保密要求，不便更多透露，请予以理解，谢谢！",
+    "公司暂时不适宜对全年业绩作出预测，谢谢。",
+    "所有信息均以在指定信息披露网站上刊登的公告为准。谢谢！",
+    "您好，公司在定期报告中披露股东情况，谢谢！",
+    "感谢您的建议，公司会考虑您的意见。",
+    "您好，谢谢您的建议和意见。",
+    "新政策对公司业绩的影响有待市场验证。",
+]
+
+
+@pytest.mark.parametrize("answer", WIDER_DEFLECTIONS)
+def test_wider_deflection_forms_are_flagged(answer):
+    assert one(answer)["evasive"] == 1.0
+
+
+def test_figures_the_report_disclosed_are_an_answer():
+    assert one("公司在定期报告中披露的全年营业收入为5.2亿元，同比增长12%。")["non_answer"] < 0.1
+
+
 def test_a_pointer_to_the_report_after_real_figures_is_mostly_an_answer():
     mixed = one("2023年公司收入增长25%，主要来自储能业务的放量；其他细节请查阅公司年报。")["non_answer"]
     pure = one("具体情况请查阅公司年报。")["non_answer"]
