@@ -327,18 +327,17 @@ def test_user_tone_lexicon_and_dictionary_reach_every_worker(corpus, reference, 
     lexicon.write_text("pos\t公司\t2\n", encoding="utf-8")  # absurd on purpose: every 公司 is praise
     words = tmp_path / "words.txt"
     words.write_text("融资渠道 50 n\n", encoding="utf-8")
-    for jobs in (1, 2):
-        out = tmp_path / f"lex{jobs}.jsonl"
-        _batch(corpus.inputs, out, jobs=jobs, tone_lexicon=str(lexicon), user_dicts=(str(words),))
-        rows = _jsonl(out)
-        terms = {t[0] for r in rows for t in json.loads(r["tone_terms"])}
-        assert terms == {"公司"}, terms
-        assert {r["model_version"] for r in rows}.isdisjoint({r["model_version"] for r in _jsonl(reference[0])})
-    assert (tmp_path / "lex1.jsonl").read_bytes() == (tmp_path / "lex2.jsonl").read_bytes()
+    out = tmp_path / "lex2.jsonl"
+    _batch(corpus.inputs, out, jobs=2, tone_lexicon=str(lexicon), user_dicts=(str(words),))
+    rows = _jsonl(out)
+    terms = {t[0] for r in rows for t in json.loads(r["tone_terms"])}
+    assert terms == {"公司"}, terms
+    assert {r["model_version"] for r in rows}.isdisjoint({r["model_version"] for r in _jsonl(reference[0])})
+    # the CLI with one job (the main process scores) gives the workers' bytes
     cmd, kw = _cli(*corpus.inputs, "--out", tmp_path / "cli.jsonl", "--tone-lexicon", lexicon,
-                   "--user-dict", words, "--quiet")
+                   "--user-dict", words, "--quiet", "--jobs", "1")
     assert subprocess.run(cmd, capture_output=True, text=True, **kw).returncode == 0
-    assert (tmp_path / "cli.jsonl").read_bytes() == (tmp_path / "lex1.jsonl").read_bytes()
+    assert (tmp_path / "cli.jsonl").read_bytes() == out.read_bytes()
     # an interrupted run with the built-in lexicon cannot be resumed with another one
     out = tmp_path / "o.jsonl"
     _batch(corpus.inputs, out)
@@ -431,8 +430,10 @@ def big_corpus(tmp_path_factory):
     return write_corpus(tmp_path_factory.mktemp("big"), records=300, answers=900)
 
 
-# jobs=1 takes the same journal and commit path as jobs=2 (without workers): kept for the slow run
-@pytest.mark.parametrize("fmt,jobs", [("jsonl", 2), pytest.param("parquet", 1, marks=pytest.mark.slow), ("parquet", 2)])
+# the default run kills a Parquet batch with workers (rows file, journal, orphan check); JSONL's torn-row
+# path and jobs=1 (the same journal and commits without workers) run in the slow one
+@pytest.mark.parametrize("fmt,jobs", [pytest.param("jsonl", 2, marks=pytest.mark.slow),
+                                      pytest.param("parquet", 1, marks=pytest.mark.slow), ("parquet", 2)])
 def test_sigkill_then_resume_gives_exactly_the_uninterrupted_rows(big_corpus, tmp_path, fmt, jobs):
     reference = tmp_path / f"ref.{fmt}"
     summary = _batch(big_corpus.inputs, reference, errors=str(tmp_path / "ref_errors.jsonl"))
