@@ -1,0 +1,101 @@
+"""Systematic tone errors of real answers (issue 18), fixed as classes: each test holds several
+phrasings of one class, and the control that must keep its sign."""
+import pytest
+
+from nlp.scorer import Scorer
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    return Scorer()
+
+
+def terms(scorer, answer):
+    return scorer.score_answer("", answer).tone.terms
+
+
+def weights(scorer, answer):
+    return [t.weight for t in terms(scorer, answer)]
+
+
+def assert_reassuring(scorer, texts):
+    """Some positive term and no negative one."""
+    for text in texts:
+        w = weights(scorer, text)
+        assert w and max(w) > 0 and min(w) >= 0, (text, terms(scorer, text))
+
+
+def assert_toneless(scorer, texts):
+    for text in texts:
+        assert all(w == pytest.approx(0.0) for w in weights(scorer, text)), (text, terms(scorer, text))
+
+
+def assert_negative(scorer, texts):
+    for text in texts:
+        w = weights(scorer, text)
+        assert w and sum(w) < 0, (text, terms(scorer, text))
+
+
+def test_a_far_negator_governs_the_adverse_object_of_its_clause(scorer):
+    """不会…影响, 不存在…风险, 未…影响, 避免…损失: the negator is more than four words before the polar
+    word, and still denies it."""
+    assert_reassuring(scorer, [
+        "本次担保事项不会对公司当期的经营业绩产生重大不利影响。",
+        "目前公司不存在因环保问题被有关部门处罚的风险。",
+        "汇率变动未对本公司今年的出口业务造成重大影响。",
+        "公司提前锁定了铜价，避免了原材料价格剧烈波动带来的损失。",
+    ])
+    assert_negative(scorer, ["汇率变动对本公司今年的出口业务造成了重大不利影响。",
+                             "公司存在因环保问题被有关部门处罚的风险。"])
+
+
+def test_overcoming_a_difficulty_is_not_a_setback(scorer):
+    """克服/解决/化解 + a difficulty word is a step forward (not a setback, not a negated positive);
+    应对 + a pressure acknowledges it and acts: no tone."""
+    assert_reassuring(scorer, ["为了克服场地不足的困难，公司租用了新厂房。",
+                               "通过引入战略投资者，解决了流动性紧张的问题。",
+                               "随着新线投产，产能瓶颈将逐步解决。"])
+    for text in ("为了克服场地不足的困难，公司租用了新厂房。",):
+        assert not any(t.negated for t in terms(scorer, text))
+    assert_toneless(scorer, ["公司正在积极应对行业下行的压力。"])
+    assert_negative(scorer, ["公司经营遇到了较大的困难。"])
+
+
+def test_a_metric_direction_takes_the_metric_sign(scorer):
+    """For collection, turnover and margin rates a rise is good news; for days outstanding, debt and
+    expense ratios a rise is bad news, even beside 应收账款 or a percentage."""
+    assert_reassuring(scorer, ["今年应收账款的回款率有所提高。",
+                               "存货周转率明显提升。",
+                               "应收账款周转天数缩短了12天。",
+                               "销售费用率较上年下降。"])
+    assert_negative(scorer, ["应收账款周转天数有所增加。",
+                             "资产负债率上升至65%。",
+                             "今年回款率有所下降。",
+                             "产能利用率下滑。"])
+    assert_negative(scorer, ["应收账款余额大幅增加。"])  # the balance, not a rate: still bad when rising
+
+
+def test_pointers_to_the_risk_section_and_risk_lists_carry_no_tone(scorer):
+    """请查阅年报中的风险提示, 面临的主要风险如下：… and risk management are boilerplate; a risk said to
+    have materialized still counts."""
+    assert_toneless(scorer, [
+        "您好，具体请查阅公司2017年年度报告中关于公司面临风险的章节。",
+        "公司的风险因素请详见招股说明书。",
+        "公司面临的主要风险包括：行业竞争加剧的风险、主要原材料价格波动的风险、汇率变动风险。",
+        "公司可能面临的风险如下：\n1、政策变化风险；\n2、环保风险：若环保标准提高，公司成本将增加。",
+        "公司一贯重视风险管理，采取多种措施防范汇率风险。",
+    ])
+    assert_negative(scorer, ["公司订单下滑的风险已经出现，短期业绩承压。"])
+
+
+def test_intensive_work_is_not_tension(scorer):
+    """紧张 of work (紧张进行中, 紧张施工) has no tone; tight capacity is demand; tight funds stay bad."""
+    assert_toneless(scorer, ["二期工程目前正在紧张进行中。", "经过半年的紧张施工，厂房主体已封顶。"])
+    assert_reassuring(scorer, ["目前公司产能比较紧张。"])
+    assert_negative(scorer, ["公司目前资金比较紧张。"])
+
+
+def test_an_effect_denied_after_it_or_a_normal_fluctuation_is_not_a_setback(scorer):
+    assert_reassuring(scorer, ["汇率变化对公司的影响并不显著。"])
+    assert_toneless(scorer, ["季度之间的收入变化属于正常波动。"])
+    assert_negative(scorer, ["季度之间的收入波动较大。"])
