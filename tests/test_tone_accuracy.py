@@ -99,3 +99,27 @@ def test_an_effect_denied_after_it_or_a_normal_fluctuation_is_not_a_setback(scor
     assert_reassuring(scorer, ["汇率变化对公司的影响并不显著。"])
     assert_toneless(scorer, ["季度之间的收入变化属于正常波动。"])
     assert_negative(scorer, ["季度之间的收入波动较大。"])
+
+
+def test_share_price_and_investment_risk_formulas_carry_no_tone(scorer):
+    """股价受多种因素影响，请注意投资风险 is the standard reply to a share-price question."""
+    assert_toneless(scorer, ["您好，二级市场的股价波动受诸多因素影响，敬请注意投资风险。",
+                             "股市有风险，入市需谨慎，谢谢。"])
+    assert_negative(scorer, ["受行业需求下降影响，公司销量减少。"])
+
+
+def test_accounting_routines_and_idle_cash_are_not_setbacks(scorer):
+    """闲置自有资金理财, 减值测试, 折旧 and 不具有明显的季节性 are facts, not setbacks or negated strengths."""
+    assert_toneless(scorer, ["公司使用部分闲置自有资金购买银行理财产品。",
+                             "商誉每年年末进行减值测试。",
+                             "公司产品销售不具有明显的季节性。",
+                             "公司业务的周期性不明显。"])
+
+
+def test_a_risk_or_effect_said_to_be_small_or_lowered_reassures(scorer):
+    """坏账风险很低, 受…影响较小, 仍未形成明显影响, 降低…带来的…风险: reassuring, not the adverse word."""
+    assert_reassuring(scorer, ["公司客户多为国有企业，坏账风险很低。",
+                               "公司产品受经济周期的影响较小。",
+                               "目前关税调整对公司的销售仍未形成明显影响。",
+                               "拓展新客户可以降低大客户订单变化给公司带来的业绩波动风险。"])
+    assert_negative(scorer, ["公司产品受经济周期的影响较大。", "新产品的收入增长不明显。"])
