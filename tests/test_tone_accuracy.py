@@ -123,3 +123,14 @@ def test_a_risk_or_effect_said_to_be_small_or_lowered_reassures(scorer):
                                "目前关税调整对公司的销售仍未形成明显影响。",
                                "拓展新客户可以降低大客户订单变化给公司带来的业绩波动风险。"])
     assert_negative(scorer, ["公司产品受经济周期的影响较大。", "新产品的收入增长不明显。"])
+
+
+def test_cutting_a_burden_or_narrowing_a_gap_is_good_news(scorer):
+    """降低能耗, 减少差旅费支出, 降低客户集中度, 差距缩小, 淘汰落后产能: the fall of a bad thing; a fall of
+    demand or of subsidies stays bad news."""
+    assert_reassuring(scorer, ["公司通过技术改造降低了单位产品的能耗。",
+                               "公司精简流程，减少了差旅费支出。",
+                               "公司积极开拓新客户，降低客户的集中度。",
+                               "与国际同行的技术差距正在缩小。",
+                               "环保督查正在淘汰行业的落后产能。"])
+    assert_negative(scorer, ["今年海外客户的需求降低。", "国家将逐步减少相关补贴。"])
