@@ -35,6 +35,12 @@ def sample_frame(n: int, seed: int = 7):
     return pd.DataFrame(items)
 
 
+def _plain(value):
+    if isinstance(value, (list, tuple)) or hasattr(value, "tolist") and not isinstance(value, str):
+        return tuple(_plain(v) for v in list(value))
+    return str(value)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     group = ap.add_mutually_exclusive_group(required=True)
@@ -70,7 +76,8 @@ def main() -> int:
             worst = float(np.nanmax(np.where(both_nan, 0.0, diff))) if len(diff) else 0.0
             print(f"{col}: {int(bad.sum())} rows differ (max {worst:.3g})")
         else:
-            bad = (a.astype(str) != b.astype(str)).to_numpy()
+            # lists come back from parquet as arrays: compare them as tuples
+            bad = np.array([_plain(x) != _plain(y) for x, y in zip(a, b)], dtype=bool)
             print(f"{col}: {int(bad.sum())} rows differ")
         if bad.any():
             differs = True

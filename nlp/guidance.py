@@ -16,6 +16,8 @@ margin        毛利率 净利率                                               
 rd            研发投入 研发费用 研发支出                                     money, percent
 ============  ==========================================================  ===============================
 
+A figure about a market rather than the company (国内新增装机容量, 全球服务器投资, 行业总产能: a market
+named after the company in the clause, or with no company named) is not guidance and is skipped.
 A figure is a number (Arabic, or Chinese: 八, 两个亿, 三十) or a range (40-50, 1.5亿元至2亿元) and its
 unit, with a qualifier (约, 左右, 以上, 超过…). Its period is the last period named before it in the
 sentence: a year (2013年, 2013年和2014年 → "2013-2014"), or a relative one resolved against the
@@ -87,6 +89,12 @@ MAX_GAP = 20  # characters between the keyword and its figure
 MAX_SUBJECT = 16
 _RATE_OF = re.compile(r"[按占][\u4e00-\u9fff]{0,3}$")
 _NOT_CAPEX = re.compile(r"收益|收入|利润|者")  # 投资收益 is income, 投资者 people
+# a market's figure (国内新增装机, 全球市场规模, 全球数据中心投资: up to 4 characters between), not the company's: skipped when named after the
+# company in the clause (公司预计今年国内新增装机13GW is the market's); 在国内 is where the company acts
+_MARKET = re.compile(r"(?<!在)(?:国内|全国|全球|世界|我国|中国|国际|海外|全行业|行业|全社会|整个市场)(?:的|整体)?(?:市场)?"
+                     r"[\u4e00-\u9fff]{0,4}?(?:新增|总|整体|累计|年)?(?:市场规模|市场空间|市场容量|规模|需求量?|装机容量|装机|容量|产能|产量|销量|"
+                     r"投资|出货量|资本开支|资本支出|市场)")
+_OWN = re.compile(r"公司|我们|我司|本公司|集团|我公司|本集团")
 
 _YEAR = re.compile(r"(?P<y1>(?:19|20)\d{2})\s*年?\s*(?:度)?\s*(?:和|与|及|、|-|~|～|至|到)\s*(?P<y2>(?:19|20)\d{2})\s*年|(?P<y>(?:19|20)\d{2})\s*年")
 _RELATIVE = {"今年": 0, "本年度": 0, "本年": 0, "当年": 0, "明年": 1, "来年": 1, "下一年": 1, "去年": -1, "上年": -1,
@@ -177,6 +185,15 @@ def _item(prefix: str, dimension: str) -> tuple[str, int, int] | None:
     return None
 
 
+def _market_figure(prefix: str) -> bool:
+    """Whether the clause before a figure makes it a market's (the last subject named is a market)."""
+    market = [m.start() for m in _MARKET.finditer(prefix)]
+    if not market:
+        return False
+    own = [m.start() for m in _OWN.finditer(prefix)]
+    return not own or market[-1] > own[-1]
+
+
 def _theme(answer: ScoredAnswer, item: str, sentence: str, known: Iterable[str]) -> str | None:
     tagged = [t for t in answer.themes if t.tagged]
     scored = [(sum(term in sentence for term in t.evidence.terms), t.score, t.theme)
@@ -221,7 +238,7 @@ def answer_figures(answer: ScoredAnswer, index: int, placed: str | None = None,
         sentence = text[sentence_start: sentence_end.end() if sentence_end else len(text)].strip()
         prefix = text[clause_start: m.start()]
         found = _item(prefix, dimension)
-        if found is None:
+        if found is None or _market_figure(prefix):
             continue
         item, k_start, k_end = found
         period = _period(text[sentence_start: m.start()], year)

@@ -389,7 +389,7 @@ class Scorer:
         batch = f.answers
         q_tokens = self._question_tokens(f, questions)
         measured = measure_columns(answers, questions, [batch.doc_tokens(d) for d in range(len(batch))], q_tokens,
-                                   f.lexicon.terms)
+                                   f.lexicon.terms, token_batches=(batch, f.questions[4], f.questions[2]))
         out = {name: round4(np.asarray(measured[name], dtype=float)) for name in MEASURES if name in measured}
         out["question_tone"] = round4(self._question_tone(f))
         return {name: out.get(name, np.full(len(answers), np.nan)) for name in MEASURES}

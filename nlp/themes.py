@@ -16,6 +16,7 @@ from nlp.lang import display_path, read_text
 from nlp.records import IrtoneError
 
 TERM_KINDS = ("core", "related", "exclude")
+SCOPE_KINDS = ("others", "others_clause", "own", "context_exclude", "context_cancels")
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,15 @@ class Theme:
     related: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     question: tuple[str, ...] = ()
+    # whose activity: the theme's terms after an ``others`` term (客户, 运营商) in a sentence, or after an
+    # ``others_clause`` term (行业) in a clause, until an ``own`` term (公司, 我们) names the company
+    # again, are another party's; ``context_exclude`` terms anywhere in an answer void its
+    # ``context_cancels`` terms (GPU beside VPU/SoC IP is graphics)
+    others: tuple[str, ...] = ()
+    others_clause: tuple[str, ...] = ()
+    own: tuple[str, ...] = ()
+    context_exclude: tuple[str, ...] = ()
+    context_cancels: tuple[str, ...] = ()
 
 
 def _themes_from_json(data: dict, source: str) -> list[Theme]:
@@ -39,7 +49,7 @@ def _themes_from_json(data: dict, source: str) -> list[Theme]:
         name = str(t["name"])
         if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", name):
             raise IrtoneError(source, f"theme name {name!r} must be lower-case letters, digits and _ (it becomes a column name)")
-        terms = {k: tuple(str(w) for w in t.get(k, ()) if str(w).strip()) for k in (*TERM_KINDS, "question")}
+        terms = {k: tuple(str(w) for w in t.get(k, ()) if str(w).strip()) for k in (*TERM_KINDS, "question", *SCOPE_KINDS)}
         if not terms["core"] and not terms["related"]:
             raise IrtoneError(source, f"theme {name!r} has no 'core' or 'related' terms")
         out.append(Theme(name=name, label=str(t.get("label", name)), description=str(t.get("description", "")), **terms))

@@ -312,9 +312,13 @@ def test_user_theme_file_adds_a_score_column(corpus, tmp_path):
     themes = tmp_path / "mine.json"
     themes.write_text(json.dumps({"themes": [{"name": "logistics", "label": "物流", "core": ["物流", "仓储"],
                                               "related": ["运输"]}]}, ensure_ascii=False), encoding="utf-8")
-    _batch(corpus.inputs[1:2], tmp_path / "t.jsonl", theme_files=(str(themes),))
+    _batch(corpus.inputs[1:2], tmp_path / "t.jsonl", theme_files=(str(themes),), db=str(tmp_path / "t.db"))
     rows = _jsonl(tmp_path / "t.jsonl")
     assert list(rows[0]) == output_columns([*THEMES, "logistics"])
+    from nlp.store import Store
+
+    with Store(tmp_path / "t.db") as store:  # `irtone report` and `history` show the user's label
+        assert store.theme_labels()["logistics"] == "物流"
 
 
 def test_user_tone_lexicon_and_dictionary_reach_every_worker(corpus, reference, tmp_path):
@@ -427,7 +431,8 @@ def big_corpus(tmp_path_factory):
     return write_corpus(tmp_path_factory.mktemp("big"), records=300, answers=900)
 
 
-@pytest.mark.parametrize("fmt,jobs", [("jsonl", 2), ("parquet", 1), ("parquet", 2)])
+# jobs=1 takes the same journal and commit path as jobs=2 (without workers): kept for the slow run
+@pytest.mark.parametrize("fmt,jobs", [("jsonl", 2), pytest.param("parquet", 1, marks=pytest.mark.slow), ("parquet", 2)])
 def test_sigkill_then_resume_gives_exactly_the_uninterrupted_rows(big_corpus, tmp_path, fmt, jobs):
     reference = tmp_path / f"ref.{fmt}"
     summary = _batch(big_corpus.inputs, reference, errors=str(tmp_path / "ref_errors.jsonl"))

@@ -32,7 +32,8 @@ def test_a_sentence_with_two_periods_gives_two_figures():
     ("今年上半年公司投入风力发电板块的资本开支为19亿元。", ("capex", "19亿元", "", "2013H1", None)),  # H1 not over
     ("本次计划融资规模约 7.3 亿元。", ("fundraising", "7.3亿元", "约", None, "plan")),
     ("扩产项目总投资约八亿元。", ("capex", "8亿元", "约", None, None)),
-    ("预计今年国内新增装机容量为13-15GW。", ("capacity", "13-15GW", "", "2013", "plan")),
+    ("预计今年公司新增装机容量为1.3GW。", ("capacity", "1.3GW", "", "2013", "plan")),
+    ("公司在国内新增产能10万吨。", ("capacity", "10万吨", "", None, None)),  # where the company builds
     ("公司在手订单超过 5000MW。", ("orders", "5000MW", "超过", None, None)),
     ("明年营业收入预计增长20%以上。", ("revenue", "20%", "以上", "2014", "plan")),
     ("募集资金5000万元至1亿元。", ("fundraising", "0.5-1亿元", "", None, None)),
@@ -46,6 +47,11 @@ def test_items_figures_periods_and_basis(text, expected):
     "训练一次模型(13 亿参数)需要的算力约 27.5PFlop/s-day。",  # 亿 without an item
     "我们按销售收入的3%计提产品质保拨备。",  # a rate
     "投资收益2亿元。",  # income, not capex
+    # a market's figures, not the company's guidance
+    "预计今年国内新增装机容量为13-15GW。",
+    "公司预计今年全国新增装机容量为13-15GW。",
+    "全球数据中心投资将达到300亿美元。",
+    "行业总产能约为500万吨。",
 ])
 def test_no_figure(text):
     assert figures(text) == []

@@ -303,3 +303,23 @@ def test_the_shipped_relevance_space_is_small_and_consistent():
     assert 0.0 <= space.alpha <= 1.0
     assert np.all(np.diff(space.quantiles) >= 0) and space.probabilities[0] == 0.0 and space.probabilities[-1] == 1.0
     assert all(" " not in w and len(w) <= 20 for w in space.vocabulary)  # single words, no text
+
+
+def test_columns_read_by_token_ids_equal_columns_read_by_strings():
+    from nlp.tokens import Vocab, cut_batch
+
+    answers = ANSWERS + DEFLECTIONS + ["", "。"]
+    questions = ["公司风电业务收入如何？", "", "海外订单占比多少？"] * (len(answers) // 3) + ["请问毛利率？"] * (len(answers) % 3)
+    distinct = list(dict.fromkeys(questions))
+    vocab = Vocab()
+    tokenizer = Tokenizer()
+    batch, qbatch = cut_batch(tokenizer, answers, vocab), cut_batch(tokenizer, distinct, vocab)
+    question_of = np.array([distinct.index(q) for q in questions])
+    a_tokens = [batch.doc_tokens(d) for d in range(len(answers))]
+    q_tokens = [qbatch.doc_tokens(q) for q in question_of.tolist()]
+    terms = [[] for _ in answers]
+    by_strings = measure_columns(answers, questions, a_tokens, q_tokens, terms)
+    by_ids = measure_columns(answers, questions, a_tokens, q_tokens, terms, token_batches=(batch, qbatch, question_of))
+    assert np.isfinite(by_strings["relevance"]).sum() > 5
+    for name in MEASURE_COLUMNS:
+        assert np.allclose(by_ids[name], by_strings[name], rtol=0, atol=1e-12, equal_nan=True), name

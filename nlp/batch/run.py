@@ -137,7 +137,8 @@ def _run_locked(options: BatchOptions, progress: BatchProgress, out: Path, fmt: 
     from nlp.read import iter_inputs
     from nlp.themes import load_themes
 
-    theme_names = tuple(t.name for t in load_themes(options.theme_files))
+    themes = load_themes(options.theme_files)
+    theme_names = tuple(t.name for t in themes)
     identity = {
         "version": JOURNAL_VERSION,
         "format": fmt,
@@ -204,6 +205,8 @@ def _run_locked(options: BatchOptions, progress: BatchProgress, out: Path, fmt: 
     try:
         if options.db:
             store = _open_store(options.db)
+            # the labels a report shows for the batch's themes (a user theme file's own, 物流 for logistics)
+            store.put_theme_labels({t.name: t.label for t in themes})
 
         def commit(complete: bool = False) -> None:
             state = {**identity, "units": counts.units, "rows": counts.rows, "documents": counts.documents,

@@ -1,9 +1,13 @@
-"""The answer measures' language data (``nlp/lang/zh_ir/measures.json``), compiled once per process."""
+"""The answer measures' language data (``nlp/lang/zh_ir/measures.json``), compiled once per process,
+and what each compiled pattern's parse tree says about where its matches can be: the texts every match
+holds (``required_texts``) and what it needs where it starts (``start_rule``). ``nlp.features.layout``
+tries a pattern only there."""
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +20,10 @@ MACROS = {
     "{C}": "[^，,：:。！？；!?;\\n]",  # a character of the same clause (a list's 、 does not end one)
     "{NUM}": "[0-9０-９]+",
 }
+
+
+# Bound of the plain texts a piece of a pattern is expanded into (差异|区别 × 较大|很大: 4).
+MAX_TEXTS = 64
 
 
 class MeasureDataError(IrtoneError):
@@ -44,6 +52,279 @@ def _patterns(values: Any, where: str) -> tuple[re.Pattern, ...]:
 
 
 @dataclass(frozen=True)
+class Required:
+    """Plain texts of which every match of a pattern contains one, and ``before``: at most how many
+    characters of the match come before that text (``math.inf``: no bound)."""
+
+    texts: tuple[str, ...]
+    before: float
+
+
+@lru_cache(maxsize=4096)
+def required_texts(pattern: re.Pattern) -> tuple[Required, ...]:
+    """What every match of ``pattern`` must hold: a match of ``(?:不|暂不)(?:便|方便)透露`` holds one of
+    不/暂不 (after 0 characters), one of 便/方便 (after at most 2) and 透露 (after at most 4); each set is
+    shortened to what a text must hold (不 for 不|暂不). Empty when nothing is required (``{C}+``).
+
+    Read from the pattern's parse tree; only parts every match passes through count (no optional
+    repeats, no look-arounds: they look at text outside the match), so a text that lacks one of the
+    sets cannot hold a match. Patterns with case folding or inline flags give nothing.
+    """
+    if pattern.flags & re.IGNORECASE:
+        return ()
+    try:
+        from re import _constants as sre  # Python >= 3.11
+        from re import _parser as parser
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_constants as sre
+        import sre_parse as parser
+    try:
+        items = list(parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # an internal module changed: nothing required, every text is scanned
+        return ()
+
+    def chars(av) -> set[str] | None:
+        out: set[str] = set()
+        for op, value in av:
+            if op is sre.LITERAL:
+                out.add(chr(value))
+            elif op is sre.RANGE and value[1] - value[0] < MAX_TEXTS:
+                out.update(map(chr, range(value[0], value[1] + 1)))
+            else:  # a negated set, a category (\w, \d), a wide range
+                return None
+        return out if len(out) <= MAX_TEXTS else None
+
+    # Each piece gives (every text it matches, if few and plain; its widest match; the required sets
+    # as (texts, characters before them at most, from the piece's start)).
+    def sequence(seq):
+        exact: set[str] | None = {""}
+        width = 0.0
+        required: list[tuple[set[str], float]] = []
+        for op, av in seq:
+            texts, item_width, sets = item(op, av)
+            required += [(t, width + before) for t, before in sets]
+            width += item_width
+            if exact is not None and texts is not None and len(exact) * len(texts) <= MAX_TEXTS:
+                exact = {a + b for a in exact for b in texts}
+            else:
+                exact = None
+        return exact, width, required
+
+    def item(op, av):
+        if op is sre.LITERAL:
+            return {chr(av)}, 1.0, [({chr(av)}, 0.0)]
+        if op is sre.IN:
+            found = chars(av)
+            return found, 1.0, [(found, 0.0)] if found else []
+        if op in (sre.ANY, sre.NOT_LITERAL, sre.CATEGORY):
+            return None, 1.0, []
+        if op is sre.SUBPATTERN:
+            if av[1] or av[2]:  # inline flags
+                return None, math.inf, []
+            return sequence(av[3])
+        if op is sre.BRANCH:
+            branches = [sequence(b) for b in av[1]]
+            width = max(w for _, w, _ in branches)
+            texts = None
+            if all(t is not None for t, _, _ in branches):
+                texts = set().union(*(t for t, _, _ in branches))
+                texts = texts if len(texts) <= MAX_TEXTS else None
+            union: set[str] = set()
+            before = 0.0
+            for t, _, sets in branches:
+                options = ([(t, 0.0)] if t and "" not in t else []) + sets
+                if not options:
+                    return texts, width, []
+                chosen, at = min(options, key=lambda o: (len(o[0]), o[1]))
+                union |= chosen
+                before = max(before, at)
+            return texts, width, [(union, before)]
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            low, high, sub = av
+            texts, sub_width, sets = sequence(sub)
+            width = math.inf if high is sre.MAXREPEAT else high * sub_width
+            if low == 0:
+                return ({""} | texts if high == 1 and texts is not None else None), width, []
+            # the first repetition holds every required set, at its offset
+            return (texts if low == high == 1 else None), width, sets
+        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            return {""}, 0.0, []
+        return None, math.inf, []
+
+    _, _, found = sequence(items)
+    out: list[Required] = []
+    for texts, before in found:
+        # a text holding 暂不 holds 不: of texts containing one another, the shortest is the test
+        kept = tuple(sorted(t for t in texts if not any(u != t and u in t for u in texts)))
+        # 不 for 不|暂不 starts later in the match than 暂不 did: by at most the longest text's length
+        before = before + max(map(len, texts)) - min(map(len, kept)) if kept and kept != tuple(sorted(texts)) else before
+        if kept and "" not in kept and all(r.texts != kept for r in out):
+            out.append(Required(kept, before))
+    return tuple(out)
+
+
+TEXT_START = ""  # in ``StartRule.after``/``not_after``: the start of the text (no character before)
+
+
+@dataclass(frozen=True)
+class StartRule:
+    """What a non-empty match of a pattern needs where it starts: its first character in ``first``
+    (None: any) and not in ``not_first``; the character before it in ``after`` (None: any) and not in
+    ``not_after`` (``TEXT_START`` for the start of the text). Read from the pattern's leading parts:
+    ``(?:^|(?<=[，,]))`` gives ``after`` = {start, newline, ，, ,}; ``(?<![0-9])`` gives ``not_after``."""
+
+    first: frozenset[str] | None = None
+    not_first: frozenset[str] = frozenset()
+    after: frozenset[str] | None = None
+    not_after: frozenset[str] = frozenset()
+
+
+def _parse(pattern: re.Pattern):
+    """The parse tree's items and the opcode module, or None (case folding; an internal change)."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        from re import _constants as sre
+        from re import _parser as parser
+
+        return list(parser.parse(pattern.pattern, pattern.flags)), sre
+    except Exception:  # pragma: no cover - an internal module changed
+        return None
+
+
+@lru_cache(maxsize=4096)
+def start_rule(pattern: re.Pattern) -> StartRule:
+    """The ``StartRule`` of a pattern (an empty rule when nothing is known)."""
+    parsed = _parse(pattern)
+    if parsed is None:
+        return StartRule()
+    items, sre = parsed
+
+    def char_set(av) -> tuple[set[str] | None, bool]:
+        """The characters of a class, and whether it is negated (None: not a short list)."""
+        out: set[str] = set()
+        negated = False
+        for o, v in av:
+            if o is sre.NEGATE:
+                negated = True
+            elif o is sre.LITERAL:
+                out.add(chr(v))
+            elif o is sre.RANGE and v[1] - v[0] < MAX_TEXTS:
+                out.update(map(chr, range(v[0], v[1] + 1)))
+            elif not negated:  # a category or a wide range in a class
+                return None, False
+        return out, negated
+
+    def one_char(sub) -> set[str] | None:
+        """The characters of a look-behind of exactly one character from a short list."""
+        sub = list(sub)
+        if len(sub) != 1:
+            return None
+        op, av = sub[0]
+        if op is sre.LITERAL:
+            return {chr(av)}
+        if op is sre.IN:
+            found, negated = char_set(av)
+            return None if negated else found
+        return None
+
+    line_start = {TEXT_START, "\n"} if pattern.flags & re.MULTILINE else {TEXT_START}
+
+    def before_of(op, av) -> tuple[bool, set[str] | None, set[str]]:
+        """For a zero-width item: (zero width, characters allowed before, characters not allowed)."""
+        if op is sre.AT:
+            return True, (set(line_start) if av is sre.AT_BEGINNING else {TEXT_START} if av is sre.AT_BEGINNING_STRING else None), set()
+        if op in (sre.ASSERT, sre.ASSERT_NOT):
+            direction, sub = av
+            if direction != -1:  # a look-ahead: zero width, says nothing about the character before
+                return True, None, set()
+            found = one_char(sub)
+            if found is None:
+                return True, None, set()
+            return (True, found, set()) if op is sre.ASSERT else (True, None, found)
+        if op is sre.BRANCH:
+            allowed: set[str] = set()
+            for b in av[1]:
+                b = list(b)
+                if len(b) != 1:
+                    return False, None, set()
+                zero, ok, _ = before_of(*b[0])
+                if not zero:
+                    return False, None, set()
+                if ok is None:
+                    return True, None, set()
+                allowed |= ok
+            return True, allowed, set()
+        return False, None, set()
+
+    # the leading parts, groups opened (a group is its items in place)
+    while items and items[0][0] is sre.SUBPATTERN and not items[0][1][1] and not items[0][1][2]:
+        items = list(items[0][1][3]) + items[1:]
+    after: set[str] | None = None
+    not_after: set[str] = set()
+    k = 0
+    while k < len(items):
+        zero, ok, no = before_of(*items[k])
+        if not zero:
+            break
+        if ok is not None:
+            after = ok if after is None else after & ok
+        not_after |= no
+        k += 1
+    first, _ = _first_of(items, sre, char_set)
+    not_first: set[str] = set()
+    if k < len(items):
+        op, av = items[k]
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1 and len(av[2]) == 1:
+            op, av = list(av[2])[0]
+        if op is sre.NOT_LITERAL:
+            not_first = {chr(av)}
+        elif op is sre.IN:
+            found, negated = char_set(av)
+            if negated and found:
+                not_first = found
+    if first is not None and len(first) > 4 * MAX_TEXTS:
+        first = None
+    return StartRule(None if first is None else frozenset(first), frozenset(not_first),
+                     None if after is None else frozenset(after), frozenset(not_after))
+
+
+def _first_of(seq, sre, char_set) -> tuple[set[str] | None, bool]:
+    """(the characters a sequence's non-empty match starts with, or None; whether it matches empty)."""
+    out: set[str] = set()
+    for op, av in seq:
+        if op is sre.LITERAL:
+            found, empty = {chr(av)}, False
+        elif op is sre.IN:
+            chars, negated = char_set(av)
+            found, empty = (None if negated else chars), False
+        elif op is sre.SUBPATTERN:
+            found, empty = (None, False) if av[1] or av[2] else _first_of(av[3], sre, char_set)
+        elif op is sre.BRANCH:
+            found, empty = set(), False
+            for b in av[1]:
+                f, e = _first_of(b, sre, char_set)
+                if f is None:
+                    found = None
+                    break
+                found |= f
+                empty = empty or e
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            found, empty = _first_of(av[2], sre, char_set)
+            empty = empty or av[0] == 0
+        elif op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):  # zero width: the match starts after them
+            found, empty = set(), True
+        else:
+            found, empty = None, False
+        if found is None:
+            return None, False
+        out |= found
+        if not empty:
+            return out, False
+    return out, True
+
+
+@dataclass(frozen=True)
 class NonAnswerCategory:
     name: str
     weight: float
@@ -64,6 +345,12 @@ class MeasurePatterns:
     not_forward: tuple[re.Pattern, ...]
     specific: tuple[re.Pattern, ...]
     specific_words: frozenset[str]  # named places and organizations, matched as whole tokens
+
+    def every_pattern(self) -> tuple[re.Pattern, ...]:
+        """All the compiled patterns, each once."""
+        groups = [self.courtesy, *(c.patterns for c in self.non_answer), self.topic_clause, self.answer_clause,
+                  self.forward_markers, self.not_forward, self.specific]
+        return tuple(dict.fromkeys(rx for group in groups for rx in group))
 
     @classmethod
     def from_dict(cls, data: dict, source: str) -> MeasurePatterns:

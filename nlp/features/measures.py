@@ -1,10 +1,11 @@
 """Per-answer measures beyond tone and themes, a chunk of answers at a time: non-answers, relevance,
 specificity and forward-looking statements (definitions, formulas and thresholds: docs/measures.md).
 
-``measure_columns`` lays the chunk's answers out as one text (``nlp.features.layout``), runs each
-compiled pattern of ``nlp/lang/zh_ir/measures.json`` once over it, and derives every column with numpy;
-relevance projects the answers and questions into the shipped TF-IDF space in one sparse product. Each
-row's values depend on that row's inputs only (never on the other answers of the chunk).
+``measure_columns`` lays the chunk's answers out as one text (``nlp.features.layout``), finds the
+matches of each compiled pattern of ``nlp/lang/zh_ir/measures.json`` in it (trying a pattern only where
+a match can lie: the layout's index of characters), and derives every column with numpy; relevance
+projects the answers and questions into the shipped TF-IDF space in one sparse product. Each row's
+values depend on that row's inputs only (never on the other answers of the chunk).
 """
 from __future__ import annotations
 
@@ -36,6 +37,14 @@ def _check_lengths(n: int, **columns: Sequence) -> None:
             raise ValueError(f"measure_columns: {name} has {len(values)} rows, answers has {n}")
 
 
+def chunk_layout(answers: Sequence[str], patterns: MeasurePatterns) -> ChunkLayout:
+    """The layout of a chunk, with the characters every pattern and listed word needs indexed at once."""
+    layout = ChunkLayout.build(answers)
+    layout.index_patterns(patterns.every_pattern())
+    layout.index_chars({c for w in patterns.specific_words for c in w})
+    return layout
+
+
 def measure_columns(
     answers: Sequence[str],
     questions: Sequence[str],
@@ -45,6 +54,7 @@ def measure_columns(
     *,
     patterns: MeasurePatterns | None = None,
     space: RelevanceSpace | None = None,
+    token_batches: tuple | None = None,
 ) -> dict[str, np.ndarray]:
     """The measure columns (``MEASURE_COLUMNS``) of a chunk of answers, float arrays of ``len(answers)``.
 
@@ -52,18 +62,23 @@ def measure_columns(
     does) and ``question_tokens[i]`` those of ``questions[i]`` ("" or None: no question).
     ``tone_terms[i]``: the answer's tone terms as (term, signed weight, character offset in the answer,
     negated), as ``nlp.features.tone`` gives them. ``patterns``/``space``: other measure patterns or
-    relevance space than the shipped ones. NaN marks an undefined value: every column of an answer
+    relevance space than the shipped ones. ``token_batches``: optionally the same tokens as
+    (answers' ``nlp.tokens.TokenBatch``, the distinct questions' ``TokenBatch``, each row's index into
+    it), so that relevance reads token ids instead of looking up strings. NaN marks an undefined value: every column of an answer
     with no content (empty, punctuation only) except relevance, which is NaN only without a question;
     forward_tone without a forward-looking sentence.
     """
     n = len(answers)
     _check_lengths(n, questions=questions, answer_tokens=answer_tokens, question_tokens=question_tokens,
                    tone_terms=tone_terms)
+    if token_batches is not None:
+        _check_lengths(n, token_batches_answers=token_batches[0], token_batches_question_of=token_batches[2])
     patterns = load_patterns() if patterns is None else patterns
-    layout = ChunkLayout.build(answers)
+    layout = chunk_layout(answers, patterns)
     courtesy = layout.match_mask(patterns.courtesy)
     substance = layout.content & ~courtesy
-    specific = _specificity.specific_mask(layout, answer_tokens, patterns)
+    specific = _specificity.specific_mask(layout, answer_tokens, patterns,
+                                          None if token_batches is None else token_batches[0])
 
     weights = _nonanswer.non_answer_weights(layout, patterns)
     non_answer = _nonanswer.non_answer(layout, substance, specific, weights, patterns)
@@ -72,7 +87,7 @@ def measure_columns(
     return {
         "non_answer": non_answer,
         "evasive": _nonanswer.evasive(non_answer, patterns.evasive_threshold),
-        "relevance": _relevance.relevance(questions, answer_tokens, question_tokens, space),
+        "relevance": _relevance.relevance(questions, answer_tokens, question_tokens, space, token_batches),
         "specificity": _specificity.specificity(layout, specific),
         "forward_looking": _forward.forward_share(layout, counted, forward),
         "forward_tone": _forward.forward_tone(layout, forward, tone_terms),

@@ -6,7 +6,7 @@ The space (``nlp/lang/zh_ir/relevance.npz``, rebuilt by ``python bench/build_rel
 vocabulary with its IDF, the TruncatedSVD (LSA) components, the mixing weight ``alpha`` and the
 quantiles of the mixed cosine over the real pairs of the corpus. A text becomes scikit-learn's TF-IDF
 vector of its tokens (sublinear term frequency, L2-normalized; tokens outside the vocabulary are
-ignored); the TF-IDF cosine rewards the words answer and question share, the LSA cosine (the vectors
+ignored; built with numpy from one dictionary look-up a token, equal to ``TfidfVectorizer.transform``); the TF-IDF cosine rewards the words answer and question share, the LSA cosine (the vectors
 projected on the components, L2-normalized again) words that occur in the same contexts:
 
     cos = alpha * cos_tfidf(answer, question) + (1 - alpha) * cos_lsa(answer, question)
@@ -21,7 +21,8 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -65,27 +66,87 @@ class RelevanceSpace:
 
     @property
     def vectorizer(self):
+        """scikit-learn's ``TfidfVectorizer`` of the space (``tfidf`` gives the same rows)."""
         return _vectorizer(self)
 
+    @cached_property
+    def _components_t(self) -> np.ndarray:
+        """The components transposed, float64 and contiguous: what the sparse product would convert
+        them to at every call (so the product is the same)."""
+        return np.ascontiguousarray(self.components.T, dtype=np.float64)
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        return {w: i for i, w in enumerate(self.vocabulary)}
+
     def tfidf(self, token_lists: Sequence[Sequence[str]]):
-        """The L2-normalized TF-IDF rows (scipy CSR) of the texts."""
-        return self.vectorizer.transform([list(t) for t in token_lists])
+        """The L2-normalized TF-IDF rows (scipy CSR, sorted indices) of the texts: per vocabulary word
+        (1 + ln count) * idf, each row divided by its Euclidean norm (rows without a word stay zero)."""
+        counts = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+        columns = np.fromiter(map(self.index.get, chain.from_iterable(token_lists), repeat(-1)),
+                              dtype=np.int64, count=int(counts.sum()))
+        return self._tfidf(columns, counts)
+
+    def tfidf_batch(self, batch):
+        """``tfidf`` of the texts of an ``nlp.tokens.TokenBatch``: the vocabulary column of each of its
+        vocabulary's strings is looked up once, then indexed by the token ids."""
+        columns = batch.vocab.attribute(("relevance", self), self._columns_of, np.int64)[batch.ids]
+        return self._tfidf(columns, np.diff(batch.doc_ptr))
+
+    def _columns_of(self, strings: Sequence[str]) -> list[int]:
+        get = self.index.get
+        return [get(s, -1) for s in strings]
+
+    def _tfidf(self, columns: np.ndarray, counts: np.ndarray):
+        """TF-IDF rows from each token's vocabulary column (-1: not a vocabulary word), text after
+        text, ``counts[i]`` tokens for text ``i``."""
+        from scipy.sparse import csr_matrix
+
+        n, width = len(counts), len(self.vocabulary)
+        known = columns >= 0
+        per_row = np.bincount(np.repeat(np.arange(n, dtype=np.int64), counts)[known], minlength=n)
+        # the token counts: scipy sorts each row's columns and sums the repeats
+        X = csr_matrix((np.ones(int(known.sum())), columns[known], np.concatenate([[0], np.cumsum(per_row)])),
+                       shape=(n, width))
+        X.sum_duplicates()
+        row = np.repeat(np.arange(n, dtype=np.int64), np.diff(X.indptr))
+        X.data = (np.log(X.data) + 1.0) * self.idf[X.indices]
+        norms = np.sqrt(np.bincount(row, weights=X.data * X.data, minlength=n))
+        X.data /= norms[row]
+        return X
 
     def project(self, X) -> np.ndarray:
         """TF-IDF rows as unit vectors in the latent space (zero rows where the projection is zero)."""
-        Z = np.asarray(X @ self.components.T, dtype=np.float64)
+        Z = np.asarray(X @ self._components_t, dtype=np.float64)
         norms = np.linalg.norm(Z, axis=1)
         return Z / np.where(norms > 0, norms, 1.0)[:, None]
 
-    def cosine(self, answer_tokens, question_tokens) -> tuple[np.ndarray, np.ndarray]:
-        """The mixed cosine of each (answer, question) row, and whether the question has a vocabulary word."""
-        A, Q = self.tfidf(answer_tokens), self.tfidf(question_tokens)
+    def cosine(self, answer_tokens, question_tokens, batches=None) -> tuple[np.ndarray, np.ndarray]:
+        """The mixed cosine of each (answer, question) row, and whether the question has a vocabulary word.
+        ``batches``: (answer ``TokenBatch``, ``TokenBatch`` of the distinct questions, each row's
+        question in it) holding the same tokens, read by id instead of by string."""
+        if batches is not None:
+            answers, distinct, question_of = batches
+            A, Q = self.tfidf_batch(answers), self.tfidf_batch(distinct)[np.asarray(question_of)]
+        else:
+            A, Q = self.tfidf(answer_tokens), self._tfidf_shared(question_tokens)
         cos = np.zeros(A.shape[0])
         if self.alpha > 0:
             cos += self.alpha * np.asarray(A.multiply(Q).sum(axis=1)).ravel()
         if self.alpha < 1:
             cos += (1.0 - self.alpha) * np.einsum("ij,ij->i", self.project(A), self.project(Q))
         return cos, np.diff(Q.indptr) > 0
+
+    def _tfidf_shared(self, token_lists):
+        """``tfidf`` of texts of which many are the same list (IR tables repeat a question over several
+        answers): each list object once."""
+        first: dict[int, int] = {}
+        which = np.fromiter((first.setdefault(id(t), len(first)) for t in token_lists), dtype=np.int64,
+                            count=len(token_lists))
+        if len(first) == len(token_lists):
+            return self.tfidf(token_lists)
+        distinct = list({id(t): t for t in token_lists}.values())
+        return self.tfidf(distinct)[which]
 
     def normalize(self, cosine: np.ndarray) -> np.ndarray:
         """The share of real pairs whose cosine is below ``cosine`` (interpolated between quantiles)."""
@@ -107,12 +168,14 @@ def load_space() -> RelevanceSpace:
     return RelevanceSpace.from_npz(read_bytes(RELEVANCE_FILE), display_path(RELEVANCE_FILE))
 
 
-def relevance(questions: Sequence[str], answer_tokens, question_tokens, space: RelevanceSpace | None = None) -> np.ndarray:
-    """Per row: relevance in [0, 1], NaN without a question (see the module's docstring)."""
+def relevance(questions: Sequence[str], answer_tokens, question_tokens, space: RelevanceSpace | None = None,
+              batches=None) -> np.ndarray:
+    """Per row: relevance in [0, 1], NaN without a question (see the module's docstring; ``batches``:
+    as ``RelevanceSpace.cosine``)."""
     space = load_space() if space is None else space
     n = len(questions)
     if n == 0:
         return np.zeros(0)
-    cosine, question_ok = space.cosine(answer_tokens, question_tokens)
+    cosine, question_ok = space.cosine(answer_tokens, question_tokens, batches)
     asked = np.fromiter((bool(q and str(q).strip()) for q in questions), dtype=bool, count=n)
     return np.where(asked & question_ok, space.normalize(cosine), np.nan)

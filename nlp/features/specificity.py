@@ -15,9 +15,10 @@ from nlp.features.layout import ChunkLayout
 from nlp.features.measure_patterns import MeasurePatterns
 
 
-def specific_mask(layout: ChunkLayout, answer_tokens: Sequence[Sequence[str]], patterns: MeasurePatterns) -> np.ndarray:
-    """Per character: inside specific content."""
-    return layout.match_mask(patterns.specific) | layout.token_mask(answer_tokens, patterns.specific_words)
+def specific_mask(layout: ChunkLayout, answer_tokens: Sequence[Sequence[str]], patterns: MeasurePatterns,
+                  batch=None) -> np.ndarray:
+    """Per character: inside specific content (``batch``: the answer tokens as a ``TokenBatch``)."""
+    return layout.match_mask(patterns.specific) | layout.token_mask(answer_tokens, patterns.specific_words, batch)
 
 
 def specificity(layout: ChunkLayout, specific: np.ndarray) -> np.ndarray:

@@ -12,7 +12,6 @@ Python runs only at the few candidate positions.
 """
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Hashable, Iterable, Sequence
 from typing import NamedTuple
@@ -98,6 +97,7 @@ class PhraseMatcher:
         self._groups: list[tuple[tuple[int, int], ...]] = [()]
         self._group_ids: dict[tuple, int] = {(): 0}
         self._group_arrays = None
+        self._sequence_arrays = None
 
     def _key_id(self, key: Hashable) -> int:
         if key not in self._key_ids:
@@ -191,50 +191,86 @@ class PhraseMatcher:
             out = self._with_regexes(batch, out)
         return out
 
+    def _sequences(self):
+        """The longer terms as arrays: per first token (in ``_by_first``'s order) its candidates' range,
+        longest first; per candidate its length, entry, key and folded token codes (-1 padded)."""
+        if self._sequence_arrays is None:
+            firsts = list(self._by_first)
+            codes: dict[str, int] = {}
+            cands = [c for f in firsts for c in self._by_first[f]]
+            width = max((k for _, k, _, _ in cands), default=1)
+            seq = np.full((len(cands), width), -1, dtype=np.int64)
+            for r, (tokens, k, _, _) in enumerate(cands):
+                seq[r, :k] = [codes.setdefault(t, len(codes)) for t in tokens]
+            count = np.array([len(self._by_first[f]) for f in firsts], dtype=np.int64)
+            self._sequence_arrays = (
+                {f: i for i, f in enumerate(firsts)}, codes, np.concatenate([[0], np.cumsum(count)])[:-1], count,
+                np.array([k for _, k, _, _ in cands], dtype=np.int64), np.array([e for _, _, e, _ in cands], dtype=np.int64),
+                np.array([key for _, _, _, key in cands], dtype=np.int64), seq)
+        return self._sequence_arrays
+
     def _match_complex(self, batch, positions: np.ndarray) -> tuple[list, list, list, list, list]:
-        firsts, lasts, entries, keys, ranks = [], [], [], [], []
+        """Matches at the tokens that may start a longer term: every candidate sequence compared on
+        folded token codes at once; then, left to right, a key's match blocks that key until its end."""
         if not len(positions):
-            return firsts, lasts, entries, keys, ranks
-        tokens, doc_ptr, by_first = batch.tokens, batch.doc_ptr, self._by_first
+            return [], [], [], [], []
+        group_of, codes, start, count, length, entries, keys, seq = self._sequences()
+        vocab = batch.vocab
+        group = vocab.attribute(("first_group", id(self)), lambda s: [group_of.get(fold(t), -1) for t in s], np.int64)
+        code = vocab.attribute(("fold_code", id(self)), lambda s: [codes.get(fold(t), -1) for t in s], np.int64)
+        ids = batch.ids
+        g = group[ids[positions]]
+        n_each = count[g]
+        rows = np.repeat(positions, n_each)
+        rank = np.arange(len(rows)) - np.repeat(np.cumsum(n_each) - n_each, n_each)
+        cand = np.repeat(start[g], n_each) + rank
+        k = length[cand]
+        ok = rows + k <= batch.doc_ptr[batch.doc[rows] + 1]
+        token_code = code[ids]
+        last_token = len(ids) - 1
+        for j in range(1, seq.shape[1]):
+            need = ok & (k > j)
+            if not need.any():
+                break
+            ok &= ~need | (token_code[np.minimum(rows + j, last_token)] == seq[cand, j])
+        firsts, lasts, entry_out, key_out, ranks = [], [], [], [], []
         blocked: dict[int, int] = {}  # key -> first token index free again (within the current text)
-        current, end = -1, 0
-        for i, d in zip(positions.tolist(), batch.doc[positions].tolist()):
+        current = -1
+        valid = np.flatnonzero(ok)
+        for i, d, kk, e, key, r in zip(rows[valid].tolist(), batch.doc[rows[valid]].tolist(), k[valid].tolist(),
+                                       entries[cand[valid]].tolist(), keys[cand[valid]].tolist(), rank[valid].tolist()):
             if d != current:
-                current, end = d, int(doc_ptr[d + 1])
-                blocked = {}
-            for r, (seq, k, entry, key) in enumerate(by_first[fold(tokens[i])]):
-                if blocked.get(key, 0) > i:
-                    continue
-                if i + k <= end and (k == 1 or (fold(tokens[i + 1]) == seq[1]
-                                              and tuple(map(fold, tokens[i:i + k])) == seq)):
-                    firsts.append(i), lasts.append(i + k), entries.append(entry), keys.append(key), ranks.append(r)
-                    blocked[key] = i + k
-        return firsts, lasts, entries, keys, ranks
+                current, blocked = d, {}
+            if blocked.get(key, 0) > i:
+                continue
+            firsts.append(i), lasts.append(i + kk), entry_out.append(e), key_out.append(key), ranks.append(r)
+            blocked[key] = i + kk
+        return firsts, lasts, entry_out, key_out, ranks
 
     def _with_regexes(self, batch, out: Matches) -> Matches:
-        hits: list[tuple] = []
-        texts: list[str] = []
         regexes = self._regexes
-        for d, text in enumerate(batch.texts):
-            candidates = self._prefilter.candidates(text)
-            if not candidates:
-                continue
-            base = int(batch.doc_ptr[d])
-            starts = None  # the text's token start offsets, computed only once a regex matches (rarely)
-            for k in candidates:
-                rx, key, entry = regexes[k]
-                for mo in rx.finditer(text):
-                    if mo.end() == mo.start():
-                        continue
-                    if starts is None:
-                        starts = batch.start[base:batch.doc_ptr[d + 1]].tolist()
-                    first = bisect.bisect_right(starts, mo.start()) - 1
-                    last = bisect.bisect_left(starts, mo.end())
-                    hits.append((d, base + first, base + max(last, first + 1), key, entry))
-                    texts.append((mo.group(0), mo.start()))
+        texts = batch.texts
+        hits: list[tuple] = []  # (text, regex, start, end, matched text)
+        for d, k in self._prefilter.pairs(texts):
+            rx, key, entry = regexes[k]
+            for mo in rx.finditer(texts[d]):
+                if mo.end() > mo.start():
+                    hits.append((d, k, mo.start(), mo.end(), mo.group(0)))
         if not hits:
             return out
-        h = np.asarray(hits, dtype=np.int64)
+        d_, k_, start, end, matched = zip(*hits)
+        d_, k_ = np.array(d_, dtype=np.int64), np.array(k_, dtype=np.int64)
+        start, end = np.array(start, dtype=np.int64), np.array(end, dtype=np.int64)
+        # the tokens a match overlaps: positions in the batch's texts laid end to end, where token starts
+        # increase along the batch
+        text_start = np.concatenate([[0], np.cumsum(batch.text_length)])
+        token_start = batch.start + text_start[batch.doc]
+        first = np.searchsorted(token_start, text_start[d_] + start, side="right") - 1
+        last = np.maximum(np.searchsorted(token_start, text_start[d_] + end, side="left"), first + 1)
+        keys = np.array([key for _, key, _ in regexes], dtype=np.int64)[k_]
+        entries = np.array([entry for _, _, entry in regexes], dtype=np.int64)[k_]
+        h = np.column_stack([d_, first, last, keys, entries])
+        texts = list(zip(matched, start.tolist()))
         n = len(out.doc)
         # each text's regex matches go after its token matches (a stable sort by text)
         source = np.concatenate([np.zeros(n, np.int64), np.ones(len(h), np.int64)])
@@ -282,6 +318,11 @@ class RegexPrefilter:
         ordered = sorted(by_needle, key=lambda n: (-len(n), n))
         self._search = re.compile("|".join(map(re.escape, ordered))).search if ordered else None
         self._regexes_of = {n: {k for p in ordered if n.startswith(p) for k in by_needle[p]} for n in ordered}
+
+    def pairs(self, texts: Sequence[str]) -> list[tuple[int, int]]:
+        """(text index, regex index) of every regex that may match each text, by text then regex."""
+        candidates = self.candidates
+        return [(d, k) for d, text in enumerate(texts) for k in candidates(text)]
 
     def candidates(self, text: str) -> Sequence[int]:
         """Indices (ascending) of the regexes that may match ``text``."""

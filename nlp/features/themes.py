@@ -6,6 +6,9 @@ question asks about the theme, how much of the answer is boilerplate deflection,
 Because the features do not depend on which theme they describe, a user's own theme is scored with
 the same learned weights. Rows are answer by answer, themes in the themes' order. Answers with no
 term of any theme (most) get their rows from arrays; Python runs only for the answers with hits.
+
+Terms that describe another party's activity (运营商的资本开支, 参股公司的IPO) or another subject (GPU of a
+mobile SoC) do not count: the themes' scope terms (``Theme.others`` …) decide it per sentence or clause.
 """
 from __future__ import annotations
 
@@ -16,7 +19,10 @@ from typing import NamedTuple
 import numpy as np
 
 from nlp.features.terms import Matches, PhraseMatcher
+from nlp.lang import read_json
 from nlp.themes import TERM_KINDS, Theme, split_term
+
+_OWN, _OTHERS, _OTHERS_CLAUSE, _CONTEXT, _TOPIC = range(5)  # roles of a scope term (see ``Theme``)
 
 FEATURE_NAMES = (
     "core_weight",  # log1p(summed weight of the distinct core terms in the answer)
@@ -59,6 +65,43 @@ class ThemeFeatures:
         q_entries = [(split_term(w)[0], t.name) for t in self.themes for w in (*t.question, *t.core)]
         self.question_matcher = PhraseMatcher([(w, k) for w, k in q_entries if not w.startswith("re:")], tokenizer)
         self.deflection_matcher = PhraseMatcher([(w, "x") for w in deflection_terms], tokenizer)
+        self._init_scopes(tokenizer)
+
+    def _init_scopes(self, tokenizer) -> None:
+        """The matcher of the themes' scope terms: one key per theme for its own/others terms (so that the
+        longer of 参股公司 and 公司 wins), one for its context terms; each (key, entry) has a role."""
+        entries, roles = [], {}
+        for t in self.themes:
+            for kind, role, key in (("own", _OWN, (t.name, "owner")), ("others", _OTHERS, (t.name, "owner")),
+                                    ("others_clause", _OTHERS_CLAUSE, (t.name, "owner")),
+                                    ("context_exclude", _CONTEXT, (t.name, "context"))):
+                for entry in getattr(t, kind):
+                    term = split_term(entry)[0]
+                    entries.append((term, key))
+                    roles[(key, term)] = role
+            if t.others:  # 关于明年的资本开支，运营商…: a topic clause's terms are the next clause's subject's
+                for term in read_json("themes.json").get("topic_markers", ()):
+                    entries.append((term, (t.name, "owner")))
+                    roles.setdefault(((t.name, "owner"), term), _TOPIC)
+        self.scope_matcher = PhraseMatcher(entries, tokenizer) if entries else None
+        keys, matched = self.answer_matcher.keys, self.answer_matcher.entries
+        self._key_theme = np.array([self.names.index(name) for name, _ in keys], np.int64)
+        self._key_is_term = np.array([kind != "exclude" for _, kind in keys], bool)
+        self._cancel_entries = {}
+        for t in self.themes:
+            cancels = {split_term(c)[0] for c in t.context_cancels}
+            self._cancel_entries[t.name] = [e for e, term in enumerate(matched) if term in cancels]
+        if self.scope_matcher is None:
+            return
+        m = self.scope_matcher
+        key_id = {key: k for k, key in enumerate(m.keys)}
+        entry_id = {entry: e for e, entry in enumerate(m.entries)}
+        self._scope_role = np.full((len(m.keys), len(m.entries)), -1, np.int64)
+        for (key, term), role in roles.items():
+            if key in key_id and term in entry_id:  # a term given two roles: the others one wins
+                k, e = key_id[key], entry_id[term]
+                self._scope_role[k, e] = max(self._scope_role[k, e], role)
+        self._scope_theme = np.array([self.names.index(name) for name, _ in m.keys], np.int64)
 
     def question_cues(self, questions) -> list[set[str]]:
         """Per question of a batch: the themes it names."""
@@ -82,7 +125,8 @@ class ThemeFeatures:
             for name in names:
                 if name in column:
                     X[d, column[name], 6] = 1.0
-        found = self._found(self.answer_matcher.match(answers))
+        matches = self.answer_matcher.match(answers)
+        found = self._found(matches, self._scopes(answers, matches))
         for d, by_theme in found.items():
             base = int(answers.doc_ptr[d])
             tokens = answers.doc_tokens(d)
@@ -112,18 +156,67 @@ class ThemeFeatures:
                 )
         return ThemeEvidence(X.reshape(n * k, len(FEATURE_NAMES)), found, [set(c) for c in cues])
 
-    def _found(self, matches: Matches) -> dict:
+    def _found(self, matches: Matches, keep: np.ndarray) -> dict:
+        """Per answer and theme the (core, related, exclude) hits of the matches ``keep`` marks."""
         found: dict = {}
         keys, entries = self.answer_matcher.keys, self.answer_matcher.entries
-        for d, k, first, term, e in zip(matches.doc.tolist(), matches.key.tolist(), matches.first.tolist(),
-                                        matches.terms(entries), matches.entry.tolist()):
+        rows = np.flatnonzero(keep).tolist()
+        terms = matches.terms(entries)
+        for r, d, k, first, e in zip(rows, matches.doc[rows].tolist(), matches.key[rows].tolist(),
+                                     matches.first[rows].tolist(), matches.entry[rows].tolist()):
             name, kind = keys[k]
-            entry = entries[e]
+            term, entry = terms[r], entries[e]
             lists = found.setdefault(d, {}).get(name)
             if lists is None:
                 lists = found[d][name] = ([], [], [])
             lists[_KIND_INDEX[kind]].append((term, first, entry))
         return found
+
+    def _scopes(self, answers, matches: Matches) -> np.ndarray:
+        """Mask of the theme matches that count (see ``Theme``). A core or related term is another
+        party's when the nearest own/others term before it is an ``others`` term in the same sentence
+        (运营商的资本开支) or an ``others_clause`` term in the same clause (行业新增产能); a theme's
+        ``context_cancels`` term does not count in an answer holding one of its ``context_exclude``
+        terms. Array-at-a-time over the batch's matches: one pass per theme, none per answer."""
+        keep = np.ones(len(matches), bool)
+        if self.scope_matcher is None or not len(matches):
+            return keep
+        scope = self.scope_matcher.match(answers)
+        if not len(scope):
+            return keep
+        role = self._scope_role[scope.key, scope.entry]
+        theme_of = self._scope_theme[scope.key]
+        match_theme, is_term = self._key_theme[matches.key], self._key_is_term[matches.key]
+        for j, name in enumerate(self.names):
+            rows = np.flatnonzero(is_term & (match_theme == j))
+            if not len(rows):
+                continue
+            owners = np.flatnonzero((theme_of == j) & (role != _CONTEXT))
+            owners = owners[_not_inside_another(scope, role[owners] == _OWN, owners)]
+            if len(owners) and np.isin(role[owners], (_OTHERS, _OTHERS_CLAUSE)).any():
+                order = np.lexsort((role[owners], scope.first[owners]))  # at one token: others after own
+                owners = owners[order]
+                at = np.searchsorted(scope.first[owners], matches.first[rows], side="right") - 1
+                owner = owners[np.maximum(at, 0)]
+                first, term_first = scope.first[owner], matches.first[rows]
+                same_sentence = ((answers.doc[first] == answers.doc[term_first])
+                                 & (answers.sentence[first] == answers.sentence[term_first]))
+                same_clause = same_sentence & (answers.clause[first] == answers.clause[term_first])
+                others = (at >= 0) & (((role[owner] == _OTHERS) & same_sentence)
+                                      | ((role[owner] == _OTHERS_CLAUSE) & same_clause))
+                # in a topic clause (关于明年的资本开支，运营商…) the next owner of the sentence decides
+                topic = (at >= 0) & (role[owner] == _TOPIC) & same_clause
+                nxt = owners[np.minimum(at + 1, len(owners) - 1)]
+                ahead = (topic & (at + 1 < len(owners)) & (role[nxt] == _OTHERS)
+                         & (answers.doc[scope.first[nxt]] == answers.doc[term_first])
+                         & (answers.sentence[scope.first[nxt]] == answers.sentence[term_first]))
+                keep[rows[others | ahead]] = False
+            cancels = self._cancel_entries[name]
+            context = np.flatnonzero((theme_of == j) & (role == _CONTEXT))
+            if cancels and len(context):
+                void = np.isin(matches.doc[rows], scope.doc[context]) & np.isin(matches.entry[rows], cancels)
+                keep[rows[void]] = False
+        return keep
 
     def _deflection(self, answers) -> np.ndarray:
         """Per answer: the share of its sentences with a deflection term."""
@@ -159,3 +252,22 @@ def _in_list(tokens: Sequence[str], i: int) -> bool:
     """Token i stands in an enumeration: a 、 within two tokens on either side, or 等 right after."""
     near = tokens[max(0, i - 2) : i] + tokens[i + 1 : i + 3]
     return "、" in near or (i + 1 < len(tokens) and tokens[i + 1] == "等")
+
+
+def _not_inside_another(scope: Matches, own: np.ndarray, owners: np.ndarray) -> np.ndarray:
+    """Mask of the scope matches ``owners`` that do not lie inside a longer match of the other side (own
+    against others): 公司 inside a regex match 客户公司…, 客户 inside an own phrase such as 满足客户. The token matcher's
+    longest match settles this among token terms, not for a regex's match."""
+    mask = np.ones(len(owners), bool)
+    first, last = scope.first[owners], scope.last[owners]
+    for side in (own, ~own):
+        other = np.flatnonzero(~side)
+        if not len(other) or not side.any():
+            continue
+        other = other[np.argsort(first[other], kind="stable")]
+        mine = np.flatnonzero(side)
+        at = np.searchsorted(first[other], first[mine], side="right") - 1
+        cover = other[np.maximum(at, 0)]
+        inside = (at >= 0) & (last[cover] >= last[mine]) & (last[cover] - first[cover] > last[mine] - first[mine])
+        mask[mine[inside]] = False
+    return mask

@@ -109,160 +109,216 @@ class LexiconEvidence(NamedTuple):
 
 
 class LexiconFeatures:
-    """Finds the lexicon's terms in a ``TokenBatch`` and weighs them (``transform``)."""
+    """Finds the lexicon's terms in a ``TokenBatch`` and weighs them (``transform``), a batch at a time.
+
+    A token span can match several categories (显著 is both degree and pos): at each start token the
+    matches keep one per category, and a span whose longest match is courtesy carries nothing. A polar
+    term's sign and weight then follow from the modifiers before it: degree words within
+    ``DEGREE_WINDOW`` tokens of its clause multiply it, a negator within ``NEGATION_WINDOW`` tokens of its
+    clause flips it, an aspiration earlier in its sentence discounts a positive. A degree word directly
+    before another polar term of its clause is a modifier only (a longer term that starts with one,
+    大幅增长, is not). Every step is an array operation over all the batch's matches.
+    """
 
     def __init__(self, lexicon: ToneLexicon, tokenizer):
         self.lexicon = lexicon
-        self._weights = {(cat, word): w for cat, word, w in lexicon.entries}
         self.matcher = PhraseMatcher([(word, cat) for cat, word, _ in lexicon.entries], tokenizer, inside_tokens=True)
+        keys, entries = self.matcher.keys, self.matcher.entries
+        self._category = np.array([CATEGORIES.index(k) for k in keys], dtype=np.int64)  # matcher key → category
+        # weight of (key, entry); a later line of the lexicon overrides an earlier one, as in the file
+        self._weight = np.zeros((len(keys), len(entries)))
+        key_id, entry_id = {k: i for i, k in enumerate(keys)}, {e: i for i, e in enumerate(entries)}
+        for cat, word, w in lexicon.entries:
+            if word in entry_id:
+                self._weight[key_id[cat], entry_id[word]] = w
 
     def transform(self, batch, matches: Matches | None = None) -> LexiconEvidence:
         if matches is None:
             matches = self.matcher.match(batch)
         n = len(batch)
+        courtesy = np.zeros(len(batch.ids) + 1, dtype=np.int64)
+        category = self._category[matches.key]
+        is_courtesy = category == _COURTESY  # tokens inside a courtesy phrase: +1 at its start, -1 after its end
+        np.add.at(courtesy, matches.first[is_courtesy], 1)
+        np.add.at(courtesy, matches.last[is_courtesy], -1)
+        courtesy = np.cumsum(courtesy[:-1]) > 0
         values = np.zeros((5, n))
         terms: list = [()] * n
-        courtesy = np.zeros(len(batch.ids) + 1, dtype=np.int64)
-        keys = self.matcher.keys
-        if "courtesy" in keys:  # tokens inside a courtesy phrase: +1 at its start, -1 after its end
-            is_courtesy = matches.key == keys.index("courtesy")
-            np.add.at(courtesy, matches.first[is_courtesy], 1)
-            np.add.at(courtesy, matches.last[is_courtesy], -1)
-        courtesy = np.cumsum(courtesy[:-1]) > 0
         if len(matches):
-            rows = list(zip(matches.terms(self.matcher.entries), [keys[k] for k in matches.key.tolist()],
-                            matches.first.tolist(), matches.last.tolist(),
-                            [self.matcher.entries[e] for e in matches.entry.tolist()],
-                            [matches.offset.get(r) for r in range(len(matches))]))
-            bounds = matches.bounds(n).tolist()
-            for d in np.unique(matches.doc).tolist():
-                found = self._weigh(batch, d, rows[bounds[d]:bounds[d + 1]])
-                terms[d] = tuple(found[0])
-                values[:, d] = found[1:]
+            terms = self._weigh(batch, matches, category, values)
         positive, negative, promised, hedge, boilerplate = values
         return LexiconEvidence(positive, negative, promised, hedge, boilerplate / batch.n_sentences,
                                batch.n_sentences, batch.text_length, terms, courtesy)
 
-    def _weigh(self, batch, d: int, matches: list[tuple]) -> tuple:
-        """(terms, positive, negative, promised, hedge, boilerplate sentences) of text ``d`` from its
-        matches (term, category, first, last, entry, regex offset or None); token indices are the batch's."""
-        clause, sentence, tokens = batch.clause, batch.sentence, batch.tokens
-        # A token span can match several categories (显著 is both degree and pos): a modifier
-        # that precedes another polar term acts as a modifier, otherwise as a polar term.
-        by_start: dict[int, list] = {}
-        for m in matches:
-            group = by_start.get(m[2])
-            if group is None:
-                by_start[m[2]] = [m]
-            else:
-                group.append(m)
-        weights = self._weights
-        polar = []  # (first, last, term, cat, weight)
-        negators, degrees, aspirations = [], [], []
-        hedge = 0.0
-        boiler_sents = set()
-        for first in sorted(by_start):
-            group = by_start[first]
-            if len(group) == 1:  # one category at this token (most): no resolution needed
-                m = group[0]
-                cat = m[1]
-                if cat == "pos" or cat == "neg":
-                    polar.append((first, m[3], m[0], cat, weights[(cat, m[4])], m[5]))
-                elif cat == "negator":
-                    negators.append(m)
-                elif cat == "degree":
-                    degrees.append(m)
-                elif cat == "aspiration":
-                    aspirations.append(m)
-                elif cat == "hedge":
-                    hedge += weights[("hedge", m[4])]
-                elif cat == "boilerplate":
-                    boiler_sents.add(sentence[first])
-                continue  # courtesy carries no tone
-            cats = {m[1]: m for m in group}
-            longest = max(group, key=_span)
-            if "courtesy" in cats and longest[1] == "courtesy":
-                continue
-            if "boilerplate" in cats:
-                boiler_sents.add(sentence[first])
-            if "hedge" in cats:
-                hedge += weights[("hedge", cats["hedge"][4])]
-            if "negator" in cats:
-                negators.append(cats["negator"])
-            if "degree" in cats:
-                degrees.append(cats["degree"])
-            if "aspiration" in cats:
-                aspirations.append(cats["aspiration"])
-            for cat in ("pos", "neg"):
-                if cat in cats:
-                    m = cats[cat]
-                    polar.append((m[2], m[3], m[0], cat, weights[(cat, m[4])], m[5]))
-        if len(polar) > 1:
-            polar = _resolve_overlaps(polar)
-        contributions = []
-        pos = neg = promised = 0.0
-        polar_starts = [p[0] for p in polar]
-        degree_spans = {(d_[2], d_[3]) for d_ in degrees}
-        end = int(batch.doc_ptr[d + 1])
-        for first, last, term, cat, w, exact in polar:
-            # a degree word (显著, also a polar word) directly before another polar term of its clause is
-            # a modifier, not a polar term itself; a longer term that starts with one (大幅增长) is not
-            if (first, last) in degree_spans and _starts_within(
-                    polar_starts, first, min(last + DEGREE_WINDOW, _clause_end(batch, first, end))):
-                continue
-            factor = 1.0
-            negated = False
-            if degrees or negators:
-                here = clause[first]
-                for m in degrees:
-                    if m[3] <= first and first - m[3] <= DEGREE_WINDOW and m[2] != first and clause[m[2]] == here:
-                        factor *= weights[("degree", m[4])]
-                for m in negators:
-                    if m[3] <= first and first - m[3] < NEGATION_WINDOW and m[2] != first and clause[m[2]] == here:
-                        negated = True
-                        break
-            signed = w * factor * (1.0 if cat == "pos" else -1.0)
-            if negated:
-                signed = -signed * (NEGATED_NEGATIVE_FACTOR if cat == "neg" else NEGATED_POSITIVE_FACTOR)
-            if signed > 0 and aspirations:
-                here = sentence[first]
-                for m in aspirations:
-                    if m[2] < first and sentence[m[2]] == here:
-                        signed *= ASPIRATION_FACTOR
-                        promised += signed
-                        break
-            if signed > 0:
-                pos += signed
-            else:
-                neg -= signed
-            # a term may start inside its first token (利润 in 净利润, a regex match mid-token)
-            if exact is not None:  # a regex match knows where it starts
-                offset = exact
-            else:
-                head = tokens[first]
-                inner = 0 if head.startswith(term[:len(head)]) else "".join(tokens[first:last]).find(term)
-                offset = int(batch.start[first]) + max(inner, 0)
-            contributions.append((term, round(signed, 4), offset, negated))
-        return contributions, pos, neg, promised, hedge, float(len(boiler_sents))
+    def _weigh(self, batch, matches: Matches, category: np.ndarray, values: np.ndarray) -> list:
+        """Fill ``values`` (positive, negative, promised, hedge, boilerplate sentences per text) and return
+        each text's terms as (term, signed weight, character offset, negated)."""
+        n = len(batch)
+        first, last = matches.first, matches.last
+        order = np.arange(len(first))
+        # the longest match at each start token (the first of equals): a courtesy phrase there silences it
+        by_length = np.lexsort((order, first - last, first))
+        head = _group_starts(first[by_length])
+        silenced = first[by_length][head][category[by_length][head] == _COURTESY]
+        kept = np.flatnonzero((category != _COURTESY) & ~np.isin(first, silenced))
+        if not len(kept):
+            return [()] * n
+        # one match per (start token, category): the last one
+        by_kind = kept[np.lexsort((order[kept], category[kept], first[kept]))]
+        change = (first[by_kind][1:] != first[by_kind][:-1]) | (category[by_kind][1:] != category[by_kind][:-1])
+        chosen = by_kind[np.r_[change, True]]
+        cat = category[chosen]
+        weight = self._weight[matches.key[chosen], matches.entry[chosen]]
+        doc = matches.doc[chosen]
+
+        hedge = cat == _HEDGE
+        values[3] = np.bincount(doc[hedge], weights=weight[hedge], minlength=n)
+        boiler = cat == _BOILERPLATE
+        sentence_ids = _global_ids(batch.sentence, batch.doc, batch.doc_ptr)
+        boiler_docs = doc[boiler][_distinct(sentence_ids[first[chosen][boiler]])]
+        values[4] = np.bincount(boiler_docs, minlength=n)
+
+        polar = chosen[(cat == _POS) | (cat == _NEG)]  # by start token, pos before neg
+        polar = self._resolve(batch, matches, polar)
+        if not len(polar):
+            return [()] * n
+        p_first, p_last, p_doc = first[polar], last[polar], matches.doc[polar]
+        p_neg = category[polar] == _NEG
+        clause_ids = _global_ids(batch.clause, batch.doc, batch.doc_ptr)
+        p_clause = clause_ids[p_first]
+
+        degrees = chosen[cat == _DEGREE]
+        # a degree word of the same span directly before another polar term of its clause: a modifier
+        span_code = len(batch.ids) + 1
+        next_at = np.searchsorted(p_first, p_first, side="right")
+        has_next = next_at < len(p_first)
+        next_start = np.where(has_next, p_first[np.minimum(next_at, len(p_first) - 1)], -1)
+        reach = np.minimum(p_last + DEGREE_WINDOW, _clause_end(batch)[p_first])
+        modifier = (np.isin(p_first * span_code + p_last, first[degrees] * span_code + last[degrees])
+                    & has_next & (p_doc[np.minimum(next_at, len(p_first) - 1)] == p_doc)
+                    & (next_start > p_first) & (next_start <= reach))
+
+        factor = np.ones(len(polar))
+        for m, w in _before(degrees, first, last, clause_ids, p_first, p_clause, DEGREE_WINDOW + 1):
+            factor = np.where(m, factor * self._weight[matches.key[w], matches.entry[w]], factor)
+        negators = chosen[cat == _NEGATOR]
+        negated = np.zeros(len(polar), dtype=bool)
+        for m, _ in _before(negators, first, last, clause_ids, p_first, p_clause, NEGATION_WINDOW):
+            negated |= m
+        signed = self._weight[matches.key[polar], matches.entry[polar]] * factor * np.where(p_neg, -1.0, 1.0)
+        signed = np.where(negated, -signed * np.where(p_neg, NEGATED_NEGATIVE_FACTOR, NEGATED_POSITIVE_FACTOR),
+                          signed)
+        # a positive after an aspiration of its sentence (将继续…) is a promise
+        aspirations = chosen[cat == _ASPIRATION]
+        p_sentence = sentence_ids[p_first]
+        a_sentence = sentence_ids[first[aspirations]]
+        at = np.minimum(np.searchsorted(a_sentence, p_sentence), max(len(aspirations) - 1, 0))
+        promise = (signed > 0) & (len(aspirations) > 0)
+        if len(aspirations):  # aspirations are by start token: the first of a sentence is its earliest
+            promise &= (a_sentence[at] == p_sentence) & (first[aspirations][at] < p_first)
+        signed = np.where(promise, signed * ASPIRATION_FACTOR, signed)
+
+        counted = ~modifier
+        c_doc, c_signed = p_doc[counted], signed[counted]
+        values[0] = np.bincount(c_doc, weights=np.where(c_signed > 0, c_signed, 0.0), minlength=n)
+        values[1] = np.bincount(c_doc, weights=np.where(c_signed > 0, 0.0, -c_signed), minlength=n)
+        values[2] = np.bincount(c_doc, weights=np.where(promise[counted], c_signed, 0.0), minlength=n)
+        return self._terms(batch, matches, polar[counted], c_signed, negated[counted], n)
+
+    def _resolve(self, batch, matches: Matches, polar: np.ndarray) -> np.ndarray:
+        """``polar`` (match rows by start token) without the matches that lose an overlap
+        (``_resolve_overlaps``), each text's kept matches by start and end token."""
+        first, last, doc = matches.first[polar], matches.last[polar], matches.doc[polar]
+        overlap = (doc[1:] == doc[:-1]) & (last[:-1] > first[1:])
+        if not overlap.any():  # in order and disjoint (most texts): nothing to resolve
+            return polar
+        texts = matches.terms(self.matcher.entries)
+        bounds = np.searchsorted(doc, np.arange(int(doc[-1]) + 2)).tolist()
+        rank = np.arange(len(polar), dtype=np.float64)
+        for d in np.unique(doc[1:][overlap]).tolist():
+            lo, hi = bounds[d], bounds[d + 1]
+            rows = [(int(first[i]), int(last[i]), texts[polar[i]], i) for i in range(lo, hi)]
+            resolved = _resolve_overlaps(rows)
+            rank[lo:hi] = np.inf
+            rank[[r[3] for r in resolved]] = np.arange(lo, lo + len(resolved))
+        keep = np.isfinite(rank)
+        return polar[keep][np.argsort(rank[keep], kind="stable")]
+
+    def _terms(self, batch, matches: Matches, polar: np.ndarray, signed: np.ndarray, negated: np.ndarray,
+               n: int) -> list:
+        """Per text: ((term, signed weight rounded to 4 places, character offset in the text, negated), …)."""
+        texts = matches.terms(self.matcher.entries)
+        tokens, starts, offsets = batch.tokens, batch.start, matches.offset
+        found = []
+        for row, f, la, w, neg in zip(polar.tolist(), matches.first[polar].tolist(), matches.last[polar].tolist(),
+                                      signed.tolist(), negated.tolist()):
+            term = texts[row]
+            offset = offsets.get(row)  # a regex match knows where it starts
+            if offset is None:  # a term may start inside its first token (利润 in 净利润)
+                head = tokens[f]
+                inner = 0 if head.startswith(term[:len(head)]) else "".join(tokens[f:la]).find(term)
+                offset = int(starts[f]) + max(inner, 0)
+            found.append((term, round(w, 4), offset, neg))
+        out: list = [()] * n
+        docs = matches.doc[polar]
+        bounds = np.searchsorted(docs, np.arange(n + 1)).tolist()
+        for d in np.unique(docs).tolist():
+            out[d] = tuple(found[bounds[d]:bounds[d + 1]])
+        return out
 
 
-def _span(match: tuple) -> int:
-    return match[3] - match[2]
+_POS, _NEG, _NEGATOR, _DEGREE, _HEDGE, _BOILERPLATE, _COURTESY, _ASPIRATION = range(len(CATEGORIES))
 
 
-def _starts_within(starts: list[int], lo: int, hi: int) -> bool:
-    """Some start s with lo < s <= hi."""
-    for s in starts:
-        if lo < s <= hi:
-            return True
-    return False
+def _group_starts(sorted_values: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of a sorted array begins."""
+    return np.flatnonzero(np.r_[True, sorted_values[1:] != sorted_values[:-1]]) if len(sorted_values) else \
+        np.zeros(0, dtype=np.int64)
 
 
-def _clause_end(batch, i: int, end: int) -> int:
-    """The position of the first clause break at or after token i, relative to its text's first token
-    as the token indices are (a large number if none)."""
-    breaks = np.flatnonzero(batch.is_clause_break[i:end])
-    return i + int(breaks[0]) if len(breaks) else 1 << 30
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Indices of the first occurrence of each value."""
+    return np.unique(values, return_index=True)[1]
+
+
+def _global_ids(local: np.ndarray, doc: np.ndarray, doc_ptr: np.ndarray) -> np.ndarray:
+    """Per-text clause or sentence numbers of the batch's tokens made unique across the batch (a text's
+    numbers start after the previous text's last)."""
+    ends = doc_ptr[1:]
+    has_tokens = ends > doc_ptr[:-1]
+    count = np.zeros(len(ends), dtype=np.int64)
+    count[has_tokens] = local[ends[has_tokens] - 1] + 1
+    offset = np.concatenate([[0], np.cumsum(count)[:-1]])
+    return local + offset[doc]
+
+
+def _clause_end(batch) -> np.ndarray:
+    """Per token: the index of the first clause break at or after it in its text (a large number if none)."""
+    breaks = np.flatnonzero(batch.is_clause_break)
+    at = np.searchsorted(breaks, np.arange(len(batch.ids)))
+    found = at < len(breaks)
+    end = np.full(len(batch.ids), 1 << 30, dtype=np.int64)
+    brk = breaks[at[found]]
+    same_text = batch.doc[brk] == batch.doc[np.flatnonzero(found)]
+    end[np.flatnonzero(found)[same_text]] = brk[same_text]
+    return end
+
+
+def _before(modifiers: np.ndarray, first: np.ndarray, last: np.ndarray, clause_ids: np.ndarray,
+            p_first: np.ndarray, p_clause: np.ndarray, width: int):
+    """For modifier matches (rows of ``first``/``last``) that end at most ``width - 1`` tokens before a
+    polar term, in its clause, and do not start where it starts: yields (mask over the polar terms, the
+    modifier row for each), one modifier per polar term at a time."""
+    if not len(modifiers):
+        return
+    ends = last[modifiers]
+    order = np.argsort(ends, kind="stable")
+    modifiers, ends = modifiers[order], ends[order]
+    lo = np.searchsorted(ends, p_first - width + 1, side="left")
+    hi = np.searchsorted(ends, p_first, side="right")
+    for k in range(int((hi - lo).max(initial=0))):
+        row = modifiers[np.minimum(lo + k, len(modifiers) - 1)]
+        yield (lo + k < hi) & (first[row] != p_first) & (clause_ids[first[row]] == p_clause), row
 
 
 def _resolve_overlaps(polar: list) -> list:
