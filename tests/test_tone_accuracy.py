@@ -134,3 +134,35 @@ def test_cutting_a_burden_or_narrowing_a_gap_is_good_news(scorer):
                                "与国际同行的技术差距正在缩小。",
                                "环保督查正在淘汰行业的落后产能。"])
     assert_negative(scorer, ["今年海外客户的需求降低。", "国家将逐步减少相关补贴。"])
+
+
+def read_words(scorer, answer):
+    f = scorer.features([""], [answer])
+    return set(f.words.strings(f.answers.vocab))
+
+
+def test_risk_boilerplate_is_left_out_of_the_learned_words_too(scorer):
+    """A risk-factor list, a pointer to the report's risk section and the share-price formula carry no
+    tone for the learned words either (the neutral category): their words are not read, the rest is."""
+    listed = read_words(scorer, "公司面临的主要风险如下：\n1、行业竞争加剧的风险；\n2、汇率波动风险。\n今年订单增长较快。")
+    assert not {"风险", "竞争", "加剧", "汇率", "波动"} & listed and {"订单", "增长"} <= listed
+    assert not {"股价", "波动", "风险"} & read_words(scorer, "二级市场的股价波动受诸多因素影响，请注意投资风险。")
+    assert not {"风险", "汇率"} & read_words(scorer, "公司面临的汇率风险、原材料价格风险请查阅公司年度报告。")
+    assert {"风险", "汇率"} <= read_words(scorer, "公司今年的汇率风险明显加大。")
+
+
+def test_a_list_of_risk_items_carries_no_tone(scorer):
+    """Two or more items ending in 风险, in a row, are a risk-factor list however it is introduced."""
+    assert_toneless(scorer, ["主要有宏观经济波动风险、行业竞争加剧的风险、核心人员流失风险。",
+                             "公司未来可能面临以下风险：技术更新风险；应收账款回收风险。"])
+    assert_negative(scorer, ["受需求下滑影响，公司出现亏损的风险加大。"])
+
+
+def test_a_neutral_phrase_silences_every_term_inside_it(tmp_path):
+    """A user lexicon's neutral line: polar words and negators inside it do not count; outside it they do."""
+    path = tmp_path / "lexicon.txt"
+    path.write_text("pos\t增长\t1\nneg\t风险\t1\nnegator\t没有\t1\nneutral\tre:风险清单[^。]*\t0\n", encoding="utf-8")
+    scorer = Scorer(tone_lexicon=path)
+    found = lambda text: [(t.term, t.weight) for t in scorer.score_answer("", text).tone.terms]  # noqa: E731
+    assert found("风险清单：没有增长的风险。收入增长。") == [("增长", 1.0)]
+    assert found("存在风险。") == [("风险", -1.0)]
