@@ -91,6 +91,7 @@ def test_pointers_to_the_risk_section_and_risk_lists_carry_no_tone(scorer):
 def test_intensive_work_is_not_tension(scorer):
     """紧张 of work (紧张进行中, 紧张施工) has no tone; tight capacity is demand; tight funds stay bad."""
     assert_toneless(scorer, ["二期工程目前正在紧张进行中。", "经过半年的紧张施工，厂房主体已封顶。"])
+    assert terms(scorer, "二期工程目前正在紧张进行中。") == ()  # the silencing phrase itself is not reported
     assert_reassuring(scorer, ["目前公司产能比较紧张。"])
     assert_negative(scorer, ["公司目前资金比较紧张。"])
 

@@ -220,7 +220,8 @@ class LexiconFeatures:
             promise &= (a_sentence[at] == p_sentence) & (first[aspirations][at] < p_first)
         signed = np.where(promise, signed * ASPIRATION_FACTOR, signed)
 
-        counted = ~modifier
+        # a polar term of weight 0 (紧张进行 over 紧张) won its overlaps to silence them: it is not reported
+        counted = ~modifier & (signed != 0)
         c_doc, c_signed = p_doc[counted], signed[counted]
         values[0] = np.bincount(c_doc, weights=np.where(c_signed > 0, c_signed, 0.0), minlength=n)
         values[1] = np.bincount(c_doc, weights=np.where(c_signed > 0, 0.0, -c_signed), minlength=n)
