@@ -2,7 +2,10 @@
 
 ``ToneLexicon`` (data: ``nlp/lang/zh_ir/tone_lexicon.txt``) lists polar terms, negators (没有, 暂无,
 不存在 … flip the next polar term within the same clause), degree words (大幅 ×1.5, 略有 ×0.5), hedges,
-boilerplate, courtesy (谢谢, 感谢您的关注 carry no tone) and aspirations (将继续…: a plan, not a result).
+boilerplate, courtesy (谢谢, 感谢您的关注 carry no tone), aspirations (将继续…: a plan, not a result) and
+neutral phrases (a list of risk factors, a pointer to the report's risk section, the share-price formula):
+no polar term, negator or modifier that starts inside one counts, and, like courtesy, their tokens are
+left out of the learned words.
 Negated negatives (不存在重大风险, 没有减持计划) count as mildly reassuring, negated positives (尚未盈利,
 没有增长) as negative: the labelling guide's rule. ``LexiconFeatures.transform`` gives, for every text
 of a ``TokenBatch``, the summed positive and negative weight, the promised part, hedges, the share of
@@ -22,7 +25,7 @@ from nlp.features.terms import Matches, PhraseMatcher
 from nlp.lang import display_path, read_text
 from nlp.records import IrtoneError
 
-CATEGORIES = ("pos", "neg", "negator", "degree", "hedge", "boilerplate", "courtesy", "aspiration")
+CATEGORIES = ("pos", "neg", "negator", "degree", "hedge", "boilerplate", "courtesy", "aspiration", "neutral")
 NEGATION_WINDOW = 4  # tokens before a polar term in which a negator applies
 DEGREE_WINDOW = 2
 NEGATED_NEGATIVE_FACTOR = 0.3  # 不存在风险: reassuring, but weaker than a plain positive
@@ -105,7 +108,7 @@ class LexiconEvidence(NamedTuple):
     n_sentences: np.ndarray
     length: np.ndarray
     terms: list  # per text: ((term, signed weight, character offset, negated), ...)
-    courtesy: np.ndarray  # per token of the batch: inside a courtesy phrase
+    courtesy: np.ndarray  # per token of the batch: inside a courtesy or neutral phrase (no tone, no learned word)
 
 
 class LexiconFeatures:
@@ -136,23 +139,21 @@ class LexiconFeatures:
         if matches is None:
             matches = self.matcher.match(batch)
         n = len(batch)
-        courtesy = np.zeros(len(batch.ids) + 1, dtype=np.int64)
         category = self._category[matches.key]
-        is_courtesy = category == _COURTESY  # tokens inside a courtesy phrase: +1 at its start, -1 after its end
-        np.add.at(courtesy, matches.first[is_courtesy], 1)
-        np.add.at(courtesy, matches.last[is_courtesy], -1)
-        courtesy = np.cumsum(courtesy[:-1]) > 0
+        courtesy = _inside(batch, matches, category == _COURTESY)
+        neutral = _inside(batch, matches, category == _NEUTRAL)
         values = np.zeros((5, n))
         terms: list = [()] * n
         if len(matches):
-            terms = self._weigh(batch, matches, category, values)
+            terms = self._weigh(batch, matches, category, values, neutral)
         positive, negative, promised, hedge, boilerplate = values
         return LexiconEvidence(positive, negative, promised, hedge, boilerplate / batch.n_sentences,
-                               batch.n_sentences, batch.text_length, terms, courtesy)
+                               batch.n_sentences, batch.text_length, terms, courtesy | neutral)
 
-    def _weigh(self, batch, matches: Matches, category: np.ndarray, values: np.ndarray) -> list:
+    def _weigh(self, batch, matches: Matches, category: np.ndarray, values: np.ndarray, neutral: np.ndarray) -> list:
         """Fill ``values`` (positive, negative, promised, hedge, boilerplate sentences per text) and return
-        each text's terms as (term, signed weight, character offset, negated)."""
+        each text's terms as (term, signed weight, character offset, negated). ``neutral``: per token,
+        inside a neutral phrase (a match starting there does not count)."""
         n = len(batch)
         first, last = matches.first, matches.last
         order = np.arange(len(first))
@@ -160,7 +161,8 @@ class LexiconFeatures:
         by_length = np.lexsort((order, first - last, first))
         head = _group_starts(first[by_length])
         silenced = first[by_length][head][category[by_length][head] == _COURTESY]
-        kept = np.flatnonzero((category != _COURTESY) & ~np.isin(first, silenced))
+        kept = np.flatnonzero((category != _COURTESY) & (category != _NEUTRAL) & ~np.isin(first, silenced)
+                              & ~neutral[first])
         if not len(kept):
             return [()] * n
         # one match per (start token, category): the last one
@@ -218,7 +220,8 @@ class LexiconFeatures:
             promise &= (a_sentence[at] == p_sentence) & (first[aspirations][at] < p_first)
         signed = np.where(promise, signed * ASPIRATION_FACTOR, signed)
 
-        counted = ~modifier
+        # a polar term of weight 0 (紧张进行 over 紧张) won its overlaps to silence them: it is not reported
+        counted = ~modifier & (signed != 0)
         c_doc, c_signed = p_doc[counted], signed[counted]
         values[0] = np.bincount(c_doc, weights=np.where(c_signed > 0, c_signed, 0.0), minlength=n)
         values[1] = np.bincount(c_doc, weights=np.where(c_signed > 0, 0.0, -c_signed), minlength=n)
@@ -267,7 +270,16 @@ class LexiconFeatures:
         return out
 
 
-_POS, _NEG, _NEGATOR, _DEGREE, _HEDGE, _BOILERPLATE, _COURTESY, _ASPIRATION = range(len(CATEGORIES))
+_POS, _NEG, _NEGATOR, _DEGREE, _HEDGE, _BOILERPLATE, _COURTESY, _ASPIRATION, _NEUTRAL = range(len(CATEGORIES))
+
+
+def _inside(batch, matches: Matches, rows: np.ndarray) -> np.ndarray:
+    """Per token of the batch: inside one of the matches selected by the boolean ``rows`` (+1 at a
+    match's first token, -1 after its last, summed)."""
+    depth = np.zeros(len(batch.ids) + 1, dtype=np.int64)
+    np.add.at(depth, matches.first[rows], 1)
+    np.add.at(depth, matches.last[rows], -1)
+    return np.cumsum(depth[:-1]) > 0
 
 
 def _group_starts(sorted_values: np.ndarray) -> np.ndarray:
