@@ -195,6 +195,12 @@ def test_a_failed_answers_group_gives_error_rows_and_names_its_ids(tmp_path, mon
     logged = _jsonl(tmp_path / "e.jsonl")
     assert [e["source"] for e in logged] == [f"{table}#id={r['id']}" for r in failed]
     assert all(e["reason"] == "unexpected RuntimeError while scoring: boom" for e in logged)
+    # the chunk is scored as one batch; the groups beside the failed one keep their scores, as in a clean run
+    monkeypatch.setattr(Scorer, "score_columns", real)
+    _batch([table], tmp_path / "clean.jsonl")
+    clean = {r["id"]: r for r in _jsonl(tmp_path / "clean.jsonl")}
+    kept = [r for r in got if r["status"] != "error"]
+    assert kept and all(r == clean[r["id"]] for r in kept)
 
 
 def test_records_without_qa_are_stored_for_the_panel(tmp_path):

@@ -92,7 +92,11 @@ def _init_worker(config: _WorkerConfig) -> None:
     config.scorer()
 
 def _score_chunk(config: _WorkerConfig, pieces: Sequence[_Piece]) -> _ChunkResult:
-    """Parse, score and serialize one chunk. A bad piece becomes errors (and ``error`` rows)."""
+    """Parse, score and serialize one chunk. A bad piece becomes errors (and ``error`` rows).
+
+    The chunk's answers are scored together, one batch for the scoring core (the same scores as piece by
+    piece: a row's scores never depend on the rows beside it); when that fails, piece by piece, so that
+    only the piece at fault becomes ``error`` rows."""
     scorer = config.scorer()
     names = tuple(scorer.theme_names)
     version = scorer.model_version
@@ -101,37 +105,46 @@ def _score_chunk(config: _WorkerConfig, pieces: Sequence[_Piece]) -> _ChunkResul
     scores: list[FilingScore] = []
     slices: list[tuple[int, tuple[ScoredAnswer, ...]]] = []
     documents = 0
+    parsed: list[tuple[_Piece, Filing]] = []
     for piece in pieces:
         if piece.error is not None:
             errors.extend(_logged(piece, piece.error))
             continue
-        filing: Filing | None = None
         try:
             filing = piece.part if piece.part is not None else _parse(piece)
-            if not filing.qa:  # logged, so that "no Q&A" differs from "lost"; stored, so the panel lists it
-                errors.append((piece.source, NO_QA_REASON))
-                if config.keep_scores:
-                    scores.append(scorer.score_filing(filing))
-                continue
-            cols = _piece_columns(config, scorer, piece, filing, names, version, scores, slices)
-            documents += piece.last
         except Exception as err:  # one document must not take the batch (and what it scored) down
-            stage = "scoring" if filing is not None else "parsing"
-            if isinstance(err, IrtoneError):
-                reason, source = err.reason, err.source
-            else:
-                reason, source = f"unexpected {type(err).__name__} while {stage}: {one_line(err)}", piece.source
-            errors.extend(_logged(piece, reason, source))
-            if filing is None or not filing.qa:
-                continue
+            errors.extend(_logged(piece, *_reason(err, "parsing", piece)))
+            continue
+        if not filing.qa:  # logged, so that "no Q&A" differs from "lost"; stored, so the panel lists it
+            errors.append((piece.source, NO_QA_REASON))
+            if config.keep_scores:
+                scores.append(scorer.score_filing(filing))
+            continue
+        parsed.append((piece, filing))
+    for (piece, filing), result in zip(parsed, _scored_pieces(config, scorer, parsed, names, version)):
+        if isinstance(result, Exception):
+            errors.extend(_logged(piece, *_reason(result, "scoring", piece)))
             cols = filing_columns(filing, None, names, version, first=piece.offset + 1, doc_id=piece.doc_id,
                                   failed=True)
+        else:
+            cols, score, answers = result
+            if score is not None:
+                scores.append(score)
+            if answers is not None:
+                slices.append((piece.unit, answers))
+            documents += piece.last
         for c, values in cols.items():
             merged[c].extend(values)
     rows = len(merged["row_id"])
     payload = encode_rows(config.fmt, merged, names) if rows else b""
     return _ChunkResult(payload, rows, documents, errors, scores, slices, names, version, merged["row_id"],
                         dict(Counter(merged["status"])))
+
+
+def _reason(err: Exception, stage: str, piece: _Piece) -> tuple[str, str]:
+    if isinstance(err, IrtoneError):
+        return err.reason, err.source
+    return f"unexpected {type(err).__name__} while {stage}: {one_line(err)}", piece.source
 
 
 def _parse(piece: _Piece) -> Filing:
@@ -141,20 +154,52 @@ def _parse(piece: _Piece) -> Filing:
     return parse_document(piece.doc)
 
 
-def _piece_columns(config: _WorkerConfig, scorer, piece: _Piece, filing: Filing, names: tuple[str, ...],
-                   version: str, scores: list, slices: list) -> dict[str, list]:
-    first = piece.offset + 1
+def _scored_pieces(config: _WorkerConfig, scorer, parsed: list[tuple[_Piece, Filing]], names: tuple[str, ...],
+                   version: str) -> list:
+    """Per piece: (its rows' columns, its FilingScore or None, its sliced answers or None), or the
+    exception that scoring it raised."""
+    try:
+        return _score_together(config, scorer, parsed, names, version)
+    except Exception as err:
+        if len(parsed) == 1:
+            return [err]
+    out: list = []
+    for one in parsed:  # find the piece at fault; the others keep their scores
+        try:
+            out.extend(_score_together(config, scorer, [one], names, version))
+        except Exception as err:
+            out.append(err)
+    return out
+
+
+def _score_together(config: _WorkerConfig, scorer, parsed: list[tuple[_Piece, Filing]], names: tuple[str, ...],
+                    version: str) -> list:
     if not config.keep_scores:  # no store: the rows need no ScoredAnswer records
-        return filing_columns(filing, None, names, version, first=first, doc_id=piece.doc_id,
-                              scored=_score_columns(scorer, filing))
-    if piece.part is not None:
-        qa = filing.segments
+        qa = [s for _, filing in parsed for s in filing.qa]
+        columns = scorer.score_columns([s.question for s in qa], [s.answer for s in qa])
+        out, start = [], 0
+        for piece, filing in parsed:
+            n = len(filing.qa)
+            scored = {c: values[start:start + n] for c, values in columns.items()}
+            start += n
+            out.append((filing_columns(filing, None, names, version, first=piece.offset + 1, doc_id=piece.doc_id,
+                                       scored=scored), None, None))
+        return out
+    sliced = [(p, f) for p, f in parsed if p.part is not None]
+    whole = [(p, f) for p, f in parsed if p.part is None]
+    results: dict[int, tuple] = {}
+    if sliced:
+        qa = [s for _, filing in sliced for s in filing.segments]
         answers = tuple(scorer.score_many([s.question for s in qa], [s.answer for s in qa], [s.number for s in qa]))
-        slices.append((piece.unit, answers))
-        return filing_columns(filing, answers, names, version, first=first)
-    score = scorer.score_filing(filing)
-    scores.append(score)
-    return filing_columns(filing, score.answers, names, version, doc_id=piece.doc_id)
+        start = 0
+        for piece, filing in sliced:
+            mine = answers[start:start + len(filing.segments)]
+            start += len(filing.segments)
+            results[id(piece)] = (filing_columns(filing, mine, names, version, first=piece.offset + 1), None, mine)
+    if whole:
+        for (piece, filing), score in zip(whole, scorer.score_filings([f for _, f in whole])):
+            results[id(piece)] = (filing_columns(filing, score.answers, names, version, doc_id=piece.doc_id), score, None)
+    return [results[id(piece)] for piece, _ in parsed]
 
 
 def _logged(piece: _Piece, reason: str, source: str | None = None) -> list[tuple[str, str]]:
@@ -168,11 +213,6 @@ def _logged(piece: _Piece, reason: str, source: str | None = None) -> list[tuple
         return [(source or piece.source, reason)]
     table = table_of(piece.source)
     return [(f"{table}#id={i}", reason) for i in ids]
-
-
-def _score_columns(scorer, filing: Filing) -> dict[str, list]:
-    qa = filing.qa
-    return scorer.score_columns([s.question for s in qa], [s.answer for s in qa])
 
 
 def _ready() -> int:
