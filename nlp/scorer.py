@@ -91,8 +91,8 @@ class Scorer:
         from nlp.features.tone import LexiconFeatures, ToneLexicon
         from nlp.features.words import WordTokens
         from nlp.lang import read_words
-        from nlp.models.themes import ThemeTagger
-        from nlp.models.tone import ToneModel
+        from nlp.models.themes import ThemeWeights
+        from nlp.models.tone import ToneWeights
         from nlp.themes import load_themes
         from nlp.tokens import Tokenizer
 
@@ -124,8 +124,8 @@ class Scorer:
             "lexicon_features": LexiconFeatures(lexicon, tokenizer),
             "word_tokens": WordTokens(lexicon.words("negator"), stopwords),
             # a model file older than the features loads unfitted: fit() still works, scoring says to rebuild
-            "theme_model": ThemeTagger.from_dict(model["themes"], allow_stale=True),
-            "tone_model": ToneModel.from_dict(model["tone"], allow_stale=True),
+            "theme_model": ThemeWeights.from_dict(model["themes"], allow_stale=True),
+            "tone_model": ToneWeights.from_dict(model["tone"], allow_stale=True),
             "trained_on": frozenset(model.get("trained_on", ())),
             "training": dict(model.get("training", {})),
             "model_version": f"{__version__}+{digest.hexdigest()[:10]}",

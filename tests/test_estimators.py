@@ -259,3 +259,25 @@ def test_no_pickle_anywhere():
     shipped = ROOT / "nlp" / "data"
     assert sorted(p.name for p in shipped.iterdir() if p.is_file() and p.suffix != ".py") == ["model.json"]
     json.loads((shipped / "model.json").read_text(encoding="utf-8"))
+
+
+def test_scoring_does_not_import_scikit_learn():
+    """The scorer predicts with the weights classes: a worker need not import scikit-learn (~150 MB)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from nlp.scorer import Scorer; s = Scorer(); "
+            "s.score_columns(['产能如何？'], ['公司新建两条生产线。']); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'pandas')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_the_estimators_are_their_weights_classes_with_scikit_learns_bases():
+    from nlp.models.themes import ThemeWeights
+    from nlp.models.tone import ToneWeights
+
+    assert issubclass(ToneModel, ToneWeights) and issubclass(ThemeTagger, ThemeWeights)
+    assert ToneWeights().get_params() == ToneModel().get_params()
+    assert ThemeWeights().get_params() == ThemeTagger().get_params()

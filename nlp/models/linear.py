@@ -1,17 +1,33 @@
 """What the two models share: standardized dense features, and their JSON form.
 
+These classes hold a model's parameters, learned state and arithmetic without importing scikit-learn
+(which costs about 150 MB and a second per process): the scorer predicts with them. The scikit-learn
+estimators (``nlp.models.estimators``: ``ToneModel``, ``ThemeTagger``) add ``BaseEstimator`` and the mixins
+on top, for fitting, ``clone``, ``get_params`` and model selection; their predictions are these classes'.
+
 Learned state follows scikit-learn's convention (trailing underscores): ``mean_`` and ``scale_``
 standardize the dense features, ``coef_`` and ``intercept_`` weigh them. Models are stored as plain
 JSON (never pickle) by ``to_dict``/``from_dict``, which refuse a file fitted on other features.
 """
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
-from sklearn.base import BaseEstimator
 
 
-class StandardizedLinear(BaseEstimator):
+class StandardizedLinear:
     FEATURE_NAMES: tuple[str, ...] = ()
+
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        """The constructor's parameters, as scikit-learn's ``get_params`` reads them."""
+        return sorted(p.name for p in inspect.signature(cls.__init__).parameters.values()
+                      if p.name != "self" and p.kind != p.VAR_KEYWORD)
+
+    def get_params(self, deep: bool = True) -> dict:
+        """The constructor's parameters and their values (scikit-learn's ``get_params`` for the estimators)."""
+        return {k: getattr(self, k) for k in self._param_names()}
 
     @property
     def expected_features(self) -> tuple[str, ...]:
@@ -68,7 +84,7 @@ class StandardizedLinear(BaseEstimator):
         params = dict(d["params"])
         if "extra_features" in params:
             params["extra_features"] = tuple(params["extra_features"])
-        known = cls._get_param_names()
+        known = cls._param_names()
         self = cls(**{k: v for k, v in params.items() if k in known})
         if tuple(d["feature_names"]) != self.expected_features:
             if allow_stale:

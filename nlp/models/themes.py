@@ -17,14 +17,14 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.base import ClassifierMixin
 
 from nlp.features.themes import FEATURE_NAMES
 from nlp.models.linear import StandardizedLinear
 
 
-class ThemeTagger(ClassifierMixin, StandardizedLinear):
-    """Parameters mirror scikit-learn: ``C`` (inverse regularization), ``class_weight``, ``threshold``
+class ThemeWeights(StandardizedLinear):
+    """The theme tagger without scikit-learn's base classes (the scorer predicts with it; ``ThemeTagger``
+    is the estimator). Parameters mirror scikit-learn: ``C`` (inverse regularization), ``class_weight``, ``threshold``
     (probability at which a theme is tagged), ``random_state``; ``per_theme``, ``term_scale``,
     ``word_scale``, ``min_df`` as the module says. The defaults are the shipped recipe.
 
@@ -46,7 +46,7 @@ class ThemeTagger(ClassifierMixin, StandardizedLinear):
         self.word_scale = word_scale
         self.min_df = min_df
 
-    def fit(self, X, y, sample_weight=None) -> ThemeTagger:
+    def fit(self, X, y, sample_weight=None) -> ThemeWeights:
         from sklearn.linear_model import LogisticRegression
 
         Z = self._standardize_fit(self._dense(X))
@@ -164,7 +164,7 @@ class ThemeTagger(ClassifierMixin, StandardizedLinear):
         return d
 
     @classmethod
-    def from_dict(cls, d: dict, allow_stale: bool = False) -> ThemeTagger:
+    def from_dict(cls, d: dict, allow_stale: bool = False) -> ThemeWeights:
         self = cls._from_base(d, allow_stale)
         if self.fitted:
             self.classes_ = np.array([0, 1])
@@ -177,3 +177,11 @@ class ThemeTagger(ClassifierMixin, StandardizedLinear):
 
 def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
+
+
+def __getattr__(name: str):
+    if name == "ThemeTagger":  # the estimator imports scikit-learn: only when asked for
+        from nlp.models.estimators import ThemeTagger
+
+        return ThemeTagger
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,8 +17,6 @@ import math
 
 import numpy as np
 from scipy import sparse
-from sklearn.base import RegressorMixin
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
 from nlp.models.linear import StandardizedLinear
 
@@ -58,8 +56,9 @@ def lexicon_features(positive, negative, promised, hedge, deflection, n_sentence
     ]) if n else np.zeros((0, len(FEATURE_NAMES)))
 
 
-class ToneModel(RegressorMixin, StandardizedLinear):
-    """Parameters: ``objective`` ("logistic" or "ridge"), ``C`` (the logistic sides' inverse penalty),
+class ToneWeights(StandardizedLinear):
+    """The tone model without scikit-learn's base classes (the scorer predicts with it; ``ToneModel`` is
+    the estimator). Parameters: ``objective`` ("logistic" or "ridge"), ``C`` (the logistic sides' inverse penalty),
     ``alpha`` (ridge penalty), ``words`` (learn word weights), ``lexicon_scale``, ``min_df`` (a word must
     occur in this many training answers), ``extra_features`` (names of signals appended after the
     lexicon features, e.g. ("snownlp",)).
@@ -88,7 +87,7 @@ class ToneModel(RegressorMixin, StandardizedLinear):
     def two_sided(self) -> bool:
         return self.objective == "logistic"
 
-    def fit(self, X, y, sample_weight=None) -> ToneModel:
+    def fit(self, X, y, sample_weight=None) -> ToneWeights:
         if self.objective not in self.OBJECTIVES:
             raise ValueError(f"ToneModel objective must be one of {self.OBJECTIVES}, got {self.objective!r}")
         Z = self._standardize_fit(self._dense(X))
@@ -100,6 +99,8 @@ class ToneModel(RegressorMixin, StandardizedLinear):
         if self.words:
             if not hasattr(X, "columns") or "words" not in X.columns:
                 raise ValueError("ToneModel(words=True).fit needs a 'words' column (each answer's word tokens)")
+            from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
             vectorizer = CountVectorizer(analyzer=given_tokens, min_df=self.min_df)
             try:
                 counts = vectorizer.fit_transform(list(X["words"]))
@@ -178,6 +179,8 @@ class ToneModel(RegressorMixin, StandardizedLinear):
         """Answers × ``vocabulary_`` counts of a DataFrame's ``words`` column."""
         if not self.vocabulary_:
             return sparse.csr_matrix((len(X), 0))
+        from sklearn.feature_extraction.text import CountVectorizer
+
         vectorizer = CountVectorizer(analyzer=given_tokens, vocabulary=self.vocabulary_)
         return vectorizer.transform(list(X["words"]))
 
@@ -216,7 +219,7 @@ class ToneModel(RegressorMixin, StandardizedLinear):
         return d
 
     @classmethod
-    def from_dict(cls, d: dict, allow_stale: bool = False) -> ToneModel:
+    def from_dict(cls, d: dict, allow_stale: bool = False) -> ToneWeights:
         params = dict(d["params"])
         params.setdefault("objective", "ridge")  # files written before the objective was a parameter
         params.setdefault("words", False)
@@ -244,3 +247,11 @@ class ToneModel(RegressorMixin, StandardizedLinear):
 
 def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
+
+
+def __getattr__(name: str):
+    if name == "ToneModel":  # the estimator imports scikit-learn: only when asked for
+        from nlp.models.estimators import ToneModel
+
+        return ToneModel
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
