@@ -26,7 +26,7 @@ from nlp.output import STATUSES, replace_row_ids
 from nlp.records import Filing, IrtoneError, ScoredAnswer
 
 CHUNK_DOCS = 64  # pieces per chunk: enough to amortize the IPC round trip
-CHUNK_CHARS = 100_000  # or about this much text (≈ 0.2 s of scoring; a short tail when workers finish)
+CHUNK_CHARS = 50_000  # or about this much text (≈ 0.25 s of scoring, ~500 answers in one call; a short tail when workers finish)
 SPLIT_ANSWERS = 256  # answers groups larger than this are scored in slices of this size
 COMMIT_EVERY_S = 1.0  # fsync and checkpoint at most this often (at a chunk boundary): fsync is not free
 FORMATS = {".parquet": "parquet", ".csv": "csv", ".jsonl": "jsonl"}
