@@ -282,9 +282,8 @@ class Scorer:
         import pandas as pd
 
         from nlp.features.themes import FEATURE_NAMES as THEME_FEATURES
-        from nlp.models.themes import ThemeTagger
+        from nlp.models.estimators import ThemeTagger, ToneModel
         from nlp.models.tone import FEATURE_NAMES as TONE_FEATURES
-        from nlp.models.tone import ToneModel
 
         df = pd.DataFrame(labels)
         s = self._load()
@@ -386,19 +385,11 @@ class Scorer:
         from nlp.explain import round4
         from nlp.features.measures import measure_columns
 
-        batch = f.answers
-        q_tokens = self._question_tokens(f, questions)
-        measured = measure_columns(answers, questions, [batch.doc_tokens(d) for d in range(len(batch))], q_tokens,
-                                   f.lexicon.terms, token_batches=(batch, f.questions[4], f.questions[2]))
+        measured = measure_columns(answers, questions, None, None, f.lexicon.terms,
+                                   token_batches=(f.answers, f.questions[4], f.questions[2]))
         out = {name: round4(np.asarray(measured[name], dtype=float)) for name in MEASURES if name in measured}
         out["question_tone"] = round4(self._question_tone(f))
         return {name: out.get(name, np.full(len(answers), np.nan)) for name in MEASURES}
-
-    @staticmethod
-    def _question_tokens(f: Features, questions: list[str]) -> list[list[str]]:
-        qbatch, question_of = f.questions[4], f.questions[2]
-        distinct = [qbatch.doc_tokens(d) for d in range(len(qbatch))]
-        return [distinct[q] for q in question_of.tolist()]
 
     def score_filing(self, filing: Filing) -> FilingScore:
         return self.score_filings([filing])[0]

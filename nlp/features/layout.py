@@ -342,7 +342,7 @@ class ChunkLayout:
         placed = {}
         for d in np.unique(doc).tolist():
             start = int(self.starts[d])
-            placed[d] = "".join(batch.doc_tokens(d)) == text[start:start + int(self.lengths[d])]
+            placed[d] = batch.texts[d] == text[start:start + int(self.lengths[d])]  # texts: the tokens joined
         keep = np.array([placed[d] for d in doc.tolist()], dtype=bool)
         starts = (self.starts[doc] + batch.start[hits])[keep]
         return self._cover(starts, starts + batch.length[hits][keep])

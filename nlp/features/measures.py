@@ -48,8 +48,8 @@ def chunk_layout(answers: Sequence[str], patterns: MeasurePatterns) -> ChunkLayo
 def measure_columns(
     answers: Sequence[str],
     questions: Sequence[str],
-    answer_tokens: Sequence[Sequence[str]],
-    question_tokens: Sequence[Sequence[str]],
+    answer_tokens: Sequence[Sequence[str]] | None,
+    question_tokens: Sequence[Sequence[str]] | None,
     tone_terms: Sequence[Sequence[tuple[str, float, int, bool]]],
     *,
     patterns: MeasurePatterns | None = None,
@@ -64,14 +64,17 @@ def measure_columns(
     negated), as ``nlp.features.tone`` gives them. ``patterns``/``space``: other measure patterns or
     relevance space than the shipped ones. ``token_batches``: optionally the same tokens as
     (answers' ``nlp.tokens.TokenBatch``, the distinct questions' ``TokenBatch``, each row's index into
-    it), so that relevance reads token ids instead of looking up strings. NaN marks an undefined value: every column of an answer
-    with no content (empty, punctuation only) except relevance, which is NaN only without a question;
+    it), read by id instead of looking up strings; with them the token lists are not read and may be
+    None. NaN marks an undefined value: every column of an answer with no content (empty, punctuation only) except relevance, which is NaN only without a question;
     forward_tone without a forward-looking sentence.
     """
     n = len(answers)
-    _check_lengths(n, questions=questions, answer_tokens=answer_tokens, question_tokens=question_tokens,
-                   tone_terms=tone_terms)
-    if token_batches is not None:
+    _check_lengths(n, questions=questions, tone_terms=tone_terms)
+    if token_batches is None:
+        if answer_tokens is None or question_tokens is None:
+            raise ValueError("measure_columns: the token lists are needed without token_batches")
+        _check_lengths(n, answer_tokens=answer_tokens, question_tokens=question_tokens)
+    else:
         _check_lengths(n, token_batches_answers=token_batches[0], token_batches_question_of=token_batches[2])
     patterns = load_patterns() if patterns is None else patterns
     layout = chunk_layout(answers, patterns)

@@ -195,7 +195,7 @@ class LexiconFeatures:
         next_at = np.searchsorted(p_first, p_first, side="right")
         has_next = next_at < len(p_first)
         next_start = np.where(has_next, p_first[np.minimum(next_at, len(p_first) - 1)], -1)
-        reach = np.minimum(p_last + DEGREE_WINDOW, _clause_end(batch)[p_first])
+        reach = np.minimum(p_last + DEGREE_WINDOW, _clause_end(batch, p_first))
         modifier = (np.isin(p_first * span_code + p_last, first[degrees] * span_code + last[degrees])
                     & has_next & (p_doc[np.minimum(next_at, len(p_first) - 1)] == p_doc)
                     & (next_start > p_first) & (next_start <= reach))
@@ -304,16 +304,12 @@ def _global_ids(local: np.ndarray, doc: np.ndarray, doc_ptr: np.ndarray) -> np.n
     return local + offset[doc]
 
 
-def _clause_end(batch) -> np.ndarray:
-    """Per token: the index of the first clause break at or after it in its text (a large number if none)."""
-    breaks = np.flatnonzero(batch.is_clause_break)
-    at = np.searchsorted(breaks, np.arange(len(batch.ids)))
-    found = at < len(breaks)
-    end = np.full(len(batch.ids), 1 << 30, dtype=np.int64)
-    brk = breaks[at[found]]
-    same_text = batch.doc[brk] == batch.doc[np.flatnonzero(found)]
-    end[np.flatnonzero(found)[same_text]] = brk[same_text]
-    return end
+def _clause_end(batch, tokens: np.ndarray) -> np.ndarray:
+    """Per token index of ``tokens``: the index of the first clause break at or after it in its text (a
+    large number if none)."""
+    breaks = np.append(np.flatnonzero(batch.is_clause_break), len(batch.ids))  # with a sentinel past the end
+    following = breaks[np.searchsorted(breaks, tokens)]
+    return np.where(following < batch.doc_ptr[batch.doc[tokens] + 1], following, 1 << 30)
 
 
 def _before(modifiers: np.ndarray, first: np.ndarray, last: np.ndarray, clause_ids: np.ndarray,
