@@ -68,8 +68,7 @@ def main() -> int:
     import pandas as pd
 
     from nlp.evaluate import cross_validated_predictions
-    from nlp.models.themes import ThemeTagger
-    from nlp.models.tone import ToneModel
+    from nlp.models.estimators import ThemeTagger, ToneModel
     from nlp.scorer import Scorer
 
     def make_scorer():

@@ -21,9 +21,8 @@ from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold, cross_
 from sklearn.utils.validation import check_is_fitted
 
 from nlp.features.themes import FEATURE_NAMES as THEME_FEATURES
-from nlp.models.themes import ThemeTagger
+from nlp.models.estimators import ThemeTagger, ToneModel
 from nlp.models.tone import FEATURE_NAMES as TONE_FEATURES
-from nlp.models.tone import ToneModel
 from nlp.scorer import Scorer
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,7 +9,8 @@ import pytest
 from scipy import sparse
 
 from nlp.features.words import NEGATED_MARK, WordTokens, column_table, count_matrix
-from nlp.models.tone import ToneModel, given_tokens
+from nlp.models.estimators import ToneModel
+from nlp.models.tone import given_tokens
 from nlp.scorer import Scorer
 from nlp.tokens import CLAUSE_BREAKS, TokenBatch, Vocab
 

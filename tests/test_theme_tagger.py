@@ -8,7 +8,7 @@ import pytest
 from scipy import sparse
 
 from nlp.features.themes import FEATURE_NAMES
-from nlp.models.themes import ThemeTagger
+from nlp.models.estimators import ThemeTagger
 from nlp.scorer import Scorer
 
 THEMES = ["capex", "financing"]

@@ -2,8 +2,8 @@
 
 Each is its weights class (``nlp.models.tone.ToneWeights``, ``nlp.models.themes.ThemeWeights``: parameters,
 ``fit``, prediction, JSON) with scikit-learn's ``BaseEstimator`` and mixin, so that ``get_params``,
-``set_params``, ``sklearn.base.clone``, ``cross_val_score`` and ``GridSearchCV`` work. They are also
-importable as ``nlp.models.tone.ToneModel`` and ``nlp.models.themes.ThemeTagger``.
+``set_params``, ``sklearn.base.clone``, ``cross_val_score`` and ``GridSearchCV`` work. This is the one
+module of nlp/models that imports scikit-learn at import time.
 """
 from __future__ import annotations
 

@@ -177,11 +177,3 @@ class ThemeWeights(StandardizedLinear):
 
 def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
-
-
-def __getattr__(name: str):
-    if name == "ThemeTagger":  # the estimator imports scikit-learn: only when asked for
-        from nlp.models.estimators import ThemeTagger
-
-        return ThemeTagger
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -247,11 +247,3 @@ class ToneWeights(StandardizedLinear):
 
 def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
-
-
-def __getattr__(name: str):
-    if name == "ToneModel":  # the estimator imports scikit-learn: only when asked for
-        from nlp.models.estimators import ToneModel
-
-        return ToneModel
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
