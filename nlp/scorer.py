@@ -392,21 +392,11 @@ class Scorer:
         return {name: out.get(name, np.full(len(answers), np.nan)) for name in MEASURES}
 
     def score_filing(self, filing: Filing) -> FilingScore:
-        return self.score_filings([filing])[0]
-
-    def score_filings(self, filings: Sequence[Filing]) -> list[FilingScore]:
-        """``score_filing`` of each filing, their answers scored together (one batch: faster than one
-        filing at a time, with the same scores)."""
         from nlp.filing import aggregate
 
-        qa = [seg for filing in filings for seg in filing.qa]
+        qa = filing.qa
         answers = self.score_many([seg.question for seg in qa], [seg.answer for seg in qa], [seg.number for seg in qa])
-        out, start = [], 0
-        for filing in filings:
-            n = len(filing.qa)
-            out.append(aggregate(filing, answers[start:start + n], self.theme_names, self.model_version))
-            start += n
-        return out
+        return aggregate(filing, answers, self.theme_names, self.model_version)
 
     def score_columns(self, questions: Sequence[str], answers: Sequence[str]) -> dict[str, list]:
         """The output columns of many answers (see docs/output.md): tone, tone_label, themes,

@@ -174,32 +174,31 @@ def _scored_pieces(config: _WorkerConfig, scorer, parsed: list[tuple[_Piece, Fil
 
 def _score_together(config: _WorkerConfig, scorer, parsed: list[tuple[_Piece, Filing]], names: tuple[str, ...],
                     version: str) -> list:
-    if not config.keep_scores:  # no store: the rows need no ScoredAnswer records
-        qa = [s for _, filing in parsed for s in filing.qa]
+    from nlp.filing import aggregate
+
+    # a sliced group's piece is scored with every segment when its records are kept (as the store wants them)
+    segments = [filing.segments if config.keep_scores and piece.part is not None else filing.qa
+                for piece, filing in parsed]
+    qa = [s for segs in segments for s in segs]
+    if config.keep_scores:
+        answers = scorer.score_many([s.question for s in qa], [s.answer for s in qa], [s.number for s in qa])
+    else:  # no store: the rows need no ScoredAnswer records
         columns = scorer.score_columns([s.question for s in qa], [s.answer for s in qa])
-        out, start = [], 0
-        for piece, filing in parsed:
-            n = len(filing.qa)
-            scored = {c: values[start:start + n] for c, values in columns.items()}
-            start += n
+    out, start = [], 0
+    for (piece, filing), segs in zip(parsed, segments):
+        end = start + len(segs)
+        if not config.keep_scores:
+            scored = {c: values[start:end] for c, values in columns.items()}
             out.append((filing_columns(filing, None, names, version, first=piece.offset + 1, doc_id=piece.doc_id,
                                        scored=scored), None, None))
-        return out
-    sliced = [(p, f) for p, f in parsed if p.part is not None]
-    whole = [(p, f) for p, f in parsed if p.part is None]
-    results: dict[int, tuple] = {}
-    if sliced:
-        qa = [s for _, filing in sliced for s in filing.segments]
-        answers = tuple(scorer.score_many([s.question for s in qa], [s.answer for s in qa], [s.number for s in qa]))
-        start = 0
-        for piece, filing in sliced:
-            mine = answers[start:start + len(filing.segments)]
-            start += len(filing.segments)
-            results[id(piece)] = (filing_columns(filing, mine, names, version, first=piece.offset + 1), None, mine)
-    if whole:
-        for (piece, filing), score in zip(whole, scorer.score_filings([f for _, f in whole])):
-            results[id(piece)] = (filing_columns(filing, score.answers, names, version, doc_id=piece.doc_id), score, None)
-    return [results[id(piece)] for piece, _ in parsed]
+        elif piece.part is not None:
+            mine = tuple(answers[start:end])
+            out.append((filing_columns(filing, mine, names, version, first=piece.offset + 1), None, mine))
+        else:
+            score = aggregate(filing, answers[start:end], scorer.theme_names, scorer.model_version)
+            out.append((filing_columns(filing, score.answers, names, version, doc_id=piece.doc_id), score, None))
+        start = end
+    return out
 
 
 def _logged(piece: _Piece, reason: str, source: str | None = None) -> list[tuple[str, str]]:
