@@ -53,15 +53,15 @@ class LabelError(Exception):
 
 def read_labels(path: Path, sample: dict[str, dict]) -> dict[str, dict]:
     """A label file as id → row, validated; ``ref`` and ``split`` filled from the sample where absent."""
+    from nlp.records import IrtoneError
+    from nlp.text import json_objects
+
     rows: dict[str, dict] = {}
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{n}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise LabelError(f"{where}: not JSON ({e.msg})") from None
+    try:
+        objects = list(json_objects(path.read_text(encoding="utf-8").splitlines(), path))
+    except IrtoneError as err:
+        raise LabelError(str(err)) from None
+    for where, row in objects:
         item_id = row.get("id")
         if not isinstance(item_id, str):
             raise LabelError(f"{where}: no string id")
