@@ -159,7 +159,7 @@ class LexiconFeatures:
         order = np.arange(len(first))
         # the longest match at each start token (the first of equals): a courtesy phrase there silences it
         by_length = np.lexsort((order, first - last, first))
-        head = _group_starts(first[by_length])
+        head = _distinct(first[by_length])
         silenced = first[by_length][head][category[by_length][head] == _COURTESY]
         kept = np.flatnonzero((category != _COURTESY) & (category != _NEUTRAL) & ~np.isin(first, silenced)
                               & ~neutral[first])
@@ -282,14 +282,8 @@ def _inside(batch, matches: Matches, rows: np.ndarray) -> np.ndarray:
     return np.cumsum(depth[:-1]) > 0
 
 
-def _group_starts(sorted_values: np.ndarray) -> np.ndarray:
-    """Where each run of equal values of a sorted array begins."""
-    return np.flatnonzero(np.r_[True, sorted_values[1:] != sorted_values[:-1]]) if len(sorted_values) else \
-        np.zeros(0, dtype=np.int64)
-
-
 def _distinct(values: np.ndarray) -> np.ndarray:
-    """Indices of the first occurrence of each value."""
+    """Indices of the first occurrence of each value (of a sorted array: where each run begins)."""
     return np.unique(values, return_index=True)[1]
 
 
