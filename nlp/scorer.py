@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
@@ -398,9 +399,13 @@ class Scorer:
         answers = self.score_many([seg.question for seg in qa], [seg.answer for seg in qa], [seg.number for seg in qa])
         return aggregate(filing, answers, self.theme_names, self.model_version)
 
-    def score_columns(self, questions: Sequence[str], answers: Sequence[str]) -> dict[str, list]:
+    def score_columns(self, questions: Sequence[str], answers: Sequence[str], *,
+                      offsets_into_given: bool = False) -> dict[str, list]:
         """The output columns of many answers (see docs/output.md): tone, tone_label, themes,
-        score_<theme>, evidence, tone_terms, tone_words (JSON strings), model_version."""
+        score_<theme>, evidence, tone_terms, tone_words (JSON strings), model_version.
+
+        Texts are scored cleaned (``clean_texts``); evidence and tone-term offsets index the cleaned
+        text, or with ``offsets_into_given`` the answer as given (``answer[start:end] == sentence``)."""
         from nlp.explain import encode, tone_terms_json, tone_words_json
         from nlp.scale import tone_label
 
@@ -413,8 +418,12 @@ class Scorer:
         for name in MEASURES:
             cols[name] = []
         cols.update(evidence=[], tone_terms=[], tone_words=[])
-        for _, qs, ans in self._chunks(list(questions), list(answers)):
+        answers = list(answers)
+        for start, qs, ans in self._chunks(list(questions), answers):
             rows = self._rows(qs, ans)
+            # where the cleaning changed an answer, its offsets move into the text as given
+            where = ({k: _alignment(answers[start + k], a) for k, a in enumerate(ans) if a and a != answers[start + k]}
+                     if offsets_into_given else {})
             cols["tone"].extend(rows.tone)
             cols["tone_label"].extend(tone_label(t) for t in rows.tone)
             for j, name in enumerate(names):
@@ -433,12 +442,18 @@ class Scorer:
                         row_tagged.append(name)
                         ev = rows.evidence(k, j)
                         if ev is not None:
-                            evidence[name] = {"score": rows.scores[k][j], "terms": list(ev[0]), "sentence": ev[1],
-                                              "start": ev[2], "end": ev[3],
+                            sentence, first, end = ev[1], ev[2], ev[3]
+                            if k in where:
+                                first, end = where[k][first], where[k][max(end - 1, first)] + 1
+                                sentence = answers[start + k][first:end]
+                            evidence[name] = {"score": rows.scores[k][j], "terms": list(ev[0]), "sentence": sentence,
+                                              "start": first, "end": end,
                                               "words": [list(wc) for wc in rows.theme_words(k, j)]}
                 cols["themes"].append(row_tagged)
                 cols["evidence"].append(encode(evidence) if evidence else "{}")
-            cols["tone_terms"].extend(tone_terms_json(rows.terms(k)) for k in range(len(ans)))
+            cols["tone_terms"].extend(
+                tone_terms_json([(t, w, where[k][at], n) for t, w, at, n in rows.terms(k)] if k in where else rows.terms(k))
+                for k in range(len(ans)))
             cols["tone_words"].extend(tone_words_json(w) for w in rows.tone_words)
         cols["model_version"] = [s["model_version"]] * len(cols["tone"])
         return cols
@@ -460,8 +475,7 @@ class Scorer:
         answers = [_text(a) for a in df["answer"].tolist()]
         questions = [_text(q) for q in df["question"].tolist()] if "question" in df.columns else [""] * len(df)
         out = df.copy()
-        columns = self.score_columns(questions, answers)
-        _point_into_raw(columns, answers)
+        columns = self.score_columns(questions, answers, offsets_into_given=True)
         for k in [k for k, a in enumerate(answers) if not a.strip()]:  # nothing to score: null, not a score
             for col, values in columns.items():
                 if col == "tone" or col.startswith("score_") or col in MEASURES:
@@ -567,8 +581,6 @@ def clean_texts(texts: Iterable[str | None]) -> list[str]:
     """Texts as the parser leaves a record's answers (``nlp.text.normalize_segment_text``: line breaks
     and spaces removed, one space kept between Latin letters), so that an answer scores the same through
     the API, a table or a disclosure, and as it did in training. Offsets index the cleaned text."""
-    import re
-
     from nlp.text import normalize_segment_text
 
     whitespace = re.compile(r"\s")
@@ -583,37 +595,41 @@ def clean_texts(texts: Iterable[str | None]) -> list[str]:
     return out
 
 
-def _point_into_raw(columns: dict[str, list], raw_answers: Sequence[str]) -> None:
-    """Re-point the evidence and tone-term offsets of the rows whose answer cleaning changed (whitespace,
-    line breaks) from the cleaned text into the text the caller gave, in place."""
-    from nlp.explain import encode, tone_terms_json
+def _alignment(given: str, clean: str) -> list[int]:
+    """For each character of ``clean`` (``given`` as ``clean_texts`` leaves it: line breaks and most
+    whitespace removed, one space kept between Latin letters), its index in ``given``; one past the end
+    maps to ``len(given)``. Built run by run of non-space characters; a kept space is the whitespace
+    right after the run before it."""
+    where: list[int] = []
+    pieces: list[str] = []
+    at, end = 0, 0
+    for mo in _NON_SPACE_RUN.finditer(given):
+        if at < len(clean) and clean[at] == " " and where:
+            where.append(end)
+            pieces.append(" ")
+            at += 1
+        start, end = mo.span()
+        where.extend(range(start, end))
+        pieces.append(mo.group())
+        at += end - start
+    if "".join(pieces) != clean:  # a text the cleaning did not make
+        return _alignment_scan(given, clean)
+    where.append(len(given))
+    return where
 
-    cleaned = clean_texts(raw_answers)
-    for k, (raw, clean) in enumerate(zip(raw_answers, cleaned)):
-        if raw == clean or not clean:
-            continue
-        where = _alignment(raw, clean)
-        terms = json.loads(columns["tone_terms"][k])
-        if terms:
-            columns["tone_terms"][k] = tone_terms_json([(t, w, where[start], n) for t, w, start, n in terms])
-        evidence = json.loads(columns["evidence"][k])
-        if evidence:
-            for item in evidence.values():
-                start, end = where[item["start"]], where[max(item["end"] - 1, item["start"])] + 1
-                item.update(start=start, end=end, sentence=raw[start:end])
-            columns["evidence"][k] = encode(evidence)
+
+_NON_SPACE_RUN = re.compile(r"\S+")
 
 
-def _alignment(raw: str, clean: str) -> list[int]:
-    """For each character of ``clean`` (``raw`` without line breaks and most whitespace), its index in
-    ``raw``; one past the end maps to ``len(raw)``."""
+def _alignment_scan(given: str, clean: str) -> list[int]:
+    """``_alignment`` by a scan of both texts: the general case (a text the cleaning did not make alone)."""
     where, i = [], 0
     for ch in clean:
-        while i < len(raw) and not (raw[i] == ch or (ch == " " and raw[i].isspace())):
+        while i < len(given) and not (given[i] == ch or (ch == " " and given[i].isspace())):
             i += 1
-        where.append(min(i, len(raw) - 1))
+        where.append(min(i, len(given) - 1))
         i += 1
-    where.append(len(raw))
+    where.append(len(given))
     return where
 
 

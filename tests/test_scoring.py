@@ -348,3 +348,22 @@ def test_regex_term_offsets_point_into_the_answer_when_the_match_starts_inside_a
     assert [t.term for t in terms] == ["最最热门"]
     for t in terms:
         assert text[t.start:t.start + len(t.term)] == t.term, t
+
+
+def test_offsets_into_the_given_answer_match_a_character_scan():
+    """The run-by-run alignment of a cleaned answer with the answer as given equals the plain scan of
+    both texts, on texts mixing Chinese, Latin words, every kind of whitespace and a NUL."""
+    import random
+
+    from nlp.scorer import _alignment, _alignment_scan, clean_texts
+
+    rng = random.Random(11)
+    alphabet = list("公司业绩增长AbC  \t\n\r\u3000\xa0\x00xy")
+    checked = 0
+    for _ in range(3000):
+        given = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30)))
+        clean = clean_texts([given])[0]
+        if clean:
+            assert _alignment(given, clean) == _alignment_scan(given, clean), repr(given)
+            checked += 1
+    assert checked > 2000
