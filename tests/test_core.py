@@ -451,3 +451,28 @@ def test_regex_prefilter_keeps_every_regex_that_matches(scorer, many_pairs):
             matching = {k for k, (r, _, _) in enumerate(matcher._regexes) if any(m.group() for m in r.finditer(text))}
             assert matching <= set(matcher._prefilter.candidates(text)), text
         assert any(matcher._prefilter.candidates(text) for text in texts)
+
+
+def test_blocking_of_longer_matches_keeps_what_a_left_to_right_scan_keeps():
+    """``_first_free`` (arrays, Python only for overlapping groups) against the plain scan: a kept match
+    blocks its key in its text until its end; candidates come by start, best first at one start."""
+    from nlp.features.terms import _first_free
+
+    rng = random.Random(5)
+    for _ in range(300):
+        n = rng.randint(0, 40)
+        cands = sorted(((rng.randint(0, 2), rng.randint(0, 12), rng.randint(1, 4), rng.randint(0, 2)) for _ in range(n)),
+                       key=lambda c: (c[0], c[1], -c[2]))  # (text, start, length, key)
+        doc = np.array([c[0] for c in cands], dtype=np.int64)
+        start = np.array([c[1] for c in cands], dtype=np.int64)
+        end = start + np.array([c[2] for c in cands], dtype=np.int64)
+        key = np.array([c[3] for c in cands], dtype=np.int64)
+        expected, blocked, current = [], {}, None
+        for d, s, length, k in cands:
+            if d != current:
+                current, blocked = d, {}
+            keep = blocked.get(k, -1) <= s
+            expected.append(keep)
+            if keep:
+                blocked[k] = s + length
+        assert _first_free(doc, key, start, end).tolist() == expected

@@ -169,8 +169,8 @@ class PhraseMatcher:
         last = rows + 1
         # tokens that may start a longer term: Python, with the per-key blocking of the scan
         complex_rows = self._match_complex(batch, np.flatnonzero(roles == _COMPLEX))
-        if complex_rows[0]:
-            c_first, c_last, c_entry, c_key, c_rank = (np.asarray(c, dtype=np.int64) for c in complex_rows)
+        if len(complex_rows[0]):
+            c_first, c_last, c_entry, c_key, c_rank = complex_rows
             long = c_last - c_first > 1
             if long.any():  # a longer match blocks its key's one-token matches inside it (not inside-token ones)
                 inner = [(p, k) for f, l_, k in zip(c_first[long].tolist(), c_last[long].tolist(), c_key[long].tolist())
@@ -209,11 +209,12 @@ class PhraseMatcher:
                 np.array([key for _, _, _, key in cands], dtype=np.int64), seq)
         return self._sequence_arrays
 
-    def _match_complex(self, batch, positions: np.ndarray) -> tuple[list, list, list, list, list]:
-        """Matches at the tokens that may start a longer term: every candidate sequence compared on
-        folded token codes at once; then, left to right, a key's match blocks that key until its end."""
+    def _match_complex(self, batch, positions: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Matches at the tokens that may start a longer term, as arrays (first, end, entry, key, rank):
+        every candidate sequence compared on folded token codes at once; then, left to right, a key's
+        match blocks that key until its end (``_first_free``)."""
         if not len(positions):
-            return [], [], [], [], []
+            return (np.zeros(0, np.int64),) * 5
         group_of, codes, start, count, length, entries, keys, seq = self._sequences()
         vocab = batch.vocab
         group = vocab.attribute(("first_group", id(self)), lambda s: [group_of.get(fold(t), -1) for t in s], np.int64)
@@ -233,19 +234,11 @@ class PhraseMatcher:
             if not need.any():
                 break
             ok &= ~need | (token_code[np.minimum(rows + j, last_token)] == seq[cand, j])
-        firsts, lasts, entry_out, key_out, ranks = [], [], [], [], []
-        blocked: dict[int, int] = {}  # key -> first token index free again (within the current text)
-        current = -1
         valid = np.flatnonzero(ok)
-        for i, d, kk, e, key, r in zip(rows[valid].tolist(), batch.doc[rows[valid]].tolist(), k[valid].tolist(),
-                                       entries[cand[valid]].tolist(), keys[cand[valid]].tolist(), rank[valid].tolist()):
-            if d != current:
-                current, blocked = d, {}
-            if blocked.get(key, 0) > i:
-                continue
-            firsts.append(i), lasts.append(i + kk), entry_out.append(e), key_out.append(key), ranks.append(r)
-            blocked[key] = i + kk
-        return firsts, lasts, entry_out, key_out, ranks
+        first, end = rows[valid], rows[valid] + k[valid]
+        entry, key, rank = entries[cand[valid]], keys[cand[valid]], rank[valid]
+        accepted = _first_free(batch.doc[first], key, first, end)
+        return first[accepted], end[accepted], entry[accepted], key[accepted], rank[accepted]
 
     def _with_regexes(self, batch, out: Matches) -> Matches:
         regexes = self._regexes
@@ -297,6 +290,50 @@ class PhraseMatcher:
                     break
             j += 1
         return tuple(found)
+
+
+def _first_free(doc: np.ndarray, key: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Which of these candidate matches (in scan order: by start, best first at one start) a left-to-
+    right scan keeps when a kept match blocks its key, in its text, until its end.
+
+    Array-at-a-time: a candidate at the start of a kept one is never kept; a candidate starting at or
+    after the end of every earlier candidate of its (text, key) is always kept; Python decides only the
+    (text, key) groups with overlapping candidates."""
+    n = len(start)
+    keep = np.zeros(n, bool)
+    if not n:
+        return keep
+    order = np.lexsort((np.arange(n), start, key, doc))
+    d, k, s, e = doc[order], key[order], start[order], end[order]
+    new_group = np.ones(n, bool)
+    new_group[1:] = (d[1:] != d[:-1]) | (k[1:] != k[:-1])
+    follower = np.zeros(n, bool)
+    follower[1:] = ~new_group[1:] & (s[1:] == s[:-1])  # behind the best candidate at its start
+    lead = np.flatnonzero(~follower)
+    group = np.cumsum(new_group)[lead]
+    span = int(e.max()) + 1
+    ends = group * span + e[lead]
+    before = np.empty(len(lead), np.int64)
+    before[0] = -1
+    before[1:] = np.maximum.accumulate(ends)[:-1]
+    first_in_group = np.ones(len(lead), bool)
+    first_in_group[1:] = group[1:] != group[:-1]
+    before[first_in_group] = -1
+    free = group * span + s[lead] >= before
+    keep_sorted = np.zeros(n, bool)
+    keep_sorted[lead[free]] = True
+    if not free.all():  # groups with overlapping candidates: the scan itself
+        bounds = np.append(np.flatnonzero(first_in_group), len(lead))
+        at = np.searchsorted(bounds, np.flatnonzero(~free), side="right") - 1
+        starts, ends_ = s.tolist(), e.tolist()
+        for b in np.unique(at).tolist():
+            blocked = -1
+            for i in lead[bounds[b]:bounds[b + 1]].tolist():
+                keep_sorted[i] = starts[i] >= blocked
+                if keep_sorted[i]:
+                    blocked = ends_[i]
+    keep[order] = keep_sorted
+    return keep
 
 
 class RegexPrefilter:
