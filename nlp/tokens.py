@@ -11,8 +11,9 @@ have equal frequency products (露|露露 against 露露|露, or 自|购自 agai
 frequency 3) the float sums are equal or one rounding apart, and the two engines may break the tie
 differently (2 texts of the 210,019 in ../shared). ``tie_pairs`` lists every pair of adjacent
 dictionary words that can take part in such a tie (``nlp/lang/zh_ir/jieba_ties.txt.gz``, rebuilt by
-``python bench/build_token_ties.py``); a text whose fast tokens hold such a pair is cut again by the
-reference, so the tokens are the reference's everywhere.
+``python bench/build_token_ties.py``); a text whose fast tokens hold such a pair is cut again by
+jieba's own algorithm (``nlp.jieba_table.CompactJieba``: the reference's words and frequencies in a
+compact table), so the tokens are the reference's everywhere.
 """
 from __future__ import annotations
 
@@ -99,14 +100,40 @@ def tie_pairs(freq: Mapping[str, int]) -> set[tuple[str, str]]:
 def read_tie_pairs(path: str | Path | None = None) -> frozenset[tuple[str, str]]:
     """The shipped ``tie_pairs`` of jieba's dictionary plus the domain dictionary (a gzip text file,
     one tab-separated pair a line)."""
+    return frozenset(iter_tie_pairs(path))
+
+
+def iter_tie_pairs(path: str | Path | None = None) -> Iterable[tuple[str, str]]:
+    """``read_tie_pairs``'s pairs one by one."""
     import gzip
 
-    if path is None:
-        data = read_bytes(TIES_FILE)
-    else:
-        data = Path(path).read_bytes()
-    lines = gzip.decompress(data).decode("utf-8").splitlines()
-    return frozenset(tuple(line.split("\t")) for line in lines if line and not line.startswith("#"))
+    data = read_bytes(TIES_FILE) if path is None else Path(path).read_bytes()
+    for line in gzip.decompress(data).decode("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            a, b = line.split("\t")
+            yield a, b
+
+
+class TieGuard:
+    """The tie pairs as the tokenizer checks them: the words that stand first and second in a pair, and
+    the pairs' hashes (a few MB instead of ~15 MB of string tuples). A hash shared with a pair that is
+    none only sends a text to the exact re-cut, which gives the reference's tokens anyway."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]]):
+        firsts, seconds, hashes = set(), set(), set()
+        for pair in pairs:
+            firsts.add(pair[0]), seconds.add(pair[1]), hashes.add(hash(pair))
+        self.firsts, self.seconds, self._hashes = frozenset(firsts), frozenset(seconds), frozenset(hashes)
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+    def __contains__(self, pair: tuple[str, str]) -> bool:
+        return hash(pair) in self._hashes
+
+    def isdisjoint(self, pairs: Iterable[tuple[str, str]]) -> bool:
+        hashes = self._hashes
+        return not any(hash(pair) in hashes for pair in pairs)
 
 
 class Tokenizer:
@@ -126,6 +153,7 @@ class Tokenizer:
         self.user_dicts = tuple(user_dicts)
         self._impl = None
         self._reference = None
+        self._tie_breaker = None
         self._cut = None  # the cut function, built once (cutter)
 
     @property
@@ -156,10 +184,10 @@ class Tokenizer:
             impl = rjieba.Jieba()
             for e in self.entries:
                 impl.add_word(e.word, e.freq, e.tag)
-            ties = read_tie_pairs() if not self.user_dicts else frozenset(tie_pairs(self.reference().FREQ))
+            ties = TieGuard(iter_tie_pairs() if not self.user_dicts else tie_pairs(self.reference().FREQ))
             self._impl = ("rjieba", impl, ties)
         elif engine == "jieba":
-            self._impl = ("jieba", self.reference(), frozenset())
+            self._impl = ("jieba", self.reference(), TieGuard(()))
         else:
             raise ValueError(f"unknown tokenizer engine {self.engine!r}")
         return self._impl
@@ -178,6 +206,18 @@ class Tokenizer:
             impl.initialize()
             self._reference = impl
         return self._reference
+
+    def tie_breaker(self):
+        """jieba's cut for the texts an exact tie may decide: ``nlp.jieba_table.CompactJieba`` (the
+        reference's algorithm and table, ~12 MB instead of the reference's ~65 MB), built when first
+        needed; the reference itself where it is loaded anyway (user dictionaries, the jieba engine)."""
+        if self._reference is not None:
+            return self._reference
+        if self._tie_breaker is None:
+            from nlp.jieba_table import CompactJieba
+
+            self._tie_breaker = CompactJieba((e.word, e.freq) for e in self.entries)
+        return self._tie_breaker
 
     @property
     def engine_name(self) -> str:
@@ -199,17 +239,15 @@ class Tokenizer:
                     tokens = fast_cut(text, False)
                     if ties.isdisjoint(zip(tokens, islice(tokens, 1, None))):
                         return tokens
-                    return self.reference().lcut(text, HMM=False)  # a possible exact tie: the reference decides
+                    return self.tie_breaker().lcut(text, HMM=False)  # a possible exact tie: jieba decides
 
                 self._cut = cut
         return self._cut
 
     def _tie_sides(self) -> tuple[frozenset[str], frozenset[str]]:
         """The words that stand first, and second, in some exact-tie pair."""
-        if getattr(self, "_sides", None) is None:
-            ties = self._load()[2]
-            self._sides = (frozenset(a for a, _ in ties), frozenset(b for _, b in ties))
-        return self._sides
+        ties = self._load()[2]
+        return ties.firsts, ties.seconds
 
     def tokenize(self, text: str) -> list[tuple[str, int, int]]:
         """Tokens with character offsets: (word, start, end)."""
@@ -223,7 +261,7 @@ class Tokenizer:
     def __getstate__(self):
         # Worker processes rebuild the engine; never ship the native object.
         return {"engine": self.engine, "user_dicts": self.user_dicts, "_impl": None, "_reference": None, "_cut": None,
-                "_sides": None}
+                "_tie_breaker": None}
 
 
 class _Index(dict):
@@ -360,7 +398,7 @@ def cut_batch(tokenizer: Tokenizer, texts: Sequence[str], vocab: Vocab) -> Token
         recut = sorted({int(np.searchsorted(doc_ptr, p, side="right") - 1) for p in pairs.tolist()
                         if (tokens[p], tokens[p + 1]) in ties})
         if recut:
-            reference = tokenizer.reference()
+            reference = tokenizer.tie_breaker()
             for d in recut:
                 lists[d] = reference.lcut(texts[d], HMM=False)
             counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))

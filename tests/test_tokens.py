@@ -66,6 +66,38 @@ def test_exact_ties_are_cut_by_the_reference(engines):
         assert fast.cut(t) == ref.cut(t), t
 
 
+@pytest.fixture(scope="module")
+def compact(engines):
+    return engines[1].tie_breaker()
+
+
+def test_the_tie_breaker_is_the_compact_table_not_the_reference():
+    from nlp.jieba_table import CompactJieba
+
+    fast = Tokenizer("rjieba")
+    assert fast.cut("最最最热门行业") and isinstance(fast.tie_breaker(), CompactJieba)
+    assert fast._reference is None  # the ~65 MB reference is never loaded for the tie texts
+
+
+def test_compact_table_cuts_as_the_reference(engines, compact):
+    """jieba's algorithm over the compact table gives the reference's tokens: exact ties of every
+    shipped kind, domain words, Latin letters and digits merged as jieba merges them, whitespace,
+    punctuation, a word given twice (the last frequency counts), the seed line by line."""
+    ref, _ = engines
+    ties = sorted(read_tie_pairs())
+    texts = ["最最最业务", "最最最热门行业", "自购自建的公司", "东东东业务", "公司A100芯片 7.3 亿元\r\n募投项目",
+             "a b\tc  GPU，CPU。国产替代！", "", "   ", "资本开支和资本性支出", "😀表情🙂，好的。"]
+    texts += ["公司" + a + b + "业务" for a, b in ties[::97]] + [a + b for a, b in ties[5::211]]
+    texts += SEED.read_text(encoding="utf-8").splitlines()
+    for text in texts:
+        assert compact.lcut(text, HMM=False) == ref.reference().lcut(text, HMM=False), text
+    assert len(texts) > 700
+    from nlp.jieba_table import CompactJieba
+
+    twice = CompactJieba([("钠电池储能", 5), ("钠电池储能", 500000)])
+    assert twice._get("钠电池储能") == 500000 and twice._get("钠电池储") == 0 and twice._get("钠电池储能站") == 0
+
+
 @pytest.mark.slow  # tie_pairs over jieba's whole dictionary
 def test_shipped_tie_pairs_match_the_dictionaries(engines):
     """nlp/lang/zh_ir/jieba_ties.txt.gz is what bench/build_token_ties.py builds from jieba's dictionary and
@@ -115,6 +147,8 @@ def test_identical_on_corpus_sample(engines):
     ref, fast = engines
     texts = [json.loads(l)["answer"] for l in sample]
     assert sum(ref.cut(t) == fast.cut(t) for t in texts) == len(texts)
+    compact = fast.tie_breaker()
+    assert all(compact.lcut(t) == ref.cut(t) for t in texts[:500])
 
 
 def test_environment_chooses_the_reference_engine(monkeypatch):
