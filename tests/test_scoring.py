@@ -367,3 +367,29 @@ def test_offsets_into_the_given_answer_match_a_character_scan():
             assert _alignment(given, clean) == _alignment_scan(given, clean), repr(given)
             checked += 1
     assert checked > 2000
+
+
+def test_scoring_a_chunk_leaves_the_garbage_collector_as_it_found_it(scorer, monkeypatch):
+    """The collector is paused while a chunk is scored and resumes as it was, also after a failure."""
+    import gc
+
+    seen = []
+    measures = scorer._measures
+    monkeypatch.setattr(scorer, "_measures", lambda *a: (seen.append(gc.isenabled()), measures(*a))[1])
+    assert gc.isenabled()
+    scorer.score_columns(["产能？"], ["公司新建两条生产线。"])
+    assert gc.isenabled() and seen == [False]
+    gc.disable()
+    try:
+        scorer.score_columns(["产能？"], ["公司新建两条生产线。"])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+    def fail(*_):
+        raise RuntimeError("a failing measure")
+
+    monkeypatch.setattr(scorer, "_measures", fail)
+    with pytest.raises(RuntimeError):
+        scorer.score_columns(["产能？"], ["公司新建两条生产线。"])
+    assert gc.isenabled()
