@@ -476,3 +476,28 @@ def test_blocking_of_longer_matches_keeps_what_a_left_to_right_scan_keeps():
             if keep:
                 blocked[k] = s + length
         assert _first_free(doc, key, start, end).tolist() == expected
+
+
+def test_regexes_opening_with_lookbehinds_find_what_finditer_finds(scorer, many_pairs):
+    """``finder``: a pattern that opens with lookbehinds is tried only at its possible first characters;
+    the matches are finditer's, on the shipped lexicon's and themes' regexes and on made-up ones."""
+    import re
+
+    from nlp.features.terms import finder, start_chars
+
+    state = scorer._load()
+    shipped = [w[3:] for _, w, _ in state["lexicon_features"].lexicon.entries if w.startswith("re:")]
+    made_up = [r"(?<!a)b", r"(?<!a)(?<!ab)(?:b|cd)[^，]{0,3}e", r"(?<=x)(y|yy)", r"(?<!增长)(增|提)[^。]{0,4}\d+%"]
+    patterns = [re.compile(p) for p in shipped + made_up]
+    probed = [p for p in patterns if start_chars(p) is not None]
+    assert len(probed) >= 6
+    texts = clean_texts([a for _, a in many_pairs]) + ["ab b cde abbe xyy xy", "成本增长10%，收入增长12%，提升3%"]
+    spans = lambda found: [(m.start(), m.end(), m.group()) for m in found]  # noqa: E731
+    hits = 0
+    for pattern in probed:
+        find = finder(pattern)
+        for text in texts:
+            expected = spans(pattern.finditer(text))
+            assert spans(find(text)) == expected, (pattern.pattern, text)
+            hits += len(expected)
+    assert hits > 20

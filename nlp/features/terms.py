@@ -92,6 +92,7 @@ class PhraseMatcher:
         for cands in self._by_first.values():
             cands.sort(key=lambda c: -c[1])  # longest first
         self._prefilter = RegexPrefilter([required_strings(rx) for rx, _, _ in self._regexes])
+        self._finders = [finder(rx) for rx, _, _ in self._regexes]
         # candidate groups: (entry, key) pairs a token emits where it starts only one-token terms, or holds
         # terms inside it; group 0 is empty
         self._groups: list[tuple[tuple[int, int], ...]] = [()]
@@ -244,9 +245,9 @@ class PhraseMatcher:
         regexes = self._regexes
         texts = batch.texts
         hits: list[tuple] = []  # (text, regex, start, end, matched text)
+        finders = self._finders
         for d, k in self._prefilter.pairs(texts):
-            rx, key, entry = regexes[k]
-            for mo in rx.finditer(texts[d]):
+            for mo in finders[k](texts[d]):
                 if mo.end() > mo.start():
                     hits.append((d, k, mo.start(), mo.end(), mo.group(0)))
         if not hits:
@@ -380,6 +381,85 @@ class RegexPrefilter:
 MAX_NEEDLES = 8
 
 
+def _parse_tree(pattern: re.Pattern):
+    """(sre constants, the pattern's parse tree), or None when Python's internal modules changed."""
+    try:
+        try:
+            from re import _constants as sre  # Python >= 3.11
+            from re import _parser as parser
+        except ImportError:  # Python 3.10
+            import sre_constants as sre
+            import sre_parse as parser
+        return sre, parser.parse(pattern.pattern, pattern.flags)
+    except Exception:  # no shortcut, same results
+        return None
+
+
+def finder(pattern: re.Pattern):
+    """``pattern.finditer`` as a function of the text; for a pattern that opens with lookbehinds (which
+    keep ``re`` from skipping ahead to a possible first character: it tries every position), the same
+    matches found by trying the pattern only where one of its possible first characters stands."""
+    chars = start_chars(pattern)
+    if chars is None:
+        return pattern.finditer
+    probe = re.compile("[" + "".join(map(re.escape, sorted(chars))) + "]").search
+    match = pattern.match
+
+    def find(text: str):
+        pos, n = 0, len(text)
+        while pos <= n:
+            at = probe(text, pos)
+            if at is None:
+                return
+            start = at.start()
+            mo = match(text, start)  # lookbehinds see the text before ``start``, as in a search
+            if mo is None:
+                pos = start + 1
+                continue
+            yield mo
+            pos = mo.end() if mo.end() > start else start + 1
+
+    return find
+
+
+def start_chars(pattern: re.Pattern) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` can start with, when the pattern opens with lookbehinds
+    followed by an item of plain characters (None otherwise: ``re`` finds its first character itself)."""
+    parsed = None if pattern.flags & re.IGNORECASE else _parse_tree(pattern)
+    if parsed is None:
+        return None
+    sre, tree = parsed
+    items = list(tree)
+    lead = 0
+    while lead < len(items) and items[lead][0] in (sre.ASSERT, sre.ASSERT_NOT) and items[lead][1][0] < 0:
+        lead += 1
+    if lead == 0 or lead == len(items):
+        return None
+
+    def first(op, av) -> set[str] | None:
+        """The characters the item must start by consuming one of (None: it may consume none, or any)."""
+        if op is sre.LITERAL:
+            return {chr(av)}
+        if op is sre.IN and all(o is sre.LITERAL for o, _ in av):
+            return {chr(c) for _, c in av}
+        if op is sre.SUBPATTERN and not av[1] and not av[2] and len(av[3]):
+            return first(*av[3][0])
+        if op is sre.BRANCH:
+            out: set[str] = set()
+            for branch in av[1]:
+                found = first(*branch[0]) if len(branch) else None
+                if found is None:
+                    return None
+                out |= found
+            return out
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] > 0 and len(av[2]):
+            return first(*av[2][0])
+        return None
+
+    found = first(*items[lead])
+    return frozenset(found) if found else None
+
+
 def required_strings(pattern: re.Pattern) -> tuple[str, ...] | None:
     """A few strings of which every match of ``pattern`` contains one (``%`` or ``％`` for
     ``增长\\d+[%％]``), or None when the pattern has no such short list.
@@ -388,18 +468,11 @@ def required_strings(pattern: re.Pattern) -> tuple[str, ...] | None:
     from the pattern's parse tree: only parts every match must pass through (no repeats, branches
     of plain text), so the test never skips a text the regex would match.
     """
-    if pattern.flags & re.IGNORECASE:
+    parsed = None if pattern.flags & re.IGNORECASE else _parse_tree(pattern)
+    if parsed is None:
         return None
-    try:
-        try:
-            from re import _constants as sre  # Python >= 3.11
-            from re import _parser as parser
-        except ImportError:  # Python 3.10
-            import sre_constants as sre
-            import sre_parse as parser
-        items = list(parser.parse(pattern.pattern, pattern.flags))
-    except Exception:  # an internal module changed: no shortcut, same results
-        return None
+    sre, tree = parsed
+    items = list(tree)
 
     def alternatives(seq) -> set[str] | None:
         """All texts a sequence of items can match, if it matches plain text only (few of them)."""
