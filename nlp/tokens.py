@@ -405,4 +405,9 @@ def cut_batch(tokenizer: Tokenizer, texts: Sequence[str], vocab: Vocab) -> Token
             tokens = list(chain.from_iterable(lists))
             ids = vocab.ids(tokens)
             doc_ptr = np.concatenate([[0], np.cumsum(counts)])
-    return TokenBatch(["".join(t) for t in lists], tokens, ids, doc_ptr, vocab)
+    # the texts themselves when each is its tokens joined: the same concatenation, the same lengths
+    batch = TokenBatch(list(texts), tokens, ids, doc_ptr, vocab)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    if not np.array_equal(batch.text_length, lengths) or "".join(tokens) != "".join(texts):
+        batch.texts = ["".join(t) for t in lists]  # an engine that changed the text: its tokens' text
+    return batch
