@@ -197,3 +197,16 @@ def test_a_setback_said_not_to_matter_does_not_count(scorer):
     # a setback two clauses before, or in another sentence, still counts
     assert_negative(scorer, ["公司产品销量大幅下滑，毛利率下降，汇率变动对公司影响不大。",
                              "公司涉及一起专利诉讼。目前公司生产经营正常。"])
+
+
+def test_strengths_and_setbacks_in_other_words_count(scorer):
+    """满负荷运转, 位居…首位, 增幅较大 are good news; 收效甚微, 延误 are setbacks (words the list missed)."""
+    assert_reassuring(scorer, ["目前几条产线都处于满负荷生产状态。", "公司的出口量多年位居行业前列。",
+                               "今年一季度订单的增幅较大。"])
+    assert_negative(scorer, ["前期的整改措施收效甚微。", "受设备到货延误影响，新厂的建设晚于计划。"])
+
+
+def test_a_good_event_whose_timing_cannot_be_told_is_uncertainty(scorer):
+    """放量/盈利…的时间还不能确定: the positive words are what is uncertain, not results."""
+    assert_negative(scorer, ["新产品放量的时间点目前还无法确定。", "子公司何时实现盈利尚不能确定。"])
+    assert_reassuring(scorer, ["新产品今年已经开始放量。"])
