@@ -5,7 +5,9 @@
 boilerplate, courtesy (谢谢, 感谢您的关注 carry no tone), aspirations (将继续…: a plan, not a result) and
 neutral phrases (a list of risk factors, a pointer to the report's risk section, the share-price formula):
 no polar term, negator or modifier that starts inside one counts, and, like courtesy, their tokens are
-left out of the learned words.
+left out of the learned words. A prefix (非 of 非经常性, 非电) negates only the polar word directly after it;
+a dismissal (影响不大, 不会对…产生重大影响) voids the negative terms before it in its clause or the clause
+before (该诉讼不会对公司经营产生重大影响: the lawsuit is said not to matter).
 Negated negatives (不存在重大风险, 没有减持计划) count as mildly reassuring, negated positives (尚未盈利,
 没有增长) as negative: the labelling guide's rule. ``LexiconFeatures.transform`` gives, for every text
 of a ``TokenBatch``, the summed positive and negative weight, the promised part, hedges, the share of
@@ -119,7 +121,8 @@ class LexiconFeatures:
     matches keep one per category, and a span whose longest match is courtesy carries nothing. A polar
     term's sign and weight then follow from the modifiers before it: degree words within
     ``DEGREE_WINDOW`` tokens of its clause multiply it, a negator within ``NEGATION_WINDOW`` tokens of its
-    clause flips it, an aspiration earlier in its sentence discounts a positive. A degree word directly
+    clause flips it (a prefix only directly before it), an aspiration earlier in its sentence discounts a
+    positive, a dismissal after it (in its clause or the next, same sentence) voids a negative. A degree word directly
     before another polar term of its clause is a modifier only (a longer term that starts with one,
     大幅增长, is not). Every step is an array operation over all the batch's matches.
     """
