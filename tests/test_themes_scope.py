@@ -135,3 +135,18 @@ def test_a_topic_clause_belongs_to_the_party_the_next_clause_names(scorer):
     assert operators == ([], [])
     assert "资本开支" in own[0] and "新建" in own[0]
     assert "募投项目" in nobody[0] and "投产" in nobody[0]
+
+
+def test_a_clause_that_points_to_a_document_discusses_nothing(scorer):
+    """募投项目进展请参见《…专项报告》, 在建项目详见年报, 已在年报中披露: the terms of a pointer's clause (and
+    of the title it points to) do not count; a fact stated in another clause of the answer still does."""
+    pointers = ["募投项目的进展情况请参见公司《关于募集资金存放与使用情况的专项报告》，谢谢。",
+                "您好，公司的在建工程、扩产项目详见年度报告。",
+                "公司募投项目的实施情况已在半年度报告中进行了披露。"]
+    for found in _found(scorer, pointers, "capex") + _found(scorer, pointers, "financing"):
+        assert _terms(found) == set(), found
+    (stated, _), = _found(scorer, ["公司的募投项目正在建设中，资金使用情况请详见《募集资金存放与使用情况的专项报告》。"],
+                          "capex")
+    assert "募投项目" in stated
+    assert not _found(scorer, ["公司的募投项目正在建设中，资金使用情况请详见《募集资金存放与使用情况的专项报告》。"],
+                      "financing")[0][0]

@@ -167,3 +167,46 @@ def test_a_neutral_phrase_silences_every_term_inside_it(tmp_path):
     found = lambda text: [(t.term, t.weight) for t in scorer.score_answer("", text).tone.terms]  # noqa: E731
     assert found("风险清单：没有增长的风险。收入增长。") == [("增长", 1.0)]
     assert found("存在风险。") == [("风险", -1.0)]
+
+
+def test_a_prefix_negates_only_the_word_it_forms(scorer):
+    """非 forms words (非经常性, 非公开, 非电): the growth after 非电项目 is growth; 非优质 is still 'not good'."""
+    for text in ("今年非电领域增长明显。", "公司扣非净利润稳步增长。", "公司非主营业务收入增长较快。"):
+        assert not any(t.negated for t in terms(scorer, text)), (text, terms(scorer, text))
+        assert_reassuring(scorer, [text])
+    assert [t.negated for t in terms(scorer, "公司的非优质资产已全部剥离出去。") if t.term == "优质"] == [True]
+
+
+def test_a_metric_noun_before_a_decline_carries_only_the_decline(scorer):
+    """净利润下降, 盈利水平大幅下降, 对利润产生负面影响: 利润/盈利 are what falls, not good news of their own;
+    利润分配 is a procedure. A rise keeps its sign."""
+    for text in ("今年一季度公司的净利润同比下降。", "受价格战影响，行业盈利水平大幅下滑。",
+                 "原材料涨价对公司利润产生了负面影响。"):
+        w = weights(scorer, text)
+        assert w and max(w) <= 0 and min(w) < 0, (text, terms(scorer, text))
+    assert_toneless(scorer, ["公司的利润分配方案将提交股东大会审议。"])
+    assert_reassuring(scorer, ["今年一季度公司的净利润同比增长。"])
+
+
+def test_a_setback_said_not_to_matter_does_not_count(scorer):
+    """The subject before a dismissal (该诉讼不会对…产生重大影响, 成本有所上升，对…影响不大) is said not to
+    matter: the setback word does not count, in its clause or the clause before the dismissal."""
+    assert_reassuring(scorer, ["该诉讼事项不会对公司的正常经营产生重大影响。",
+                               "今年公司的人工成本有所上升，但对产品的价格影响不大。",
+                               "公司计提的减值准备金额较小，总体影响有限。"])
+    # a setback two clauses before, or in another sentence, still counts
+    assert_negative(scorer, ["公司产品销量大幅下滑，毛利率下降，汇率变动对公司影响不大。",
+                             "公司涉及一起专利诉讼。目前公司生产经营正常。"])
+
+
+def test_strengths_and_setbacks_in_other_words_count(scorer):
+    """满负荷运转, 位居…首位, 增幅较大 are good news; 收效甚微, 延误 are setbacks (words the list missed)."""
+    assert_reassuring(scorer, ["目前几条产线都处于满负荷生产状态。", "公司的出口量多年位居行业前列。",
+                               "今年一季度订单的增幅较大。"])
+    assert_negative(scorer, ["前期的整改措施收效甚微。", "受设备到货延误影响，新厂的建设晚于计划。"])
+
+
+def test_a_good_event_whose_timing_cannot_be_told_is_uncertainty(scorer):
+    """放量/盈利…的时间还不能确定: the positive words are what is uncertain, not results."""
+    assert_negative(scorer, ["新产品放量的时间点目前还无法确定。", "子公司何时实现盈利尚不能确定。"])
+    assert_reassuring(scorer, ["新产品今年已经开始放量。"])

@@ -65,6 +65,8 @@ class ThemeFeatures:
         q_entries = [(split_term(w)[0], t.name) for t in self.themes for w in (*t.question, *t.core)]
         self.question_matcher = PhraseMatcher([(w, k) for w, k in q_entries if not w.startswith("re:")], tokenizer)
         self.deflection_matcher = PhraseMatcher([(w, "x") for w in deflection_terms], tokenizer)
+        pointers = read_json("themes.json").get("pointer_markers", ())
+        self.pointer_matcher = PhraseMatcher([(w, "pointer") for w in pointers], tokenizer) if pointers else None
         self._init_scopes(tokenizer)
 
     def _init_scopes(self, tokenizer) -> None:
@@ -178,7 +180,7 @@ class ThemeFeatures:
         (运营商的资本开支) or an ``others_clause`` term in the same clause (行业新增产能); a theme's
         ``context_cancels`` term does not count in an answer holding one of its ``context_exclude``
         terms. Array-at-a-time over the batch's matches: one pass per theme, none per answer."""
-        keep = np.ones(len(matches), bool)
+        keep = ~self._pointed(answers, matches)
         if self.scope_matcher is None or not len(matches):
             return keep
         scope = self.scope_matcher.match(answers)
@@ -217,6 +219,28 @@ class ThemeFeatures:
                 void = np.isin(matches.doc[rows], scope.doc[context]) & np.isin(matches.entry[rows], cancels)
                 keep[rows[void]] = False
         return keep
+
+    def _pointed(self, answers, matches: Matches) -> np.ndarray:
+        """Mask of the theme matches in a clause that points to a document instead of answering (募投项目进展
+        请参见《…专项报告》, 在建项目详见年报): clauses joined by 、 count as one, and a pointer's match may run
+        on over the title it points to."""
+        pointed = np.zeros(len(matches), bool)
+        if self.pointer_matcher is None or not len(matches):
+            return pointed
+        pointers = self.pointer_matcher.match(answers)
+        if not len(pointers):
+            return pointed
+        n = len(answers.ids)
+        hard = answers.is_clause_break & (answers.vocab.attribute("enumeration_comma", lambda s: [t == "、" for t in s],
+                                                                  bool)[answers.ids] == 0)
+        opens = np.zeros(n, bool)
+        opens[1:] = hard[:-1]  # a break token belongs to the clause it ends
+        opens[answers.doc_ptr[:-1][np.diff(answers.doc_ptr) > 0]] = True
+        group = np.cumsum(opens)  # clause number across the batch (、 does not end one)
+        depth = np.zeros(int(group[-1]) + 2, np.int64)
+        np.add.at(depth, group[pointers.first], 1)
+        np.add.at(depth, group[pointers.last - 1] + 1, -1)
+        return (np.cumsum(depth) > 0)[group[matches.first]]
 
     def _deflection(self, answers) -> np.ndarray:
         """Per answer: the share of its sentences with a deflection term."""

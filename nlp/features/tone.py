@@ -5,7 +5,9 @@
 boilerplate, courtesy (谢谢, 感谢您的关注 carry no tone), aspirations (将继续…: a plan, not a result) and
 neutral phrases (a list of risk factors, a pointer to the report's risk section, the share-price formula):
 no polar term, negator or modifier that starts inside one counts, and, like courtesy, their tokens are
-left out of the learned words.
+left out of the learned words. A prefix (非 of 非经常性, 非电) negates only the polar word directly after it;
+a dismissal (影响不大, 不会对…产生重大影响) voids the negative terms before it in its clause or the clause
+before (该诉讼不会对公司经营产生重大影响: the lawsuit is said not to matter).
 Negated negatives (不存在重大风险, 没有减持计划) count as mildly reassuring, negated positives (尚未盈利,
 没有增长) as negative: the labelling guide's rule. ``LexiconFeatures.transform`` gives, for every text
 of a ``TokenBatch``, the summed positive and negative weight, the promised part, hedges, the share of
@@ -25,7 +27,8 @@ from nlp.features.terms import Matches, PhraseMatcher
 from nlp.lang import display_path, read_text
 from nlp.records import IrtoneError
 
-CATEGORIES = ("pos", "neg", "negator", "degree", "hedge", "boilerplate", "courtesy", "aspiration", "neutral")
+CATEGORIES = ("pos", "neg", "negator", "degree", "hedge", "boilerplate", "courtesy", "aspiration", "neutral", "prefix",
+              "dismissal")
 NEGATION_WINDOW = 4  # tokens before a polar term in which a negator applies
 DEGREE_WINDOW = 2
 NEGATED_NEGATIVE_FACTOR = 0.3  # 不存在风险: reassuring, but weaker than a plain positive
@@ -118,7 +121,8 @@ class LexiconFeatures:
     matches keep one per category, and a span whose longest match is courtesy carries nothing. A polar
     term's sign and weight then follow from the modifiers before it: degree words within
     ``DEGREE_WINDOW`` tokens of its clause multiply it, a negator within ``NEGATION_WINDOW`` tokens of its
-    clause flips it, an aspiration earlier in its sentence discounts a positive. A degree word directly
+    clause flips it (a prefix only directly before it), an aspiration earlier in its sentence discounts a
+    positive, a dismissal after it (in its clause or the next, same sentence) voids a negative. A degree word directly
     before another polar term of its clause is a modifier only (a longer term that starts with one,
     大幅增长, is not). Every step is an array operation over all the batch's matches.
     """
@@ -207,6 +211,8 @@ class LexiconFeatures:
         negated = np.zeros(len(polar), dtype=bool)
         for m, _ in _before(negators, first, last, clause_ids, p_first, p_clause, NEGATION_WINDOW):
             negated |= m
+        for m, _ in _before(chosen[cat == _PREFIX], first, last, clause_ids, p_first, p_clause, 1):
+            negated |= m  # 非优质: a prefix negates only the word it is attached to
         signed = self._weight[matches.key[polar], matches.entry[polar]] * factor * np.where(p_neg, -1.0, 1.0)
         signed = np.where(negated, -signed * np.where(p_neg, NEGATED_NEGATIVE_FACTOR, NEGATED_POSITIVE_FACTOR),
                           signed)
@@ -219,6 +225,8 @@ class LexiconFeatures:
         if len(aspirations):  # aspirations are by start token: the first of a sentence is its earliest
             promise &= (a_sentence[at] == p_sentence) & (first[aspirations][at] < p_first)
         signed = np.where(promise, signed * ASPIRATION_FACTOR, signed)
+        signed = np.where((signed < 0) & _dismissed(chosen[cat == _DISMISSAL], first, clause_ids, sentence_ids, p_first),
+                          0.0, signed)
 
         # a polar term of weight 0 (紧张进行 over 紧张) won its overlaps to silence them: it is not reported
         counted = ~modifier & (signed != 0)
@@ -270,7 +278,8 @@ class LexiconFeatures:
         return out
 
 
-_POS, _NEG, _NEGATOR, _DEGREE, _HEDGE, _BOILERPLATE, _COURTESY, _ASPIRATION, _NEUTRAL = range(len(CATEGORIES))
+(_POS, _NEG, _NEGATOR, _DEGREE, _HEDGE, _BOILERPLATE, _COURTESY, _ASPIRATION, _NEUTRAL, _PREFIX,
+ _DISMISSAL) = range(len(CATEGORIES))
 
 
 def _inside(batch, matches: Matches, rows: np.ndarray) -> np.ndarray:
@@ -304,6 +313,20 @@ def _clause_end(batch, tokens: np.ndarray) -> np.ndarray:
     breaks = np.append(np.flatnonzero(batch.is_clause_break), len(batch.ids))  # with a sentinel past the end
     following = breaks[np.searchsorted(breaks, tokens)]
     return np.where(following < batch.doc_ptr[batch.doc[tokens] + 1], following, 1 << 30)
+
+
+def _dismissed(dismissals: np.ndarray, first: np.ndarray, clause_ids: np.ndarray, sentence_ids: np.ndarray,
+               p_first: np.ndarray) -> np.ndarray:
+    """Per polar term: a dismissal (影响不大, 不会对…产生重大影响; rows of ``first``, by start token) starts
+    after it in its sentence, in its clause or the next one: what it says is said not to matter."""
+    if not len(dismissals):
+        return np.zeros(len(p_first), dtype=bool)
+    d_first = first[dismissals]
+    at = np.searchsorted(d_first, p_first, side="right")
+    found = at < len(d_first)
+    d_next = d_first[np.minimum(at, len(d_first) - 1)]
+    return (found & (sentence_ids[d_next] == sentence_ids[p_first])
+            & (clause_ids[d_next] - clause_ids[p_first] <= 1))
 
 
 def _before(modifiers: np.ndarray, first: np.ndarray, last: np.ndarray, clause_ids: np.ndarray,
