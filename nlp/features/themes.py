@@ -12,7 +12,6 @@ mobile SoC) do not count: the themes' scope terms (``Theme.others`` …) decide 
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -89,6 +88,7 @@ class ThemeFeatures:
         keys, matched = self.answer_matcher.keys, self.answer_matcher.entries
         self._key_theme = np.array([self.names.index(name) for name, _ in keys], np.int64)
         self._key_is_term = np.array([kind != "exclude" for _, kind in keys], bool)
+        self._key_kind = np.array([TERM_KINDS.index(kind) for _, kind in keys], np.int64)
         self._cancel_entries = {}
         for t in self.themes:
             cancels = {split_term(c)[0] for c in t.context_cancels}
@@ -128,35 +128,84 @@ class ThemeFeatures:
                 if name in column:
                     X[d, column[name], 6] = 1.0
         matches = self.answer_matcher.match(answers)
-        found = self._found(matches, self._scopes(answers, matches))
-        for d, by_theme in found.items():
-            base = int(answers.doc_ptr[d])
-            tokens = answers.doc_tokens(d)
-            sentence = answers.sentence
-            n_sent = int(answers.n_sentences[d])
-            for name, (core, related, exclude) in by_theme.items():
-                weights = self._weights
-                core_sents = {int(sentence[i]) for _, i, _ in core}
-                any_sents = core_sents | {int(sentence[i]) for _, i, _ in related}
-                core_w = sum(weights.get((name, "core", e), 1.0) for e in {e for _, _, e in core})
-                rel_w = sum(weights.get((name, "related", e), 1.0) for e in {e for _, _, e in related})
-                exc_w = sum(weights.get((name, "exclude", e), 1.0) for _, _, e in exclude)
-                cue = name in cues[d]
-                X[d, column[name]] = (
-                    math.log1p(core_w),
-                    math.log1p(len(core)),
-                    math.log1p(rel_w),
-                    math.log1p(exc_w),
-                    len(core_sents) / n_sent,
-                    len(any_sents) / n_sent,
-                    float(cue),
-                    float(cue and bool(any_sents) and deflection[d] < 0.5),
-                    deflection[d],
-                    log_length[d],
-                    _listed_share(tokens, [(w, i - base, e) for w, i, e in core],
-                                  [(w, i - base, e) for w, i, e in related]),
-                )
+        keep = self._scopes(answers, matches)
+        found = self._found(matches, keep)
+        self._evidence_rows(answers, matches, np.flatnonzero(keep), X, deflection)
         return ThemeEvidence(X.reshape(n * k, len(FEATURE_NAMES)), found, [set(c) for c in cues])
+
+    def _evidence_rows(self, answers, matches: Matches, rows: np.ndarray, X: np.ndarray, deflection: np.ndarray) -> None:
+        """Fill the term features of ``X`` (answers × themes × FEATURE_NAMES; cues, deflection and length
+        already set) from the counted matches ``rows``, array-at-a-time over (answer, theme) cells."""
+        if not len(rows):
+            return
+        n, k = X.shape[0], X.shape[1]
+        cells = n * k
+        key, entry, token = matches.key[rows], matches.entry[rows], matches.first[rows]
+        cell = matches.doc[rows] * k + self._key_theme[key]
+        kind = self._key_kind[key]
+        weight = self._entry_weights()[key, entry]
+        core, related, exclude = kind == 0, kind == 1, kind == 2
+        n_entries = len(self.answer_matcher.entries)
+
+        def distinct_weight(mask):  # each distinct term of a cell once, with its weight
+            c, e, w = cell[mask], entry[mask], weight[mask]
+            first = np.unique(c * n_entries + e, return_index=True)[1]
+            return np.bincount(c[first], weights=w[first], minlength=cells)
+
+        sentence = answers.sentence[token]
+        width = int(sentence.max()) + 1
+
+        def distinct_sentences(mask):
+            return np.bincount(np.unique(cell[mask] * width + sentence[mask]) // width, minlength=cells)
+
+        core_hits = np.bincount(cell[core], minlength=cells)
+        n_sent = np.repeat(answers.n_sentences, k)
+        any_sents = distinct_sentences(core | related)
+        cue = X[:, :, 6].reshape(cells) > 0
+        flat = X.reshape(cells, X.shape[2])
+        flat[:, 0] = np.log1p(distinct_weight(core))
+        flat[:, 1] = np.log1p(core_hits)
+        flat[:, 2] = np.log1p(distinct_weight(related))
+        flat[:, 3] = np.log1p(np.bincount(cell[exclude], weights=weight[exclude], minlength=cells))
+        flat[:, 4] = distinct_sentences(core) / n_sent
+        flat[:, 5] = any_sents / n_sent
+        flat[:, 7] = cue & (any_sents > 0) & (np.repeat(deflection, k) < 0.5)
+        flat[:, 10] = self._listed_share(answers, cell, token, core, core | related, core_hits)
+
+    def _listed_share(self, answers, cell, token, core, theme_term, core_hits) -> np.ndarray:
+        """Per (answer, theme) cell: the share of its core hits that are a passing item in an enumeration
+        of other things — a 、 within two tokens on either side, or 等 right after — unless a neighbouring
+        item (two tokens either side) is a term of the same theme (非公开发行股票、发行债券等融资渠道: the
+        theme's own subject)."""
+        cells = len(core_hits)
+        ids, doc_ptr = answers.ids, answers.doc_ptr
+        vocab = answers.vocab
+        comma = vocab.attribute("enumeration_comma", lambda strings: [t == "、" for t in strings], bool)[ids]
+        etc = vocab.attribute("enumeration_etc", lambda strings: [t == "等" for t in strings], bool)[ids]
+        at, at_cell = token[core], cell[core]
+        d = answers.doc[at]
+        lo, hi = doc_ptr[d], doc_ptr[d + 1]
+        listed = np.zeros(len(at), bool)
+        span = len(ids) + 4
+        codes = cell[theme_term] * span + token[theme_term] + 2
+        beside_term = np.zeros(len(at), bool)
+        for offset in (-2, -1, 1, 2):
+            near = at + offset
+            inside = (near >= lo) & (near < hi)
+            listed |= inside & comma[np.clip(near, 0, len(ids) - 1)]
+            beside_term |= np.isin(at_cell * span + near + 2, codes)
+        after = at + 1
+        listed |= (after < hi) & etc[np.minimum(after, len(ids) - 1)]
+        counted = np.bincount(at_cell, weights=listed & ~beside_term, minlength=cells)
+        return np.divide(counted, core_hits, out=np.zeros(cells), where=core_hits > 0)
+
+    def _entry_weights(self) -> np.ndarray:
+        """(matcher key × entry): a term's weight in its theme and kind (1 unless written ``term|w``)."""
+        if getattr(self, "_entry_weight_table", None) is None:
+            keys, entries = self.answer_matcher.keys, self.answer_matcher.entries
+            self._entry_weight_table = np.array([[self._weights.get((name, kind, e), 1.0) for e in entries]
+                                                 for name, kind in keys])
+        return self._entry_weight_table
 
     def _found(self, matches: Matches, keep: np.ndarray) -> dict:
         """Per answer and theme the (core, related, exclude) hits of the matches ``keep`` marks."""
@@ -256,26 +305,6 @@ class ThemeFeatures:
     def entry_keys(self, lists: tuple) -> tuple[str, ...]:
         """Keys of the term entries one theme matched in an answer: "c|entry", "r|entry", "x|entry"."""
         return tuple(sorted({f"{kind[0]}|{e}" for kind, hits in zip(TERM_KINDS, lists) for _, _, e in hits}))
-
-
-def _listed_share(tokens: Sequence[str], core: Sequence[tuple], related: Sequence[tuple]) -> float:
-    """Share of core hits that are a passing item in an enumeration of other things. A list whose
-    neighbouring items are terms of the same theme (非公开发行股票、发行债券等融资渠道) is the theme's
-    own subject, not a passing mention."""
-    if not core:
-        return 0.0
-    theme_tokens = {i for _, i, _ in core} | {i for _, i, _ in related}
-    listed = 0
-    for _, i, _ in core:
-        if _in_list(tokens, i) and not any(j in theme_tokens for j in (i - 2, i - 1, i + 1, i + 2)):
-            listed += 1
-    return listed / len(core)
-
-
-def _in_list(tokens: Sequence[str], i: int) -> bool:
-    """Token i stands in an enumeration: a 、 within two tokens on either side, or 等 right after."""
-    near = tokens[max(0, i - 2) : i] + tokens[i + 1 : i + 3]
-    return "、" in near or (i + 1 < len(tokens) and tokens[i + 1] == "等")
 
 
 def _not_inside_another(scope: Matches, own: np.ndarray, owners: np.ndarray) -> np.ndarray:
