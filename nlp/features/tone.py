@@ -257,25 +257,41 @@ class LexiconFeatures:
 
     def _terms(self, batch, matches: Matches, polar: np.ndarray, signed: np.ndarray, negated: np.ndarray,
                n: int) -> list:
-        """Per text: ((term, signed weight rounded to 4 places, character offset in the text, negated), …)."""
-        texts = matches.terms(self.matcher.entries)
-        tokens, starts, offsets = batch.tokens, batch.start, matches.offset
-        found = []
-        for row, f, la, w, neg in zip(polar.tolist(), matches.first[polar].tolist(), matches.last[polar].tolist(),
-                                      signed.tolist(), negated.tolist()):
-            term = texts[row]
-            offset = offsets.get(row)  # a regex match knows where it starts
-            if offset is None:  # a term may start inside its first token (利润 in 净利润)
-                head = tokens[f]
-                inner = 0 if head.startswith(term[:len(head)]) else "".join(tokens[f:la]).find(term)
-                offset = int(starts[f]) + max(inner, 0)
-            found.append((term, round(w, 4), offset, neg))
+        """Per text: ((term, signed weight rounded to 4 places, character offset in the text, negated), …).
+        A token match starts at its first token's offset, or inside it when the term lies inside that token
+        (利润 in 净利润): worked out once per (token string, term); a regex match knows its offset."""
+        from nlp.explain import round4
+
+        entries = self.matcher.entries
+        first, last, entry = matches.first[polar], matches.last[polar], matches.entry[polar]
+        rows = polar.tolist()
+        texts, offsets = matches.text, matches.offset
+        terms = [texts.get(r) or entries[e] for r, e in zip(rows, entry.tolist())] if texts else \
+            [entries[e] for e in entry.tolist()]
+        inner = np.zeros(len(polar), np.int64)
+        single = np.flatnonzero(last - first == 1)
+        if len(single):
+            head = batch.ids[first[single]]
+            codes, where = np.unique(head * len(entries) + entry[single], return_inverse=True)
+            strings = batch.vocab.strings
+            found = [_inner_offset(strings[c // len(entries)], entries[c % len(entries)]) for c in codes.tolist()]
+            inner[single] = np.asarray(found, np.int64)[where]
+        at = (batch.start[first] + inner).tolist()
+        for k, r in enumerate(rows):
+            if r in offsets:  # a regex match knows where it starts
+                at[k] = offsets[r]
+        found_terms = list(zip(terms, round4(signed).tolist(), at, negated.tolist()))
         out: list = [()] * n
         docs = matches.doc[polar]
         bounds = np.searchsorted(docs, np.arange(n + 1)).tolist()
         for d in np.unique(docs).tolist():
-            out[d] = tuple(found[bounds[d]:bounds[d + 1]])
+            out[d] = tuple(found_terms[bounds[d]:bounds[d + 1]])
         return out
+
+
+def _inner_offset(token: str, term: str) -> int:
+    """Where ``term`` starts inside a token it was found in (0 when the token starts it)."""
+    return 0 if token.startswith(term[:len(token)]) else max(token.find(term), 0)
 
 
 (_POS, _NEG, _NEGATOR, _DEGREE, _HEDGE, _BOILERPLATE, _COURTESY, _ASPIRATION, _NEUTRAL, _PREFIX,
