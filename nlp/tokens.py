@@ -18,7 +18,7 @@ compact table), so the tokens are the reference's everywhere.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
@@ -334,6 +334,7 @@ class TokenBatch:
     ids: np.ndarray
     doc_ptr: np.ndarray
     vocab: Vocab
+    cache: dict = field(default_factory=dict, repr=False, compare=False)  # what components compute once per batch
 
     def __post_init__(self):
 

@@ -451,6 +451,12 @@ def test_regex_prefilter_keeps_every_regex_that_matches(scorer, many_pairs):
             matching = {k for k, (r, _, _) in enumerate(matcher._regexes) if any(m.group() for m in r.finditer(text))}
             assert matching <= set(matcher._prefilter.candidates(text)), text
         assert any(matcher._prefilter.candidates(text) for text in texts)
+    # over a batch the needles of every prefilter are searched once: the same pairs
+    cache: dict = {}
+    for matcher in (state["theme_features"].answer_matcher, state["lexicon_features"].matcher, prefilter):
+        one = matcher if isinstance(matcher, RegexPrefilter) else matcher._prefilter
+        assert one.pairs(texts, cache) == one.pairs(texts)
+    assert "needles" in cache
 
 
 def test_blocking_of_longer_matches_keeps_what_a_left_to_right_scan_keeps():

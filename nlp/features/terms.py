@@ -246,7 +246,7 @@ class PhraseMatcher:
         texts = batch.texts
         hits: list[tuple] = []  # (text, regex, start, end, matched text)
         finders = self._finders
-        for d, k in self._prefilter.pairs(texts):
+        for d, k in self._prefilter.pairs(texts, batch.cache):
             for mo in finders[k](texts[d]):
                 if mo.end() > mo.start():
                     hits.append((d, k, mo.start(), mo.end(), mo.group(0)))
@@ -342,7 +342,9 @@ class RegexPrefilter:
     needles) in it, and those without needles.
 
     One search of an alternation of all the needles, in C, finds the needles in a text, instead of an
-    ``in`` test per needle and regex in Python; most texts hold only one or two of them.
+    ``in`` test per needle and regex in Python; most texts hold only one or two of them. Over a batch
+    (``pairs`` with a cache) the texts are searched once for the needles of every prefilter of the
+    process (``_NeedleScan``): the tone lexicon's, the themes', the scope terms' … regexes share one scan.
     """
 
     def __init__(self, needles: Sequence[tuple[str, ...] | None]):
@@ -351,16 +353,36 @@ class RegexPrefilter:
         for k, strings in enumerate(needles):
             for needle in strings or ():
                 by_needle.setdefault(needle, set()).add(k)
+        self._by_needle = by_needle
         # Longest first: at each position the search finds the longest needle there, the others there
         # are its prefixes; so a needle found stands for the regexes of its prefixes too.
         ordered = sorted(by_needle, key=lambda n: (-len(n), n))
         self._search = re.compile("|".join(map(re.escape, ordered))).search if ordered else None
         self._regexes_of = {n: {k for p in ordered if n.startswith(p) for k in by_needle[p]} for n in ordered}
+        self._of_shared: dict[str, frozenset[int]] = {}  # a needle of the shared scan → this one's regexes
+        _SHARED_NEEDLES.add(ordered)
 
-    def pairs(self, texts: Sequence[str]) -> list[tuple[int, int]]:
-        """(text index, regex index) of every regex that may match each text, by text then regex."""
-        candidates = self.candidates
-        return [(d, k) for d, text in enumerate(texts) for k in candidates(text)]
+    def pairs(self, texts: Sequence[str], cache: dict | None = None) -> list[tuple[int, int]]:
+        """(text index, regex index) of every regex that may match each text, by text then regex.
+        ``cache``: a dict that lives as long as ``texts`` (a ``TokenBatch``'s), for the shared scan."""
+        if cache is None or self._search is None:
+            candidates = self.candidates
+            return [(d, k) for d, text in enumerate(texts) for k in candidates(text)]
+        always, of_shared = self._always, self._of_shared
+        out: list[tuple[int, int]] = []
+        for d, found in enumerate(_SHARED_NEEDLES.found(texts, cache)):
+            if not found:
+                out.extend((d, k) for k in always)
+                continue
+            regexes = set(always)
+            for needle in found:
+                mine = of_shared.get(needle)
+                if mine is None:
+                    mine = of_shared[needle] = frozenset(
+                        k for p, ks in self._by_needle.items() if needle.startswith(p) for k in ks)
+                regexes |= mine
+            out.extend((d, k) for k in sorted(regexes))
+        return out
 
     def candidates(self, text: str) -> Sequence[int]:
         """Indices (ascending) of the regexes that may match ``text``."""
@@ -374,6 +396,43 @@ class RegexPrefilter:
             found |= self._regexes_of[mo.group()]
             mo = self._search(text, mo.start() + 1)
         return self._always if found is None else sorted(found)
+
+
+class _NeedleScan:
+    """The needles of every ``RegexPrefilter`` of the process, and which of them each text of a batch
+    holds (longest at each position: a needle found stands for its prefixes, as in one prefilter)."""
+
+    def __init__(self):
+        self._needles: set[str] = set()
+        self._search = None
+
+    def add(self, needles: Iterable[str]) -> None:
+        new = set(needles) - self._needles
+        if new:
+            self._needles |= new
+            self._search = None
+
+    def found(self, texts: Sequence[str], cache: dict) -> list[set[str]]:
+        search = self._search
+        if search is None:
+            ordered = sorted(self._needles, key=lambda n: (-len(n), n))
+            search = self._search = re.compile("|".join(map(re.escape, ordered))).search
+        hit = cache.get("needles")
+        if hit is not None and hit[0] is search:  # the scan of these texts with today's needles
+            return hit[1]
+        out = []
+        for text in texts:
+            found = set()
+            mo = search(text)
+            while mo is not None:
+                found.add(mo.group())
+                mo = search(text, mo.start() + 1)
+            out.append(found)
+        cache["needles"] = (search, out)
+        return out
+
+
+_SHARED_NEEDLES = _NeedleScan()
 
 
 # Bound of the needles of one regex. Needles cost one search for all of a matcher's regexes (however
