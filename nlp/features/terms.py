@@ -246,7 +246,7 @@ class PhraseMatcher:
         texts = batch.texts
         hits: list[tuple] = []  # (text, regex, start, end, matched text)
         finders = self._finders
-        for d, k in self._prefilter.pairs(texts, batch.cache):
+        for d, k in zip(*(a.tolist() for a in self._prefilter.pairs(texts, batch.cache))):
             for mo in finders[k](texts[d]):
                 if mo.end() > mo.start():
                     hits.append((d, k, mo.start(), mo.end(), mo.group(0)))
@@ -349,6 +349,7 @@ class RegexPrefilter:
 
     def __init__(self, needles: Sequence[tuple[str, ...] | None]):
         self._always = tuple(k for k, strings in enumerate(needles) if strings is None)
+        self._n_regexes = max(len(needles), 1)
         by_needle: dict[str, set[int]] = {}
         for k, strings in enumerate(needles):
             for needle in strings or ():
@@ -359,30 +360,42 @@ class RegexPrefilter:
         ordered = sorted(by_needle, key=lambda n: (-len(n), n))
         self._search = re.compile("|".join(map(re.escape, ordered))).search if ordered else None
         self._regexes_of = {n: {k for p in ordered if n.startswith(p) for k in by_needle[p]} for n in ordered}
-        self._of_shared: dict[str, frozenset[int]] = {}  # a needle of the shared scan → this one's regexes
+        self._incidence_of = None  # (shared scan, CSR of its needles → this prefilter's regexes)
         _SHARED_NEEDLES.add(ordered)
 
-    def pairs(self, texts: Sequence[str], cache: dict | None = None) -> list[tuple[int, int]]:
-        """(text index, regex index) of every regex that may match each text, by text then regex.
+    def pairs(self, texts: Sequence[str], cache: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(text indices, regex indices) of every regex that may match each text, by text then regex.
         ``cache``: a dict that lives as long as ``texts`` (a ``TokenBatch``'s), for the shared scan."""
         if cache is None or self._search is None:
-            candidates = self.candidates
-            return [(d, k) for d, text in enumerate(texts) for k in candidates(text)]
-        always, of_shared = self._always, self._of_shared
-        out: list[tuple[int, int]] = []
-        for d, found in enumerate(_SHARED_NEEDLES.found(texts, cache)):
+            found = [(d, k) for d, text in enumerate(texts) for k in self.candidates(text)]
             if not found:
-                out.extend((d, k) for k in always)
-                continue
-            regexes = set(always)
-            for needle in found:
-                mine = of_shared.get(needle)
-                if mine is None:
-                    mine = of_shared[needle] = frozenset(
-                        k for p, ks in self._by_needle.items() if needle.startswith(p) for k in ks)
-                regexes |= mine
-            out.extend((d, k) for k in sorted(regexes))
-        return out
+                return np.zeros(0, np.int64), np.zeros(0, np.int64)
+            d, k = np.array(found, dtype=np.int64).T
+            return d, k
+        search, text_of, needle_of, ordered = _SHARED_NEEDLES.found(texts, cache)
+        indptr, indices = self._incidence(search, ordered)
+        counts = indptr[needle_of + 1] - indptr[needle_of]
+        rows = np.repeat(text_of, counts)
+        rank = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+        regexes = indices[np.repeat(indptr[needle_of], counts) + rank]
+        if self._always:
+            always = np.asarray(self._always, np.int64)
+            rows = np.concatenate([rows, np.repeat(np.arange(len(texts)), len(always))])
+            regexes = np.concatenate([regexes, np.tile(always, len(texts))])
+        width = self._n_regexes
+        codes = np.unique(rows * width + regexes)
+        return codes // width, codes % width
+
+    def _incidence(self, search, ordered: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """CSR (shared needle → this prefilter's regexes): a needle found stands for the regexes of this
+        prefilter's needles that are its prefixes. Built once per set of shared needles."""
+        if self._incidence_of is None or self._incidence_of[0] is not search:
+            rows = [sorted({k for p, ks in self._by_needle.items() if needle.startswith(p) for k in ks})
+                    for needle in ordered]
+            indptr = np.concatenate([[0], np.cumsum([len(r) for r in rows])]).astype(np.int64)
+            indices = np.array([k for r in rows for k in r], dtype=np.int64)
+            self._incidence_of = (search, indptr, indices)
+        return self._incidence_of[1], self._incidence_of[2]
 
     def candidates(self, text: str) -> Sequence[int]:
         """Indices (ascending) of the regexes that may match ``text``."""
@@ -412,24 +425,26 @@ class _NeedleScan:
             self._needles |= new
             self._search = None
 
-    def found(self, texts: Sequence[str], cache: dict) -> list[set[str]]:
+    def found(self, texts: Sequence[str], cache: dict) -> tuple:
+        """(the scan, text index and needle id of each needle found, the needles by id): the needles at
+        each position of each text, longest first, as ``RegexPrefilter.candidates`` finds them."""
+        if self._search is None:
+            self._ordered = sorted(self._needles, key=lambda n: (-len(n), n))
+            self._ids = {n: i for i, n in enumerate(self._ordered)}
+            self._search = re.compile("|".join(map(re.escape, self._ordered))).search
         search = self._search
-        if search is None:
-            ordered = sorted(self._needles, key=lambda n: (-len(n), n))
-            search = self._search = re.compile("|".join(map(re.escape, ordered))).search
         hit = cache.get("needles")
         if hit is not None and hit[0] is search:  # the scan of these texts with today's needles
-            return hit[1]
-        out = []
-        for text in texts:
-            found = set()
+            return hit
+        ids = self._ids
+        text_of, needle_of = [], []
+        for d, text in enumerate(texts):
             mo = search(text)
             while mo is not None:
-                found.add(mo.group())
+                text_of.append(d), needle_of.append(ids[mo.group()])
                 mo = search(text, mo.start() + 1)
-            out.append(found)
-        cache["needles"] = (search, out)
-        return out
+        hit = cache["needles"] = (search, np.array(text_of, np.int64), np.array(needle_of, np.int64), self._ordered)
+        return hit
 
 
 _SHARED_NEEDLES = _NeedleScan()
