@@ -180,11 +180,16 @@ class ChunkLayout:
         wanted[plan.set_texts[np.repeat(checked, np.diff(plan.set_ptr))]] = True
         occurrences, ptr = self._text_occurrences(plan, key_offset, key_char, char_count, wanted)
         held = self._held_sets(plan, occurrences, np.diff(ptr), checked)
-        starts, which = self._starts_near(plan, held, occurrences, ptr, np.array(pair_pattern, dtype=np.int64),
+        # per pattern, the checked sets (-1 after the last), in as few columns as they need
+        table = np.append(checked, False)[plan.pattern_set_table]  # -1: the False appended
+        order = np.argsort(~table, axis=1, kind="stable")
+        sets = np.where(np.take_along_axis(table, order, axis=1), np.take_along_axis(plan.pattern_set_table, order, axis=1), -1)
+        sets = sets[:, :max(int(table.sum(axis=1).max()), 1)]
+        starts, which = self._starts_near(plan, held, sets, occurrences, ptr, np.array(pair_pattern, dtype=np.int64),
                                           pair_text, np.array(pair_before, dtype=np.int64))
         self._spans.update(self._match_at(plan, starts, which))
         for p in scanned:
-            rows = self._holds_all(plan, held, np.full(self.n_rows, p), np.arange(self.n_rows))
+            rows = self._holds_all(held, sets, np.full(self.n_rows, p), np.arange(self.n_rows))
             flat = np.array(self._scan_rows(plan.patterns[p], rows), dtype=np.int64)
             s, e = flat[0::2], flat[1::2]
             keep = e > s
@@ -245,15 +250,16 @@ class ChunkLayout:
         held[sets * self.n_rows + np.repeat(self.row[occurrences], n_sets)] = True
         return held
 
-    def _holds_all(self, plan: ScanPlan, held: np.ndarray, pattern: np.ndarray, row: np.ndarray) -> np.ndarray:
-        """Per (pattern, row) pair: whether the row holds one text of each of the pattern's sets."""
+    def _holds_all(self, held: np.ndarray, sets: np.ndarray, pattern: np.ndarray, row: np.ndarray) -> np.ndarray:
+        """Per (pattern, row) pair: whether the row holds one text of each of the pattern's ``sets``
+        (a row of set numbers per pattern, -1 for none)."""
         ok = np.ones(len(row), dtype=bool)
-        for j in range(plan.pattern_set_table.shape[1]):
-            k = plan.pattern_set_table[pattern, j]
+        for j in range(sets.shape[1]):
+            k = sets[pattern, j]
             ok &= (k < 0) | held[np.maximum(k, 0) * self.n_rows + row]
         return ok
 
-    def _starts_near(self, plan: ScanPlan, held: np.ndarray, occurrences: np.ndarray, ptr: np.ndarray,
+    def _starts_near(self, plan: ScanPlan, held: np.ndarray, sets: np.ndarray, occurrences: np.ndarray, ptr: np.ndarray,
                      pair_pattern: np.ndarray, pair_text: np.ndarray, pair_before: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every place a match may start at, as (starts, pattern index), sorted by pattern then start:
         at most ``before`` characters before an occurrence of one of its anchor's texts (each pair of
@@ -264,7 +270,7 @@ class ChunkLayout:
         at = occurrences[_ranges(ptr[pair_text], lengths)]
         pattern = pair_pattern[pair_of]
         row = self.row[at]
-        keep = self._holds_all(plan, held, pattern, row)
+        keep = self._holds_all(held, sets, pattern, row)
         at, pattern, row, before = at[keep], pattern[keep], row[keep], pair_before[pair_of][keep]
         spread = before + 1
         back = _ranges(np.zeros(len(at), dtype=np.int64), spread)
@@ -281,7 +287,8 @@ class ChunkLayout:
         # the character before each start; the text's start has the last column
         previous = np.where(starts > 0, column[self.inverse[np.maximum(starts - 1, 0)]], n_rule + 1)
         keep &= plan.after_ok[pattern, previous]
-        key = np.unique(pattern[keep] * (len(self.text) + 1) + starts[keep])
+        key = np.sort(pattern[keep] * (len(self.text) + 1) + starts[keep])
+        key = key[np.concatenate([[True], key[1:] != key[:-1]])] if len(key) else key
         return key % (len(self.text) + 1), key // (len(self.text) + 1)
 
     def _match_at(self, plan: ScanPlan, starts: np.ndarray, which: np.ndarray):
@@ -306,14 +313,24 @@ class ChunkLayout:
         owner = np.array(hit_pattern, dtype=np.int64)
         width = len(text) + 1
         key, end_key = owner * width + s, owner * width + e
-        if len(key) > 1 and np.any(key[1:] < np.maximum.accumulate(end_key)[:-1]):
-            # a match overlaps an earlier one: follow the chain of each match to the first start at or
-            # after its end (the keys of the next pattern are all larger: the chain moves on to it)
-            following = np.searchsorted(key, end_key).tolist()
-            kept, k = [], 0
-            while k < len(key):
-                kept.append(k)
-                k = following[k]
+        # a match that starts before the end of every earlier one (of its pattern) is kept; the others
+        # are kept only if they start at or after the end of the last match kept before them
+        overlapping = np.flatnonzero(key[1:] < np.maximum.accumulate(end_key)[:-1]) + 1 if len(key) > 1 else key[:0]
+        if len(overlapping):
+            starts_at, ends_at = key.tolist(), end_key.tolist()
+            dropped = []
+            cursor = 0
+            last = -2
+            for i in overlapping.tolist():
+                if i - 1 != last:  # the one before is kept: no earlier match reaches past its start
+                    cursor = ends_at[i - 1]
+                if starts_at[i] >= cursor:
+                    cursor = ends_at[i]
+                else:
+                    dropped.append(i)
+                last = i
+            kept = np.ones(len(key), dtype=bool)
+            kept[dropped] = False
             s, e, owner = s[kept], e[kept], owner[kept]
         bounds = np.searchsorted(owner, np.arange(len(plan.patterns) + 1)).tolist()
         return [(plan.patterns[p], (s[bounds[p]:bounds[p + 1]], e[bounds[p]:bounds[p + 1]]))
