@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import repeat
 
 import numpy as np
@@ -73,7 +74,12 @@ class ChunkLayout:
 
     @classmethod
     def build(cls, answers: Sequence[str]) -> ChunkLayout:
-        texts = ["" if a is None else str(a) for a in answers]
+        try:
+            if not all(map(str.__instancecheck__, answers)):
+                raise TypeError
+            texts = answers
+        except TypeError:
+            texts = ["" if a is None else str(a) for a in answers]
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         starts = np.zeros(len(texts), dtype=np.int64)
         if len(texts) > 1:
@@ -83,8 +89,7 @@ class ChunkLayout:
         # each answer's characters, then its separator: the separator belongs to the row before it
         row = np.repeat(np.arange(len(texts)), lengths + 1)[: len(text)]
         uniques, inverse, counts = _distinct(codes)
-        alnum = np.fromiter((chr(c).isalnum() for c in uniques.tolist()), dtype=bool, count=len(uniques))
-        content = alnum[inverse]
+        content = _is_alnum(uniques)[inverse]
         separator = np.zeros(len(text), dtype=bool)
         separator[starts[1:] - 1] = True
         sentence_break = _char_set_mask(uniques, SENTENCE_BREAK_CHARS)[inverse] | separator
@@ -97,17 +102,38 @@ class ChunkLayout:
         """The sum of a per-character array over each row."""
         return np.bincount(self.row, weights=values, minlength=self.n_rows)
 
+    def count_per_row(self, mask: np.ndarray) -> np.ndarray:
+        """How many characters of each row (its separator included) ``mask`` marks, as floats."""
+        return _run_counts(mask, self.starts).astype(float)
+
+    def count_per_clause(self, mask: np.ndarray) -> np.ndarray:
+        """How many characters of each clause ``mask`` marks."""
+        return _run_counts(mask, self.clause_starts)
+
+    @cached_property
+    def clause_starts(self) -> np.ndarray:
+        """Where each clause starts (every clause has a character: at least its break)."""
+        return _run_starts(self.clause)
+
+    @cached_property
+    def sentence_starts(self) -> np.ndarray:
+        """Where each sentence starts (every sentence has a character: at least its break)."""
+        return _run_starts(self.sentence)
+
+    @cached_property
+    def sentence_row(self) -> np.ndarray:
+        """Per sentence: its row."""
+        return self.row[self.sentence_starts]
+
     def span_mask(self, spans: Iterable[tuple[int, int]]) -> np.ndarray:
         """Characters covered by any of the (start, end) spans."""
         spans = np.asarray(list(spans), dtype=np.int64).reshape(-1, 2)
         return self._cover(spans[:, 0], spans[:, 1])
 
     def _cover(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-        n = len(self.text)
-        if not len(starts):
-            return np.zeros(n, dtype=bool)
-        depth = np.bincount(starts, minlength=n + 1) - np.bincount(ends, minlength=n + 1)
-        return np.cumsum(depth[:-1]) > 0
+        mask = np.zeros(len(self.text), dtype=bool)
+        mask[_ranges(starts, np.maximum(ends - starts, 0))] = True
+        return mask
 
     # ------------------------------------------------------------------ pattern matches
     def index_chars(self, chars: Iterable[str]) -> None:
@@ -354,6 +380,14 @@ class ChunkLayout:
             return np.zeros(len(self.text), dtype=bool)
         return self._cover(np.concatenate([s for s, _ in spans]), np.concatenate([e for _, e in spans]))
 
+    def match_positions(self, patterns: Sequence[re.Pattern]) -> np.ndarray:
+        """The characters covered by a match of any of the patterns, as positions (with repeats)."""
+        spans = [self.match_spans(rx) for rx in patterns]
+        if not spans:
+            return np.zeros(0, dtype=np.int64)
+        starts = np.concatenate([s for s, _ in spans])
+        return _ranges(starts, np.concatenate([e for _, e in spans]) - starts)
+
     def match_starts(self, patterns: Sequence[re.Pattern]) -> np.ndarray:
         """Where the matches of the patterns start (pattern after pattern)."""
         if not patterns:
@@ -413,6 +447,49 @@ class ChunkLayout:
         keep = np.array([placed[d] for d in doc.tolist()], dtype=bool)
         starts = (self.starts[doc] + batch.start[hits])[keep]
         return self._cover(starts, starts + batch.length[hits][keep])
+
+
+_ALNUM_BMP: np.ndarray | None = None
+
+
+def _is_alnum(codes: np.ndarray) -> np.ndarray:
+    """Per code point: ``str.isalnum`` of its character (a table of the Basic Multilingual Plane made
+    once per process; the characters beyond it one by one)."""
+    global _ALNUM_BMP
+    if _ALNUM_BMP is None:
+        _ALNUM_BMP = np.fromiter((chr(c).isalnum() for c in range(65536)), dtype=bool, count=65536)
+    out = _ALNUM_BMP[np.minimum(codes, 65535)]
+    wide = np.flatnonzero(codes > 65535)
+    if len(wide):
+        out[wide] = [chr(c).isalnum() for c in codes[wide].tolist()]
+    return out
+
+
+def _run_starts(ids: np.ndarray) -> np.ndarray:
+    """Where each run of equal ids starts, for ids 0, 1, 2 … increasing along the array by steps of
+    at most one (layout's sentence and clause ids)."""
+    if not len(ids):
+        return np.zeros(0, dtype=np.int64)
+    return np.concatenate([[0], np.flatnonzero(ids[1:] != ids[:-1]) + 1])
+
+
+def _run_counts(mask: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per run (``starts`` ascending, the last running to the end): how many elements ``mask`` marks."""
+    total = np.concatenate([[0], np.cumsum(mask, dtype=np.int64)])
+    ends = np.append(starts[1:], len(mask))
+    return total[ends] - total[starts]
+
+
+def run_max(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The maximum of ``values`` over each run of ``run_starts`` (every run non-empty)."""
+    if not len(starts):
+        return np.zeros(0, dtype=float)
+    return np.maximum.reduceat(values.astype(float), starts)
+
+
+def run_any(mask: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per run (every run non-empty): whether ``mask`` marks one of its elements."""
+    return _run_counts(mask, starts) > 0
 
 
 def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
