@@ -49,7 +49,9 @@ def prepare(rows: list[dict]) -> list[tuple]:
         f = scorer.features(qs, ans)
         batch = f.answers
         a_tokens = [batch.doc_tokens(d) for d in range(len(batch))]
-        q_tokens = scorer._question_tokens(f, qs)
+        qbatch, question_of = f.questions[4], f.questions[2]
+        distinct_tokens = [qbatch.doc_tokens(d) for d in range(len(qbatch))]
+        q_tokens = [distinct_tokens[q] for q in question_of.tolist()]  # a repeated question: one list
         chunks.append((ans, qs, a_tokens, q_tokens, f.lexicon.terms))
         BATCHES.append((batch, f.questions[4], f.questions[2]))
     assert all(len(c[0]) <= CHUNK for c in chunks)

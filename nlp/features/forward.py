@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nlp.features.layout import ChunkLayout, group_any
+from nlp.features.layout import ChunkLayout, run_any
 from nlp.features.measure_patterns import MeasurePatterns
 
 DISCLOSURE_PROMISES = ("later", "disclosure_elsewhere")
@@ -32,24 +32,22 @@ def sentence_flags(layout: ChunkLayout, courtesy: np.ndarray, patterns: MeasureP
     """Per sentence id: (a sentence: it has content, forward-looking)."""
     if not layout.text:
         return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
-    n_sentences = int(layout.sentence[-1]) + 1
-    counted = group_any(layout.content, layout.sentence, n_sentences)
+    counted = run_any(layout.content, layout.sentence_starts)
     starts = layout.match_starts(patterns.forward_markers)
     if len(starts):
         promises = [rx for c in patterns.non_answer if c.name in DISCLOSURE_PROMISES for rx in c.patterns]
         blocked = layout.match_mask(patterns.not_forward) | layout.match_mask(promises) | courtesy
         starts = starts[~blocked[starts]]
-    marked = np.zeros(len(layout.text), dtype=bool)
-    marked[starts] = True
-    forward = group_any(marked, layout.sentence, n_sentences) & counted
+    forward = np.zeros(len(counted), dtype=bool)
+    forward[layout.sentence[starts]] = True
+    forward &= counted
     return counted, forward
 
 
 def forward_share(layout: ChunkLayout, counted: np.ndarray, forward: np.ndarray) -> np.ndarray:
     if not layout.text:
         return np.full(layout.n_rows, np.nan)
-    sentence_row = np.zeros(len(counted), dtype=np.int64)
-    sentence_row[layout.sentence] = layout.row
+    sentence_row = layout.sentence_row
     n_counted = np.bincount(sentence_row, weights=counted.astype(float), minlength=layout.n_rows)
     n_forward = np.bincount(sentence_row, weights=forward.astype(float), minlength=layout.n_rows)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -76,7 +74,5 @@ def forward_tone(layout: ChunkLayout, forward: np.ndarray,
         in_forward = inside & forward[layout.sentence[pos]]
         positive = np.bincount(rows, weights=np.where(in_forward, np.maximum(weights, 0.0), 0.0), minlength=n)
         negative = np.bincount(rows, weights=np.where(in_forward, np.maximum(-weights, 0.0), 0.0), minlength=n)
-    sentence_row = np.zeros(len(forward), dtype=np.int64)
-    sentence_row[layout.sentence] = layout.row
-    has_forward = np.bincount(sentence_row, weights=forward.astype(float), minlength=n) > 0
+    has_forward = np.bincount(layout.sentence_row, weights=forward.astype(float), minlength=n) > 0
     return np.where(has_forward, (positive - negative) / (positive + negative + 1.0), np.nan)

@@ -2,21 +2,24 @@
 
 The answers are joined with a newline (itself a sentence break), and numpy turns the matches of the
 compiled regular expressions into per-character masks; a character's row, sentence and clause come
-from cumulative sums. A pattern scans only the rows that hold one of each of its required texts
-(``measure_patterns.required_texts``; tested by one character of each text, from a table of which rows
-hold which characters), a run of consecutive such rows at a time. Each row is scanned up to its end, so
-no match touches two answers, and a row's values never depend on the rows that share its chunk.
+from cumulative sums. The patterns of a group are matched together (``find_all``): every occurrence
+of each of their required texts (``measure_patterns.required_texts``) is found with numpy, which gives
+the rows holding one text of each required set and, around the occurrences of one set, the places a
+match may start at (``measure_patterns.start_rule``); the pattern is tried there only (a pattern with
+no bounded required text scans each run of consecutive candidate rows). Each row is matched up to its
+end, so no match touches two answers, and a row's values never depend on the rows that share its chunk.
 """
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import repeat
 
 import numpy as np
 
-from nlp.features.measure_patterns import TEXT_START, Required, required_texts, start_rule
+from nlp.features.measure_patterns import ScanPlan, scan_plan
 
 SEPARATOR = "\n"
 # docs/labeling_measures.md: sentences end after 。！？； (full or half width); line breaks, commas and
@@ -29,14 +32,16 @@ def _char_set_mask(codes: np.ndarray, chars: Iterable[str]) -> np.ndarray:
     return np.isin(codes, np.array([ord(c) for c in chars], dtype=np.uint32))
 
 
-def _distinct(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(codes, return_inverse=True)`` by counting (code points are small integers)."""
+def _distinct(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``np.unique(codes, return_inverse=True, return_counts=True)`` by counting (code points are small
+    integers)."""
     if not len(codes):
-        return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int64)
-    seen = np.bincount(codes, minlength=int(codes.max()) + 1) > 0
+        return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    counts = np.bincount(codes, minlength=int(codes.max()) + 1)
+    seen = counts > 0
     uniques = np.flatnonzero(seen).astype(np.uint32)
     index = np.cumsum(seen) - 1
-    return uniques, index[codes]
+    return uniques, index[codes], counts[seen]
 
 
 @dataclass
@@ -56,15 +61,12 @@ class ChunkLayout:
     codes: np.ndarray  # per character: its code point
     uniques: np.ndarray  # the distinct character codes of the text, ascending
     inverse: np.ndarray  # per character: its index in ``uniques``
+    counts: np.ndarray  # per distinct character: how often it occurs
 
     def __post_init__(self):
         self._spans: dict[re.Pattern, tuple[np.ndarray, np.ndarray]] = {}
         self._rows_with: dict[str, np.ndarray] = {}  # per indexed character: which rows hold it
         self._positions: dict[str, np.ndarray] = {}  # per indexed character: where it occurs
-        self._indexed: set[re.Pattern] = set()  # patterns whose characters are indexed
-        self._held: dict[tuple[str, ...], np.ndarray] = {}  # per set of texts: the rows holding one
-        self._found: dict[str, np.ndarray] = {}  # per text: where it starts
-        self._rarest_of: dict[str, str] = {}
 
     @property
     def n_rows(self) -> int:
@@ -72,7 +74,12 @@ class ChunkLayout:
 
     @classmethod
     def build(cls, answers: Sequence[str]) -> ChunkLayout:
-        texts = ["" if a is None else str(a) for a in answers]
+        try:
+            if not all(map(str.__instancecheck__, answers)):
+                raise TypeError
+            texts = answers
+        except TypeError:
+            texts = ["" if a is None else str(a) for a in answers]
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         starts = np.zeros(len(texts), dtype=np.int64)
         if len(texts) > 1:
@@ -81,20 +88,42 @@ class ChunkLayout:
         codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
         # each answer's characters, then its separator: the separator belongs to the row before it
         row = np.repeat(np.arange(len(texts)), lengths + 1)[: len(text)]
-        uniques, inverse = _distinct(codes)
-        alnum = np.fromiter((chr(c).isalnum() for c in uniques.tolist()), dtype=bool, count=len(uniques))
-        content = alnum[inverse]
+        uniques, inverse, counts = _distinct(codes)
+        content = _is_alnum(uniques)[inverse]
         separator = np.zeros(len(text), dtype=bool)
         separator[starts[1:] - 1] = True
         sentence_break = _char_set_mask(uniques, SENTENCE_BREAK_CHARS)[inverse] | separator
         clause_break = _char_set_mask(uniques, CLAUSE_BREAK_CHARS)[inverse] | separator
         sentence = np.cumsum(sentence_break) - sentence_break
         clause = np.cumsum(clause_break) - clause_break
-        return cls(text, starts, lengths, row, content, sentence, clause, codes, uniques, inverse)
+        return cls(text, starts, lengths, row, content, sentence, clause, codes, uniques, inverse, counts)
 
     def per_row(self, values: np.ndarray) -> np.ndarray:
         """The sum of a per-character array over each row."""
         return np.bincount(self.row, weights=values, minlength=self.n_rows)
+
+    def count_per_row(self, mask: np.ndarray) -> np.ndarray:
+        """How many characters of each row (its separator included) ``mask`` marks, as floats."""
+        return _run_counts(mask, self.starts).astype(float)
+
+    def count_per_clause(self, mask: np.ndarray) -> np.ndarray:
+        """How many characters of each clause ``mask`` marks."""
+        return _run_counts(mask, self.clause_starts)
+
+    @cached_property
+    def clause_starts(self) -> np.ndarray:
+        """Where each clause starts (every clause has a character: at least its break)."""
+        return _run_starts(self.clause)
+
+    @cached_property
+    def sentence_starts(self) -> np.ndarray:
+        """Where each sentence starts (every sentence has a character: at least its break)."""
+        return _run_starts(self.sentence)
+
+    @cached_property
+    def sentence_row(self) -> np.ndarray:
+        """Per sentence: its row."""
+        return self.row[self.sentence_starts]
 
     def span_mask(self, spans: Iterable[tuple[int, int]]) -> np.ndarray:
         """Characters covered by any of the (start, end) spans."""
@@ -102,22 +131,11 @@ class ChunkLayout:
         return self._cover(spans[:, 0], spans[:, 1])
 
     def _cover(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-        n = len(self.text)
-        if not len(starts):
-            return np.zeros(n, dtype=bool)
-        depth = np.bincount(starts, minlength=n + 1) - np.bincount(ends, minlength=n + 1)
-        return np.cumsum(depth[:-1]) > 0
+        mask = np.zeros(len(self.text), dtype=bool)
+        mask[_ranges(starts, np.maximum(ends - starts, 0))] = True
+        return mask
 
     # ------------------------------------------------------------------ pattern matches
-    def index_patterns(self, patterns: Iterable[re.Pattern]) -> None:
-        """Index, in one pass over the text, where each character the patterns' required texts are
-        tested by occurs (``match_spans`` indexes what is missing itself, a pass a pattern)."""
-        patterns = [rx for rx in patterns if rx not in self._indexed]
-        if not patterns:
-            return
-        self.index_chars({c for rx in patterns for req in required_texts(rx) for t in req.texts for c in t})
-        self._indexed.update(patterns)
-
     def index_chars(self, chars: Iterable[str]) -> None:
         """Index where each of the characters occurs and which rows hold it, in one pass."""
         missing = sorted(set(chars).difference(self._positions))
@@ -142,132 +160,207 @@ class ChunkLayout:
             self._positions[c] = positions[bounds[k]:bounds[k + 1]]
             self._rows_with[c] = table[k]
 
-    def candidate_rows(self, pattern: re.Pattern) -> np.ndarray:
-        """Per row: whether it holds one of each of the pattern's required texts (tested by each text's
-        rarest character in the chunk), so that a match of the pattern may lie in it."""
-        self.index_patterns((pattern,))
-        rows = np.ones(self.n_rows, dtype=bool)
-        for req in required_texts(pattern):
-            rows &= self._rows_holding_one(req.texts)
-        return rows
 
-    def _rows_holding_one(self, texts: tuple[str, ...]) -> np.ndarray:
-        held = self._held.get(texts)
-        if held is None:
-            chars = {self._rarest(t) for t in texts}
-            held = self._held[texts] = np.logical_or.reduce([self._rows_with[c] for c in chars])
-        return held
-
-    def _rarest(self, text: str) -> str:
-        """The character of ``text`` occurring least often in the chunk (its characters indexed)."""
-        if len(text) == 1:
-            return text
-        found = self._rarest_of.get(text)
-        if found is None:
-            found = self._rarest_of[text] = min(text, key=lambda c: len(self._positions[c]))
-        return found
-
-    def _occurrences(self, texts: Sequence[str], rows: np.ndarray) -> np.ndarray:
-        """Where each of the texts starts, in the candidate ``rows`` (ascending, with repeats): found at
-        each occurrence of its rarest character and checked character by character."""
-        found = [self._occurrences_of(t) for t in texts]
-        at = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
-        return np.sort(at[rows[self.row[at]]])
-
-    def _occurrences_of(self, text: str) -> np.ndarray:
-        """Where ``text`` starts in the chunk (computed once)."""
-        at = self._found.get(text)
-        if at is None:
-            c = self._rarest(text)
-            at = self._positions[c] - text.index(c)
-            if len(text) > 1:
-                codes = self.codes
-                at = at[(at >= 0) & (at + len(text) <= len(codes))]
-                for k, ch in enumerate(text):
-                    at = at[codes[at + k] == ord(ch)]
-            self._found[text] = at
-        return at
-
+    # ------------------------------------------------------------------ pattern matches
     def match_spans(self, pattern: re.Pattern) -> tuple[np.ndarray, np.ndarray]:
         """The (starts, ends) of the non-empty matches of ``pattern`` in each row (computed once)."""
         found = self._spans.get(pattern)
         if found is None:
-            found = self._spans[pattern] = self._find(pattern)
+            self.find_all((pattern,))
+            found = self._spans[pattern]
         return found
 
-    def _find(self, pattern: re.Pattern) -> tuple[np.ndarray, np.ndarray]:
-        rows = self.candidate_rows(pattern)
-        if not rows.any():
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        bounded = [r for r in required_texts(pattern) if r.before != math.inf]
-        # the required texts whose occurrences leave the fewest places a match may start at
-        anchor = min(bounded, key=lambda r: (r.before + 1) * sum(len(self._positions[self._rarest(t)]) for t in r.texts),
-                     default=None)
-        if anchor is None:
-            spans = self._scan_rows(pattern, rows)
-        else:
-            spans = self._match_at(pattern, self._starts_near(pattern, anchor, rows))
-        flat = np.array(spans, dtype=np.int64)  # start, end, start, end …: quicker than pairs
-        starts, ends = flat[0::2], flat[1::2]
-        keep = ends > starts
-        return starts[keep], ends[keep]
-
-    def _starts_near(self, pattern: re.Pattern, anchor: Required, rows: np.ndarray) -> np.ndarray:
-        """Every place a match may start at (ascending): at most ``anchor.before`` characters before an
-        occurrence of one of the anchor's texts, in its row, on one of the pattern's first characters."""
-        found = self._occurrences(anchor.texts, rows)
-        if not len(found):
-            return found
-        row_start = self.starts[self.row[found]]
-        before = int(anchor.before)
-        starts = (found[:, None] - np.arange(before + 1)).ravel()
-        starts = starts[starts >= np.repeat(row_start, before + 1)]
-        rule = start_rule(pattern)
-        if rule.first is not None:
-            starts = starts[self._holds(rule.first)[self.inverse[starts]]]
-        if rule.not_first:
-            starts = starts[~self._holds(rule.not_first)[self.inverse[starts]]]
-        if rule.after is not None or rule.not_after:
-            # the character before each start; the text's start is -1
-            previous = np.where(starts > 0, self.inverse[np.maximum(starts - 1, 0)], -1)
-            if rule.after is not None:
-                allowed = np.append(self._holds(rule.after), TEXT_START in rule.after)
-                starts = starts[allowed[previous]]
-                previous = np.where(starts > 0, self.inverse[np.maximum(starts - 1, 0)], -1)
-            if rule.not_after:
-                barred = np.append(self._holds(rule.not_after), TEXT_START in rule.not_after)
-                starts = starts[~barred[previous]]
-        starts = np.sort(starts)
-        return starts[np.concatenate([[True], starts[1:] != starts[:-1]])] if len(starts) else starts
-
-    def _holds(self, chars: frozenset[str]) -> np.ndarray:
-        """Per distinct character of the text (``uniques``): whether it is one of ``chars``."""
-        out = np.zeros(len(self.uniques), dtype=bool)
-        codes = np.array([ord(c) for c in chars if c], dtype=np.uint32)
-        if len(self.uniques) and len(codes):
-            at = np.minimum(np.searchsorted(self.uniques, codes), len(self.uniques) - 1)
-            out[at[self.uniques[at] == codes]] = True
-        return out
-
-    def _match_at(self, pattern: re.Pattern, starts: np.ndarray) -> list[int]:
-        """The matches ``finditer`` finds row by row, when every match starts at one of ``starts``: the
-        next match after a cursor is the first match at a start past it. Flat: start, end, start, end …"""
-        if not len(starts):
-            return []
-        row = self.row[starts]
-        row_end = (self.starts[row] + self.lengths[row]).tolist()
-        text, match = self.text, pattern.match
-        spans = []
-        cursor = 0
-        for start, end in zip(starts.tolist(), row_end):
-            if start < cursor:
+    def find_all(self, patterns: Iterable[re.Pattern]) -> None:
+        """Find the matches of all the patterns (those not found yet) together: the places each may
+        start at are gathered for all of them with numpy, then each pattern is tried there."""
+        todo = tuple(dict.fromkeys(rx for rx in patterns if rx not in self._spans))
+        if not todo:
+            return
+        empty = np.zeros(0, dtype=np.int64)
+        if not self.text:
+            self._spans.update((rx, (empty, empty)) for rx in todo)
+            return
+        plan = scan_plan(todo)
+        key_offset, key_char, char_count = self._rarest_chars(plan)
+        # at most this many occurrences of each text: those of its rarest character
+        estimate = char_count[key_char]
+        set_estimate = np.add.reduceat(estimate[plan.set_texts], plan.set_ptr[:-1]) if len(plan.set_texts) else estimate[:0]
+        pair_pattern, pair_text, pair_before = [], [], []
+        scanned = []
+        for p, anchors in enumerate(plan.anchors):
+            if not anchors:
+                scanned.append(p)
                 continue
-            m = match(text, start, end)
-            if m is not None:
-                span = m.span()
-                spans += span
-                cursor = span[1]
-        return spans
+            # the required set whose occurrences leave the fewest places a match may start at
+            k, before = min(anchors, key=lambda a: (a[1] + 1) * set_estimate[a[0]])
+            for t in plan.set_texts[plan.set_ptr[k]:plan.set_ptr[k + 1]].tolist():
+                pair_pattern.append(p)
+                pair_text.append(t)
+                pair_before.append(before)
+        pair_text = np.array(pair_text, dtype=np.int64)
+        # a set is checked row by row only where it may be missing from many rows: the other sets
+        # are taken as held (a weaker filter, the same matches)
+        checked = set_estimate <= self.n_rows
+        wanted = np.zeros(len(plan.texts), dtype=bool)
+        wanted[pair_text] = True
+        wanted[plan.set_texts[np.repeat(checked, np.diff(plan.set_ptr))]] = True
+        occurrences, ptr = self._text_occurrences(plan, key_offset, key_char, char_count, wanted)
+        held = self._held_sets(plan, occurrences, np.diff(ptr), checked)
+        # per pattern, the checked sets (-1 after the last), in as few columns as they need
+        table = np.append(checked, False)[plan.pattern_set_table]  # -1: the False appended
+        order = np.argsort(~table, axis=1, kind="stable")
+        sets = np.where(np.take_along_axis(table, order, axis=1), np.take_along_axis(plan.pattern_set_table, order, axis=1), -1)
+        sets = sets[:, :max(int(table.sum(axis=1).max()), 1)]
+        starts, which = self._starts_near(plan, held, sets, occurrences, ptr, np.array(pair_pattern, dtype=np.int64),
+                                          pair_text, np.array(pair_before, dtype=np.int64))
+        self._spans.update(self._match_at(plan, starts, which))
+        for p in scanned:
+            rows = self._holds_all(held, sets, np.full(self.n_rows, p), np.arange(self.n_rows))
+            flat = np.array(self._scan_rows(plan.patterns[p], rows), dtype=np.int64)
+            s, e = flat[0::2], flat[1::2]
+            keep = e > s
+            self._spans[plan.patterns[p]] = (s[keep], e[keep])
+
+    def _rarest_chars(self, plan: ScanPlan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per text of the plan: the offset and ``plan.chars`` index of its character occurring least
+        often in the chunk; per character of ``plan.chars``: how often it occurs."""
+        uniques = self.uniques
+        at = np.minimum(np.searchsorted(uniques, plan.chars), len(uniques) - 1)
+        char_count = np.where(uniques[at] == plan.chars, self.counts[at], 0)
+        per_position = np.where(plan.text_chars >= 0, char_count[plan.text_chars], np.iinfo(np.int64).max)
+        key_offset = np.argmin(per_position, axis=1)
+        return key_offset, plan.text_chars[np.arange(len(plan.texts)), key_offset], char_count
+
+    def _text_occurrences(self, plan: ScanPlan, key_offset: np.ndarray, key_char: np.ndarray,
+                          char_count: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where each ``wanted`` text of the plan starts: ``occurrences[ptr[t]:ptr[t + 1]]`` ascending
+        for text ``t`` (none for the others). Found at each occurrence of the text's rarest character,
+        then checked character by character (all texts together)."""
+        n_texts = len(plan.texts)
+        uniques = self.uniques
+        found = wanted & (char_count[key_char] > 0)
+        keys = np.unique(key_char[found])
+        column = np.full(len(uniques), -1, dtype=np.int64)
+        column[np.searchsorted(uniques, plan.chars[keys])] = np.arange(len(keys))
+        of_char = column[self.inverse]
+        where = np.flatnonzero(of_char >= 0)
+        key_of = of_char[where]
+        # a stable sort of small integers (a radix sort) groups the positions by character, in order
+        order = np.argsort(key_of.astype(np.int16) if len(keys) < 2**15 else key_of, kind="stable")
+        positions = where[order]
+        bounds = np.searchsorted(key_of[order], np.arange(len(keys) + 1))
+        group = np.minimum(np.searchsorted(keys, key_char), len(keys) - 1) if len(keys) else np.zeros(n_texts, dtype=np.int64)
+        first = bounds[group]
+        lengths = np.where(found, bounds[np.minimum(group + 1, len(keys))] - first, 0)
+        text_of = np.repeat(np.arange(n_texts), lengths)
+        cand = positions[_ranges(first, lengths)] - key_offset[text_of]
+        size = plan.text_lengths[text_of]
+        ok = (cand >= 0) & (cand + size <= len(self.codes))
+        cand, text_of, size = cand[ok], text_of[ok], size[ok]
+        codes = np.concatenate([self.codes, np.zeros(plan.text_codes.shape[1], dtype=self.codes.dtype)])
+        for j in range(plan.text_codes.shape[1]):
+            test = size > j
+            if not test.any():
+                break
+            ok = ~test | (codes[cand + j] == plan.text_codes[text_of, j])
+            cand, text_of, size = cand[ok], text_of[ok], size[ok]
+        return cand, np.searchsorted(text_of, np.arange(n_texts + 1))
+
+    def _held_sets(self, plan: ScanPlan, occurrences: np.ndarray, counts: np.ndarray, checked: np.ndarray) -> np.ndarray:
+        """Per required set and row (flat, set after set): whether the row holds one of its texts
+        (True throughout for a set not ``checked``)."""
+        held = np.repeat(np.append(~checked, True), self.n_rows)
+        text_of = np.repeat(np.arange(len(plan.texts)), counts)
+        n_sets = plan.text_set_ptr[text_of + 1] - plan.text_set_ptr[text_of]
+        sets = plan.sets_of_text[_ranges(plan.text_set_ptr[text_of], n_sets)]
+        held[sets * self.n_rows + np.repeat(self.row[occurrences], n_sets)] = True
+        return held
+
+    def _holds_all(self, held: np.ndarray, sets: np.ndarray, pattern: np.ndarray, row: np.ndarray) -> np.ndarray:
+        """Per (pattern, row) pair: whether the row holds one text of each of the pattern's ``sets``
+        (a row of set numbers per pattern, -1 for none)."""
+        ok = np.ones(len(row), dtype=bool)
+        for j in range(sets.shape[1]):
+            k = sets[pattern, j]
+            ok &= (k < 0) | held[np.maximum(k, 0) * self.n_rows + row]
+        return ok
+
+    def _starts_near(self, plan: ScanPlan, held: np.ndarray, sets: np.ndarray, occurrences: np.ndarray, ptr: np.ndarray,
+                     pair_pattern: np.ndarray, pair_text: np.ndarray, pair_before: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every place a match may start at, as (starts, pattern index), sorted by pattern then start:
+        at most ``before`` characters before an occurrence of one of its anchor's texts (each pair of
+        pattern and text), in the occurrence's row (a candidate row of the pattern), where the
+        pattern's start rule allows it."""
+        lengths = ptr[pair_text + 1] - ptr[pair_text]
+        pair_of = np.repeat(np.arange(len(pair_text)), lengths)
+        at = occurrences[_ranges(ptr[pair_text], lengths)]
+        pattern = pair_pattern[pair_of]
+        row = self.row[at]
+        keep = self._holds_all(held, sets, pattern, row)
+        at, pattern, row, before = at[keep], pattern[keep], row[keep], pair_before[pair_of][keep]
+        spread = before + 1
+        back = _ranges(np.zeros(len(at), dtype=np.int64), spread)
+        starts = np.repeat(at, spread) - back
+        pattern, row = np.repeat(pattern, spread), np.repeat(row, spread)
+        keep = starts >= self.starts[row]
+        starts, pattern = starts[keep], pattern[keep]
+        n_rule = len(plan.rule_chars)
+        column = np.full(len(self.uniques), n_rule, dtype=np.int64)  # per distinct character: its rule column
+        at_rule = np.minimum(np.searchsorted(self.uniques, plan.rule_chars), len(self.uniques) - 1)
+        listed = self.uniques[at_rule] == plan.rule_chars
+        column[at_rule[listed]] = np.flatnonzero(listed)
+        keep = plan.first_ok[pattern, column[self.inverse[starts]]]
+        # the character before each start; the text's start has the last column
+        previous = np.where(starts > 0, column[self.inverse[np.maximum(starts - 1, 0)]], n_rule + 1)
+        keep &= plan.after_ok[pattern, previous]
+        key = np.sort(pattern[keep] * (len(self.text) + 1) + starts[keep])
+        key = key[np.concatenate([[True], key[1:] != key[:-1]])] if len(key) else key
+        return key % (len(self.text) + 1), key // (len(self.text) + 1)
+
+    def _match_at(self, plan: ScanPlan, starts: np.ndarray, which: np.ndarray):
+        """Per anchored pattern: the matches ``finditer`` finds row by row, when every match starts at
+        one of ``starts`` (ascending per pattern): the next match after a cursor is the first match at
+        a start past it. Each start is tried once; the matches a previous one overlaps are dropped."""
+        text = self.text
+        row_end = (self.starts + self.lengths)[self.row[starts]].tolist()
+        start_list = starts.tolist()
+        bounds = np.searchsorted(which, np.arange(len(plan.patterns) + 1)).tolist()
+        hit_starts, hit_ends, hit_pattern = [], [], []
+        for p, anchors in enumerate(plan.anchors):
+            a, b = bounds[p], bounds[p + 1]
+            if not anchors or a == b:
+                continue
+            found = list(filter(None, map(plan.patterns[p].match, repeat(text, b - a), start_list[a:b], row_end[a:b])))
+            hit_starts += map(re.Match.start, found)
+            hit_ends += map(re.Match.end, found)
+            hit_pattern += repeat(p, len(found))
+        s = np.array(hit_starts, dtype=np.int64)
+        e = np.array(hit_ends, dtype=np.int64)
+        owner = np.array(hit_pattern, dtype=np.int64)
+        width = len(text) + 1
+        key, end_key = owner * width + s, owner * width + e
+        # a match that starts before the end of every earlier one (of its pattern) is kept; the others
+        # are kept only if they start at or after the end of the last match kept before them
+        overlapping = np.flatnonzero(key[1:] < np.maximum.accumulate(end_key)[:-1]) + 1 if len(key) > 1 else key[:0]
+        if len(overlapping):
+            starts_at, ends_at = key.tolist(), end_key.tolist()
+            dropped = []
+            cursor = 0
+            last = -2
+            for i in overlapping.tolist():
+                if i - 1 != last:  # the one before is kept: no earlier match reaches past its start
+                    cursor = ends_at[i - 1]
+                if starts_at[i] >= cursor:
+                    cursor = ends_at[i]
+                else:
+                    dropped.append(i)
+                last = i
+            kept = np.ones(len(key), dtype=bool)
+            kept[dropped] = False
+            s, e, owner = s[kept], e[kept], owner[kept]
+        bounds = np.searchsorted(owner, np.arange(len(plan.patterns) + 1)).tolist()
+        return [(plan.patterns[p], (s[bounds[p]:bounds[p + 1]], e[bounds[p]:bounds[p + 1]]))
+                for p, anchors in enumerate(plan.anchors) if anchors]
 
     def _scan_rows(self, pattern: re.Pattern, rows: np.ndarray) -> list[int]:
         """``finditer`` over each run of consecutive candidate rows, from its first row's start to its
@@ -286,6 +379,14 @@ class ChunkLayout:
         if not spans:
             return np.zeros(len(self.text), dtype=bool)
         return self._cover(np.concatenate([s for s, _ in spans]), np.concatenate([e for _, e in spans]))
+
+    def match_positions(self, patterns: Sequence[re.Pattern]) -> np.ndarray:
+        """The characters covered by a match of any of the patterns, as positions (with repeats)."""
+        spans = [self.match_spans(rx) for rx in patterns]
+        if not spans:
+            return np.zeros(0, dtype=np.int64)
+        starts = np.concatenate([s for s, _ in spans])
+        return _ranges(starts, np.concatenate([e for _, e in spans]) - starts)
 
     def match_starts(self, patterns: Sequence[re.Pattern]) -> np.ndarray:
         """Where the matches of the patterns start (pattern after pattern)."""
@@ -346,6 +447,56 @@ class ChunkLayout:
         keep = np.array([placed[d] for d in doc.tolist()], dtype=bool)
         starts = (self.starts[doc] + batch.start[hits])[keep]
         return self._cover(starts, starts + batch.length[hits][keep])
+
+
+_ALNUM_BMP: np.ndarray | None = None
+
+
+def _is_alnum(codes: np.ndarray) -> np.ndarray:
+    """Per code point: ``str.isalnum`` of its character (a table of the Basic Multilingual Plane made
+    once per process; the characters beyond it one by one)."""
+    global _ALNUM_BMP
+    if _ALNUM_BMP is None:
+        _ALNUM_BMP = np.fromiter((chr(c).isalnum() for c in range(65536)), dtype=bool, count=65536)
+    out = _ALNUM_BMP[np.minimum(codes, 65535)]
+    wide = np.flatnonzero(codes > 65535)
+    if len(wide):
+        out[wide] = [chr(c).isalnum() for c in codes[wide].tolist()]
+    return out
+
+
+def _run_starts(ids: np.ndarray) -> np.ndarray:
+    """Where each run of equal ids starts, for ids 0, 1, 2 … increasing along the array by steps of
+    at most one (layout's sentence and clause ids)."""
+    if not len(ids):
+        return np.zeros(0, dtype=np.int64)
+    return np.concatenate([[0], np.flatnonzero(ids[1:] != ids[:-1]) + 1])
+
+
+def _run_counts(mask: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per run (``starts`` ascending, the last running to the end): how many elements ``mask`` marks."""
+    total = np.concatenate([[0], np.cumsum(mask, dtype=np.int64)])
+    ends = np.append(starts[1:], len(mask))
+    return total[ends] - total[starts]
+
+
+def run_max(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The maximum of ``values`` over each run of ``run_starts`` (every run non-empty)."""
+    if not len(starts):
+        return np.zeros(0, dtype=float)
+    return np.maximum.reduceat(values.astype(float), starts)
+
+
+def run_any(mask: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per run (every run non-empty): whether ``mask`` marks one of its elements."""
+    return _run_counts(mask, starts) > 0
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``starts[i] + arange(lengths[i])`` for every i, concatenated."""
+    total = int(lengths.sum())
+    offsets = np.cumsum(lengths) - lengths
+    return np.repeat(starts - offsets, lengths) + np.arange(total)
 
 
 def group_max(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:

@@ -1,7 +1,7 @@
 """The answer measures' language data (``nlp/lang/zh_ir/measures.json``), compiled once per process,
 and what each compiled pattern's parse tree says about where its matches can be: the texts every match
-holds (``required_texts``) and what it needs where it starts (``start_rule``). ``nlp.features.layout``
-tries a pattern only there."""
+holds (``required_texts``) and what it needs where it starts (``start_rule``), gathered as arrays for a
+group of patterns (``scan_plan``). ``nlp.features.layout`` tries a pattern only there."""
 from __future__ import annotations
 
 import math
@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from nlp.lang import display_path, read_json
 from nlp.records import IrtoneError
@@ -322,6 +324,104 @@ def _first_of(seq, sre, char_set) -> tuple[set[str] | None, bool]:
         if not empty:
             return out, False
     return out, True
+
+
+@dataclass(frozen=True, eq=False)
+class ScanPlan:
+    """What a group of patterns needs, as arrays, so that a chunk's candidate match starts for all of
+    them are found together (``nlp.features.layout.ChunkLayout.find_all``).
+
+    ``texts``: the distinct required texts of the patterns; ``text_codes``/``text_chars``: per text and
+    character position its code point (0 after its end) and its index in ``chars`` (-1 after its end).
+    The required sets of every pattern are numbered: ``set_texts[set_ptr[k]:set_ptr[k + 1]]`` are the
+    texts of set ``k``, ``pattern_sets[pattern_ptr[p]:pattern_ptr[p + 1]]`` the sets of pattern ``p``,
+    ``anchors[p]`` its sets with a bound (set, characters before it at most). ``first_ok[p, c]``: may a
+    match of ``p`` start with ``rule_chars[c]`` (last column: any other character); ``after_ok[p, c]``:
+    may the character before it be ``rule_chars[c]`` (then: any other character; the text's start)."""
+
+    patterns: tuple[re.Pattern, ...]
+    texts: tuple[str, ...]
+    text_codes: np.ndarray
+    text_lengths: np.ndarray
+    text_chars: np.ndarray
+    chars: np.ndarray
+    set_texts: np.ndarray
+    set_ptr: np.ndarray
+    pattern_sets: np.ndarray
+    pattern_ptr: np.ndarray
+    pattern_set_table: np.ndarray
+    sets_of_text: np.ndarray
+    text_set_ptr: np.ndarray
+    anchors: tuple[tuple[tuple[int, int], ...], ...]
+    rule_chars: np.ndarray
+    first_ok: np.ndarray
+    after_ok: np.ndarray
+
+
+@lru_cache(maxsize=256)
+def scan_plan(patterns: tuple[re.Pattern, ...]) -> ScanPlan:
+    """The ``ScanPlan`` of the patterns (built once per group of patterns)."""
+    texts: dict[str, int] = {}
+    sets: dict[tuple[str, ...], int] = {}
+    pattern_sets: list[int] = []
+    pattern_ptr = [0]
+    anchors = []
+    for rx in patterns:
+        bounded = []
+        for req in required_texts(rx):
+            k = sets.setdefault(req.texts, len(sets))
+            for t in req.texts:
+                texts.setdefault(t, len(texts))
+            pattern_sets.append(k)
+            if req.before != math.inf:
+                bounded.append((k, int(req.before)))
+        pattern_ptr.append(len(pattern_sets))
+        anchors.append(tuple(bounded))
+    text_list = tuple(texts)
+    longest = max(map(len, text_list), default=1)
+    chars = np.array(sorted({ord(c) for t in text_list for c in t}), dtype=np.uint32)
+    text_codes = np.zeros((len(text_list), longest), dtype=np.uint32)
+    text_chars = np.full((len(text_list), longest), -1, dtype=np.int64)
+    for i, t in enumerate(text_list):
+        codes = np.array([ord(c) for c in t], dtype=np.uint32)
+        text_codes[i, :len(t)] = codes
+        text_chars[i, :len(t)] = np.searchsorted(chars, codes)
+    set_texts = [texts[t] for key in sets for t in key]
+    set_ptr = np.cumsum([0] + [len(key) for key in sets])
+    holding: list[list[int]] = [[] for _ in text_list]
+    for k, key in enumerate(sets):
+        for t in key:
+            holding[texts[t]].append(k)
+    widest = max((b - a for a, b in zip(pattern_ptr, pattern_ptr[1:])), default=0)
+    pattern_set_table = np.full((len(patterns), max(widest, 1)), -1, dtype=np.int64)
+    for p, (a, b) in enumerate(zip(pattern_ptr, pattern_ptr[1:])):
+        pattern_set_table[p, :b - a] = pattern_sets[a:b]
+
+    rules = [start_rule(rx) for rx in patterns]
+    rule_chars = sorted({c for r in rules for group in (r.first or (), r.not_first, r.after or (), r.not_after)
+                         for c in group if c != TEXT_START})
+    column = {c: k for k, c in enumerate(rule_chars)}
+    n_chars = len(rule_chars)
+    first_ok = np.ones((len(patterns), n_chars + 1), dtype=bool)
+    after_ok = np.ones((len(patterns), n_chars + 2), dtype=bool)
+    for p, rule in enumerate(rules):
+        if rule.first is not None:
+            first_ok[p] = False
+            first_ok[p, [column[c] for c in rule.first if c]] = True
+        first_ok[p, [column[c] for c in rule.not_first if c]] = False
+        if rule.after is not None:
+            after_ok[p] = False
+            after_ok[p, [column[c] for c in rule.after if c != TEXT_START]] = True
+            after_ok[p, n_chars + 1] = TEXT_START in rule.after
+        after_ok[p, [column[c] for c in rule.not_after if c != TEXT_START]] = False
+        if TEXT_START in rule.not_after:
+            after_ok[p, n_chars + 1] = False
+    return ScanPlan(patterns, text_list, text_codes, np.array([len(t) for t in text_list], dtype=np.int64),
+                    text_chars, chars, np.array(set_texts, dtype=np.int64), np.asarray(set_ptr, dtype=np.int64),
+                    np.array(pattern_sets, dtype=np.int64), np.array(pattern_ptr, dtype=np.int64), pattern_set_table,
+                    np.array([k for ks in holding for k in ks], dtype=np.int64),
+                    np.cumsum([0] + [len(ks) for ks in holding]).astype(np.int64), tuple(anchors),
+                    np.array([ord(c) for c in rule_chars], dtype=np.uint32), first_ok, after_ok)
 
 
 @dataclass(frozen=True)

@@ -38,10 +38,9 @@ def _check_lengths(n: int, **columns: Sequence) -> None:
 
 
 def chunk_layout(answers: Sequence[str], patterns: MeasurePatterns) -> ChunkLayout:
-    """The layout of a chunk, with the characters every pattern and listed word needs indexed at once."""
+    """The layout of a chunk, with the matches of every pattern found at once."""
     layout = ChunkLayout.build(answers)
-    layout.index_patterns(patterns.every_pattern())
-    layout.index_chars({c for w in patterns.specific_words for c in w})
+    layout.find_all(patterns.every_pattern())
     return layout
 
 

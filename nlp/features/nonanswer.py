@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nlp.features.layout import ChunkLayout, group_any, group_max
+from nlp.features.layout import ChunkLayout, run_any, run_max
 from nlp.features.measure_patterns import MeasurePatterns
 
 
@@ -31,8 +31,7 @@ def non_answer_weights(layout: ChunkLayout, patterns: MeasurePatterns) -> np.nda
     """Per character: the largest non-answer weight of a match covering it (0 if none)."""
     weight = np.zeros(len(layout.text), dtype=float)
     for category in patterns.non_answer:  # ascending weight: a later category overrides
-        mask = layout.match_mask(category.patterns)
-        weight[mask] = np.maximum(weight[mask], category.weight)
+        weight[layout.match_positions(category.patterns)] = category.weight
     return weight
 
 
@@ -41,25 +40,24 @@ def non_answer(layout: ChunkLayout, substance: np.ndarray, specific: np.ndarray,
     """Per row: the non-answer score in [0, 1] (see the module's docstring)."""
     if len(layout.text) == 0:
         return np.full(layout.n_rows, np.nan)
-    n_clauses = int(layout.clause[-1]) + 1
-    n_sentences = int(layout.sentence[-1]) + 1
-    clause_weight = group_max(weights, layout.clause, n_clauses)
-    clause_substance = np.bincount(layout.clause, weights=substance.astype(float), minlength=n_clauses)
-    clause_specific = group_any(specific & substance, layout.clause, n_clauses)
+    clause_starts = layout.clause_starts
+    n_clauses = len(clause_starts)
+    clause_weight = run_max(weights, clause_starts)
+    clause_substance = layout.count_per_clause(substance)
+    clause_specific = run_any(specific & substance, clause_starts)
     clause_topic = np.zeros(n_clauses, dtype=bool)
     clause_topic[layout.clause[layout.match_starts(patterns.topic_clause)]] = True
     # the sentence of each clause: clauses never cross sentences (every sentence break is a clause break)
-    clause_sentence = np.zeros(n_clauses, dtype=np.int64)
-    clause_sentence[layout.clause] = layout.sentence
-    sentence_weight = group_max(clause_weight, clause_sentence, n_sentences)
+    clause_sentence = layout.sentence[clause_starts]
+    sentence_weight = run_max(clause_weight, np.searchsorted(clause_sentence, np.arange(len(layout.sentence_starts))))
     clause_answer = np.zeros(n_clauses, dtype=bool)
     clause_answer[layout.clause[layout.match_starts(patterns.answer_clause)]] = True
     lead_in = (clause_weight == 0) & ~clause_specific & ~clause_answer & (
         clause_topic | (clause_substance <= patterns.short_clause_chars))
     clause_weight = np.where(lead_in, sentence_weight[clause_sentence], clause_weight)
     char_weight = clause_weight[layout.clause]
-    substance_chars = layout.per_row(substance.astype(float))
-    content_chars = layout.per_row(layout.content.astype(float))
+    substance_chars = layout.count_per_row(substance)
+    content_chars = layout.count_per_row(layout.content)
     weighted = layout.per_row(np.where(substance, char_weight, 0.0))
     score = weighted / np.where(substance_chars > 0, substance_chars, 1.0)
     score = np.where(substance_chars < patterns.min_content_chars, patterns.courtesy_only, score)

@@ -104,10 +104,13 @@ class RelevanceSpace:
 
         n, width = len(counts), len(self.vocabulary)
         known = columns >= 0
-        per_row = np.bincount(np.repeat(np.arange(n, dtype=np.int64), counts)[known], minlength=n)
+        # per text, where its vocabulary tokens end: the running count of known tokens at its last token
+        ends = np.cumsum(counts)
+        seen = np.concatenate([[0], np.cumsum(known)])
+        indptr = np.concatenate([[0], seen[ends]]).astype(np.int32)
+        indices = columns[known].astype(np.int32)
         # the token counts: scipy sorts each row's columns and sums the repeats
-        X = csr_matrix((np.ones(int(known.sum())), columns[known], np.concatenate([[0], np.cumsum(per_row)])),
-                       shape=(n, width))
+        X = csr_matrix((np.ones(len(indices)), indices, indptr), shape=(n, width))
         X.sum_duplicates()
         row = np.repeat(np.arange(n, dtype=np.int64), np.diff(X.indptr))
         X.data = (np.log(X.data) + 1.0) * self.idf[X.indices]
@@ -127,26 +130,26 @@ class RelevanceSpace:
         question in it) holding the same tokens, read by id instead of by string."""
         if batches is not None:
             answers, distinct, question_of = batches
-            A, Q = self.tfidf_batch(answers), self.tfidf_batch(distinct)[np.asarray(question_of)]
+            A, Q_distinct, which = self.tfidf_batch(answers), self.tfidf_batch(distinct), np.asarray(question_of)
         else:
-            A, Q = self.tfidf(answer_tokens), self._tfidf_shared(question_tokens)
+            A, (Q_distinct, which) = self.tfidf(answer_tokens), self._tfidf_shared(question_tokens)
+        Q = Q_distinct[which]
         cos = np.zeros(A.shape[0])
         if self.alpha > 0:
             cos += self.alpha * np.asarray(A.multiply(Q).sum(axis=1)).ravel()
         if self.alpha < 1:
-            cos += (1.0 - self.alpha) * np.einsum("ij,ij->i", self.project(A), self.project(Q))
+            # each distinct question projected once (a row's projection depends on that row only)
+            cos += (1.0 - self.alpha) * np.einsum("ij,ij->i", self.project(A), self.project(Q_distinct)[which])
         return cos, np.diff(Q.indptr) > 0
 
     def _tfidf_shared(self, token_lists):
         """``tfidf`` of texts of which many are the same list (IR tables repeat a question over several
-        answers): each list object once."""
+        answers), each list object once: (the rows of the distinct lists, each text's row in them)."""
         first: dict[int, int] = {}
         which = np.fromiter((first.setdefault(id(t), len(first)) for t in token_lists), dtype=np.int64,
                             count=len(token_lists))
-        if len(first) == len(token_lists):
-            return self.tfidf(token_lists)
         distinct = list({id(t): t for t in token_lists}.values())
-        return self.tfidf(distinct)[which]
+        return self.tfidf(distinct), which
 
     def normalize(self, cosine: np.ndarray) -> np.ndarray:
         """The share of real pairs whose cosine is below ``cosine`` (interpolated between quantiles)."""

@@ -23,7 +23,7 @@ def specific_mask(layout: ChunkLayout, answer_tokens: Sequence[Sequence[str]], p
 
 def specificity(layout: ChunkLayout, specific: np.ndarray) -> np.ndarray:
     """Per row: specific content characters / content characters (NaN without content)."""
-    content = layout.per_row(layout.content.astype(float))
-    hits = layout.per_row((specific & layout.content).astype(float))
+    content = layout.count_per_row(layout.content)
+    hits = layout.count_per_row(specific & layout.content)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(content > 0, hits / np.where(content > 0, content, 1.0), np.nan)
