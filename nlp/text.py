@@ -21,6 +21,11 @@ def normalize_segment_text(text: str) -> str:
     return "".join(squash_line(line) for line in text.splitlines())
 
 
+def fold(token: str) -> str:
+    """ASCII terms match case-insensitively (AI, ai; IDC, idc); Chinese is unchanged."""
+    return token.upper() if token.isascii() else token
+
+
 def has_chinese(text: str) -> bool:
     """Whether a text holds a Chinese character: irtone's lexicons, themes and models read Chinese only."""
     return _CHINESE.search(text) is not None

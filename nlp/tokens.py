@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from nlp.lang import read_bytes, read_text
+from nlp.text import fold
 
 DEFAULT_DICT = "domain_dict.txt"
 TIES_FILE = "jieba_ties.txt.gz"
@@ -295,6 +296,7 @@ class Vocab:
     def __init__(self):
         self._index = _Index()
         self._attributes: dict = {}
+        self._folded_strings: list[str] = []
 
     def __len__(self) -> int:
         return len(self._index.strings)
@@ -307,16 +309,24 @@ class Vocab:
 
         return np.fromiter(map(self._index.__getitem__, tokens), dtype=np.int64, count=len(tokens))
 
-    def attribute(self, key, compute, dtype) -> np.ndarray:
-
+    def attribute(self, key, compute, dtype, folded: bool = False) -> np.ndarray:
+        """``compute`` of each string (``folded``: of each string as ``nlp.text.fold`` folds it, made
+        once for every component)."""
         array = self._attributes.get(key)
         n = len(self._index.strings)
         if array is None or len(array) < n:
             done = 0 if array is None else len(array)
-            new = np.asarray(compute(self._index.strings[done:n]), dtype=dtype)
+            strings = self._folded(n) if folded else self._index.strings
+            new = np.asarray(compute(strings[done:n]), dtype=dtype)
             array = new if array is None else np.concatenate([array, new])
             self._attributes[key] = array
         return array
+
+    def _folded(self, n: int) -> list[str]:
+        folded = self._folded_strings
+        if len(folded) < n:
+            folded.extend(map(fold, self._index.strings[len(folded):n]))
+        return folded
 
 
 @dataclass

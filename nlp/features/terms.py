@@ -18,6 +18,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from nlp.text import fold
+
 
 class Matches(NamedTuple):
     """Term matches of a batch, sorted by text; within a text, token matches left to right, then regex
@@ -120,12 +122,12 @@ class PhraseMatcher:
             self._group_arrays = None
         return gid
 
-    def _roles(self, strings: Sequence[str]) -> list[int]:
-        """Per token string: its candidate group × 4 + its role."""
-        out = []
-        for token in strings:
-            folded = fold(token)
-            cands = self._by_first.get(folded)
+    def _roles(self, folded_strings: Sequence[str]) -> list[int]:
+        """Per (folded) token string: its candidate group × 4 + its role (most: none, by one look-up)."""
+        out = [_NONE] * len(folded_strings)
+        by_first, inside = self._by_first, self.inside_tokens
+        for i, folded in enumerate(folded_strings):
+            cands = by_first.get(folded)
             if cands is not None:
                 if all(k == 1 for _, k, _, _ in cands):
                     pairs, keys = [], set()
@@ -133,15 +135,13 @@ class PhraseMatcher:
                         if key not in keys:
                             keys.add(key)
                             pairs.append((entry, key))
-                    out.append(self._group(tuple(pairs)) * 4 + _SIMPLE)
+                    out[i] = self._group(tuple(pairs)) * 4 + _SIMPLE
                 else:
-                    out.append(_COMPLEX)
-            elif self.inside_tokens and len(folded) >= 3:
+                    out[i] = _COMPLEX
+            elif inside and len(folded) >= 3:
                 terms = self._inside_terms(folded)
-                pairs = tuple((self._entry_id(t), self._key_id(k)) for t, k in terms)
-                out.append(self._group(pairs) * 4 + _INSIDE if pairs else _NONE)
-            else:
-                out.append(_NONE)
+                if terms:
+                    out[i] = self._group(tuple((self._entry_id(t), self._key_id(k)) for t, k in terms)) * 4 + _INSIDE
         return out
 
     def _arrays(self):
@@ -156,7 +156,7 @@ class PhraseMatcher:
     def match(self, batch) -> Matches:
         """All matches of every text: per key non-overlapping, scanning left to right, longest first; then
         each text's regex matches."""
-        code = batch.vocab.attribute(("roles", id(self)), self._roles, np.int64)[batch.ids]
+        code = batch.vocab.attribute(("roles", id(self)), self._roles, np.int64, folded=True)[batch.ids]
         roles, groups = code & 3, code >> 2
         starts, counts, group_entries, group_keys = self._arrays()
         # one-token candidates and terms inside tokens: array expansion
@@ -218,8 +218,8 @@ class PhraseMatcher:
             return (np.zeros(0, np.int64),) * 5
         group_of, codes, start, count, length, entries, keys, seq = self._sequences()
         vocab = batch.vocab
-        group = vocab.attribute(("first_group", id(self)), lambda s: [group_of.get(fold(t), -1) for t in s], np.int64)
-        code = vocab.attribute(("fold_code", id(self)), lambda s: [codes.get(fold(t), -1) for t in s], np.int64)
+        group = vocab.attribute(("first_group", id(self)), lambda s: [group_of.get(f, -1) for f in s], np.int64, folded=True)
+        code = vocab.attribute(("fold_code", id(self)), lambda s: [codes.get(f, -1) for f in s], np.int64, folded=True)
         ids = batch.ids
         g = group[ids[positions]]
         n_each = count[g]
@@ -584,7 +584,3 @@ def required_strings(pattern: re.Pattern) -> tuple[str, ...] | None:
     best = min(candidates, key=lambda c: (len(c), -min(map(len, c))))
     return tuple(sorted(best))
 
-
-def fold(token: str) -> str:
-    """ASCII terms match case-insensitively (AI, ai; IDC, idc); Chinese is unchanged."""
-    return token.upper() if token.isascii() else token
