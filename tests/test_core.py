@@ -508,3 +508,50 @@ def test_regexes_opening_with_lookbehinds_find_what_finditer_finds(scorer, many_
             assert spans(find(text)) == expected, (pattern.pattern, text)
             hits += len(expected)
     assert hits > 20
+
+
+def test_theme_feature_rows_say_what_the_counted_terms_say(scorer, many_pairs):
+    """The (answer, theme) cells computed as arrays equal a plain reading of each cell's counted core,
+    related and exclusion hits: distinct terms' weights, hit and sentence counts, the cue answered, the
+    share of core hits that are passing items of an enumeration."""
+    import math
+
+    from nlp.features.themes import FEATURE_NAMES
+
+    state = scorer._load()
+    features = state["theme_features"]
+    pairs = many_pairs + [("融资渠道？", "公司通过非公开发行股票、发行债券等融资渠道筹集资金。"),
+                          ("", "公司产品包括芯片、服务器、光模块等，数据中心业务稳步推进。")]
+    answers = clean_texts(a for _, a in pairs)
+    batch = cut_batch(state["tokenizer"], answers, Vocab())
+    cues = features.question_cues(cut_batch(state["tokenizer"], clean_texts(q for q, _ in pairs), batch.vocab))
+    evidence = features.transform(batch, cues)
+    X = evidence.X.reshape(len(answers), len(features.names), len(FEATURE_NAMES))
+    weights = features._weights
+    checked = 0
+    for d, by_theme in evidence.found.items():
+        tokens, base = batch.doc_tokens(d), int(batch.doc_ptr[d])
+        n_sent = int(batch.n_sentences[d])
+        for name, (core, related, exclude) in by_theme.items():
+            j = features.names.index(name)
+            core_sents = {int(batch.sentence[i]) for _, i, _ in core}
+            any_sents = core_sents | {int(batch.sentence[i]) for _, i, _ in related}
+            theme_tokens = {i - base for _, i, _ in core + related}
+            listed = 0
+            for _, i, _ in core:
+                i -= base
+                near = tokens[max(0, i - 2):i] + tokens[i + 1:i + 3]
+                in_list = "、" in near or (i + 1 < len(tokens) and tokens[i + 1] == "等")
+                listed += in_list and not any(k in theme_tokens for k in (i - 2, i - 1, i + 1, i + 2))
+            expected = [
+                math.log1p(sum(weights.get((name, "core", e), 1.0) for e in {e for _, _, e in core})),
+                math.log1p(len(core)),
+                math.log1p(sum(weights.get((name, "related", e), 1.0) for e in {e for _, _, e in related})),
+                math.log1p(sum(weights.get((name, "exclude", e), 1.0) for _, _, e in exclude)),
+                len(core_sents) / n_sent, len(any_sents) / n_sent, float(name in cues[d]),
+                float(name in cues[d] and bool(any_sents) and X[d, j, 8] < 0.5), X[d, j, 8], X[d, j, 9],
+                listed / len(core) if core else 0.0,
+            ]
+            assert X[d, j].tolist() == pytest.approx(expected, abs=1e-12), (answers[d], name)
+            checked += 1
+    assert checked > 50 and (X[:, :, 10] > 0).any() and (X[:, :, 7] > 0).any()
