@@ -224,3 +224,24 @@ def test_a_bad_thing_that_grows_is_bad_news_and_one_that_shrinks_good(scorer):
                                "新业务今年实现减亏。", "随着回款改善，公司的资金压力逐步缓解。"])
     assert_reassuring(scorer, ["公司的核心竞争力进一步增加。", "多元布局使公司的抗风险能力增加。"])
     assert_negative(scorer, ["计提商誉减值会减少公司当期的净利润。"])
+
+
+def test_procedures_are_not_shortfalls(scorer):
+    """An approval still to come (尚需…核准), 不足 before a number ("less than"), the shortfall of a
+    fundraising met by own funds, provisioning by an accounting rule: procedures, no tone. A real
+    impairment and a real shortage stay negative."""
+    assert_toneless(scorer, ["本次定增已经董事会审议通过，尚需中国证监会核准。",
+                             "公司对北美的销售占比很小，不足2%。",
+                             "不足部分由公司以自有资金补足。",
+                             "公司按照账龄计提坏账准备，对存货按库龄计提跌价准备。"])
+    assert_reassuring(scorer, ["该生产线运行正常，无需计提减值准备。"])
+    assert_negative(scorer, ["本年度公司计提商誉减值准备8000万元。", "公司目前技术人才储备不足。"])
+
+
+def test_managing_a_risk_or_reducing_an_impact_is_not_a_setback(scorer):
+    """预防/应对/把握…风险 describes risk management (no tone); acting to reduce an impact (，减少汇率波动
+    对公司业绩的影响) is mitigation, mildly good; an impact of a fall (受销量减少的影响) stays a setback."""
+    assert_toneless(scorer, ["公司设立专门团队，预防项目实施中可能遇到的风险。"])
+    assert_reassuring(scorer, ["公司开展套期保值，减少汇率波动对公司业绩的影响。",
+                               "公司拓展新客户，以降低单一客户对公司收入的影响。"])
+    assert_negative(scorer, ["受销量减少的影响，收入下降。"])
