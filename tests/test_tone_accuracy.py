@@ -210,3 +210,38 @@ def test_a_good_event_whose_timing_cannot_be_told_is_uncertainty(scorer):
     """放量/盈利…的时间还不能确定: the positive words are what is uncertain, not results."""
     assert_negative(scorer, ["新产品放量的时间点目前还无法确定。", "子公司何时实现盈利尚不能确定。"])
     assert_reassuring(scorer, ["新产品今年已经开始放量。"])
+
+
+def test_a_bad_thing_that_grows_is_bad_news_and_one_that_shrinks_good(scorer):
+    """亏损扩大, 损失加大, 竞争加剧, 缺口扩大: the growth word is the bad thing's, not a result's growth;
+    亏损收窄, 降幅缩小, 减亏 are good news, not a loss. 竞争力/抗风险能力 that grow stay good news."""
+    grows = ["受原材料涨价影响，本期亏损扩大。", "汇率波动使公司的汇兑损失进一步加大。",
+             "今年行业竞争日益加剧。", "下游回款变慢，公司的资金缺口扩大。", "海外项目的违约风险有所上升。"]
+    for text in grows:
+        w = weights(scorer, text)
+        assert w and max(w) <= 0 < -sum(w), (text, terms(scorer, text))
+    assert_reassuring(scorer, ["通过压缩低毛利业务，本期亏损大幅收窄。", "四季度销量降幅明显缩小。",
+                               "新业务今年实现减亏。", "随着回款改善，公司的资金压力逐步缓解。"])
+    assert_reassuring(scorer, ["公司的核心竞争力进一步增加。", "多元布局使公司的抗风险能力增加。"])
+    assert_negative(scorer, ["计提商誉减值会减少公司当期的净利润。"])
+
+
+def test_procedures_are_not_shortfalls(scorer):
+    """An approval still to come (尚需…核准), 不足 before a number ("less than"), the shortfall of a
+    fundraising met by own funds, provisioning by an accounting rule: procedures, no tone. A real
+    impairment and a real shortage stay negative."""
+    assert_toneless(scorer, ["本次定增已经董事会审议通过，尚需中国证监会核准。",
+                             "公司对北美的销售占比很小，不足2%。",
+                             "不足部分由公司以自有资金补足。",
+                             "公司按照账龄计提坏账准备，对存货按库龄计提跌价准备。"])
+    assert_reassuring(scorer, ["该生产线运行正常，无需计提减值准备。"])
+    assert_negative(scorer, ["本年度公司计提商誉减值准备8000万元。", "公司目前技术人才储备不足。"])
+
+
+def test_managing_a_risk_or_reducing_an_impact_is_not_a_setback(scorer):
+    """预防/应对/把握…风险 describes risk management (no tone); acting to reduce an impact (，减少汇率波动
+    对公司业绩的影响) is mitigation, mildly good; an impact of a fall (受销量减少的影响) stays a setback."""
+    assert_toneless(scorer, ["公司设立专门团队，预防项目实施中可能遇到的风险。"])
+    assert_reassuring(scorer, ["公司开展套期保值，减少汇率波动对公司业绩的影响。",
+                               "公司拓展新客户，以降低单一客户对公司收入的影响。"])
+    assert_negative(scorer, ["受销量减少的影响，收入下降。"])
