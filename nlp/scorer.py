@@ -583,7 +583,7 @@ def _word_columns(f: Features, model) -> np.ndarray:
 def _collector_paused():
     """Python's cyclic garbage collector paused while a chunk is scored (as ``timeit`` pauses it): the
     core allocates many short-lived tuples and no cycles, and each collection would walk them all
-    (~8 % of the scoring time). It resumes, as it was, when the chunk is done or fails."""
+    (about 5 % of the scoring time in paired runs). It resumes, as it was, when the chunk is done or fails."""
     import gc
 
     was_enabled = gc.isenabled()
