@@ -152,8 +152,10 @@ class ThemeWeights(StandardizedLinear):
         """The answer words (of its indicator rows) whose per-theme weights moved a theme's decision value
         most: ((word, contribution), ...), strongest first (ties by word)."""
         _, matrix, _, words = compiled
-        found = [(words[i], round(float(matrix[i, theme_column]), 4)) for i in row_indices
-                 if i in words and matrix[i, theme_column] != 0.0]
+        rows = np.asarray(row_indices, dtype=np.int64)
+        rows = rows[matrix[rows, theme_column] != 0.0] if len(rows) else rows
+        found = [(words[i], round(w, 4)) for i, w in zip(rows.tolist(), matrix[rows, theme_column].tolist())
+                 if i in words]
         return tuple(sorted(found, key=lambda wc: (-abs(wc[1]), wc[0]))[:n])
 
     # ---------------------------------------------------------------- JSON
