@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Iterable, Sequence
+from itertools import repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -126,7 +127,10 @@ class PhraseMatcher:
         """Per (folded) token string: its candidate group × 4 + its role (most: none, by one look-up)."""
         out = [_NONE] * len(folded_strings)
         by_first, inside = self._by_first, self.inside_tokens
-        for i, folded in enumerate(folded_strings):
+        look = range(len(folded_strings)) if inside else \
+            [i for i, f in enumerate(map(by_first.__contains__, folded_strings)) if f]
+        for i in look:
+            folded = folded_strings[i]
             cands = by_first.get(folded)
             if cands is not None:
                 if all(k == 1 for _, k, _, _ in cands):
@@ -218,8 +222,9 @@ class PhraseMatcher:
             return (np.zeros(0, np.int64),) * 5
         group_of, codes, start, count, length, entries, keys, seq = self._sequences()
         vocab = batch.vocab
-        group = vocab.attribute(("first_group", id(self)), lambda s: [group_of.get(f, -1) for f in s], np.int64, folded=True)
-        code = vocab.attribute(("fold_code", id(self)), lambda s: [codes.get(f, -1) for f in s], np.int64, folded=True)
+        group = vocab.attribute(("first_group", id(self)), lambda s: list(map(group_of.get, s, repeat(-1))), np.int64,
+                                folded=True)
+        code = vocab.attribute(("fold_code", id(self)), lambda s: list(map(codes.get, s, repeat(-1))), np.int64, folded=True)
         ids = batch.ids
         g = group[ids[positions]]
         n_each = count[g]

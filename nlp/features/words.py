@@ -13,6 +13,7 @@ distinct token), the negation window is a running maximum within clauses.
 from __future__ import annotations
 
 import re
+from itertools import repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -78,10 +79,10 @@ class WordTokens:
 def column_table(vocab, columns: dict[str, int], key) -> tuple[np.ndarray, np.ndarray]:
     """Per token id: its column in ``columns`` (a word → column mapping), plain and negated; -1 for none."""
     def plain(strings):
-        return [columns.get(s, -1) for s in strings]
+        return list(map(columns.get, strings, repeat(-1)))
 
     def marked(strings):
-        return [columns.get(NEGATED_MARK + s, -1) for s in strings]
+        return list(map(columns.get, map(NEGATED_MARK.__add__, strings), repeat(-1)))
 
     return (vocab.attribute(("columns", key, "plain"), plain, np.int64),
             vocab.attribute(("columns", key, "negated"), marked, np.int64))
