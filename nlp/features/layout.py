@@ -244,7 +244,7 @@ class ChunkLayout:
         n_texts = len(plan.texts)
         uniques = self.uniques
         found = wanted & (char_count[key_char] > 0)
-        keys = np.unique(key_char[found])
+        keys = np.flatnonzero(np.bincount(key_char[found], minlength=len(plan.chars)))
         column = np.full(len(uniques), -1, dtype=np.int64)
         column[np.searchsorted(uniques, plan.chars[keys])] = np.arange(len(keys))
         of_char = column[self.inverse]
@@ -448,11 +448,14 @@ class ChunkLayout:
         hits = np.flatnonzero(listed[batch.ids])
         doc = batch.doc[hits]
         text = self.text
-        placed = {}
-        for d in np.unique(doc).tolist():
-            start = int(self.starts[d])
-            placed[d] = batch.texts[d] == text[start:start + int(self.lengths[d])]  # texts: the tokens joined
-        keep = np.array([placed[d] for d in doc.tolist()], dtype=bool)
+        # the documents with a hit (ascending: tokens are document after document), each checked once
+        first = np.concatenate([[True], doc[1:] != doc[:-1]]) if len(doc) else np.zeros(0, dtype=bool)
+        docs = doc[first]
+        texts = batch.texts
+        placed = np.fromiter((texts[d] == text[a:a + n] for d, a, n in
+                              zip(docs.tolist(), self.starts[docs].tolist(), self.lengths[docs].tolist())),
+                             dtype=bool, count=len(docs))  # texts: the tokens joined
+        keep = placed[np.cumsum(first) - 1]
         starts = (self.starts[doc] + batch.start[hits])[keep]
         return self._cover(starts, starts + batch.length[hits][keep])
 
