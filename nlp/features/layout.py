@@ -523,6 +523,3 @@ def group_max(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarr
     np.maximum.at(out, groups, values)
     return out
 
-
-def group_any(mask: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
-    return np.bincount(groups, weights=mask.astype(float), minlength=n_groups) > 0
