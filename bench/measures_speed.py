@@ -9,9 +9,10 @@ The sample is ``bench/throughput.py``'s (briefing answers with their questions, 
 clock, the answers and questions are cleaned and tokenized and the tone terms found exactly as
 ``Scorer`` does it, one scorer chunk (``nlp.scorer.CHUNK``) at a time; the clock then covers
 ``measure_columns`` on every chunk (CPU time of this process, the machine being shared; median of
-``--repeat`` runs), each stage alone (layout, courtesy
-mask, non-answer weights, specificity, forward flags, relevance) and each pattern alone (the ten
-slowest, as ``layout.match_mask`` of that one pattern over the chunks).
+``--repeat`` runs), each stage alone (the layout's build; ``chunk_layout``, which also finds every
+pattern's matches where the layout matches eagerly; courtesy mask, non-answer weights, specificity,
+forward flags on such a layout; relevance) and each pattern alone (the ten slowest, as
+``layout.match_mask`` of that one pattern over freshly built layouts).
 
 When ``measure_columns`` takes ``token_batches``, the run with the scorer's token ids is timed and
 compared too. ``--save`` writes the measure columns (numbers only, no text) to an ``.npz``; ``--against`` compares the
@@ -106,12 +107,15 @@ def timing(chunks, repeat: int) -> None:
     n_chars = sum(len(a) for c in chunks for a in c[0])
     n_rows = sum(len(c[0]) for c in chunks)
 
-    def fresh_layouts():  # a layout may keep what it matched: each timed run starts from new ones
+    def bare_layouts():  # nothing matched yet: each timed run starts from new ones
+        return [ChunkLayout.build(c[0]) for c in chunks]
+
+    def fresh_layouts():  # as measure_columns lays a chunk out (matching every pattern, where eager)
         from nlp.features import measures
 
-        if hasattr(measures, "chunk_layout"):  # indexed as measure_columns does, once a chunk
+        if hasattr(measures, "chunk_layout"):
             return [measures.chunk_layout(c[0], patterns) for c in chunks]
-        return [ChunkLayout.build(c[0]) for c in chunks]
+        return bare_layouts()
 
     def fresh():
         layouts = fresh_layouts()
@@ -122,7 +126,8 @@ def timing(chunks, repeat: int) -> None:
 
     stages = [
         ("measure_columns (all)", lambda: all_columns(chunks), None),
-        ("layout build (and index)", fresh_layouts, None),
+        ("layout build", bare_layouts, None),
+        ("chunk_layout (+ matching)", fresh_layouts, None),
         ("courtesy mask", lambda layouts: [lay.match_mask(patterns.courtesy) for lay in layouts], fresh_layouts),
         ("non-answer weights", each(lambda k, lays, _: nonanswer.non_answer_weights(lays[k], patterns)), fresh),
         ("specificity mask", each(lambda k, lays, _: specificity.specific_mask(lays[k], chunks[k][2], patterns)), fresh),
@@ -141,7 +146,7 @@ def timing(chunks, repeat: int) -> None:
         print(f"{name:<28}{t:>10.4f}{t / n_rows * 1e6:>12.1f}")
     per_pattern = []
     for name, p in named_patterns(patterns):
-        t = timed(lambda layouts, p=p: [lay.match_mask((p,)) for lay in layouts], repeat, fresh_layouts)
+        t = timed(lambda layouts, p=p: [lay.match_mask((p,)) for lay in layouts], repeat, bare_layouts)
         per_pattern.append((t, name))
     per_pattern.sort(reverse=True)
     print(f"\nall {len(per_pattern)} patterns one at a time: {sum(t for t, _ in per_pattern):.4f} s; the 10 slowest:")

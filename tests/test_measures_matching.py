@@ -143,3 +143,47 @@ def test_group_max_over_runs_equals_an_unbuffered_maximum():
                 assert np.array_equal(group_max(values, groups, n_groups), expected)
     shuffled = np.array([2, 0, 1, 0])
     assert group_max(np.array([1.0, 2.0, 3.0, 4.0]), shuffled, 3).tolist() == [4.0, 3.0, 1.0]
+
+
+def test_patterns_found_together_are_those_found_one_at_a_time():
+    patterns = _shipped() + _corner()
+    rows = _texts(patterns)
+    together = ChunkLayout.build(rows)
+    together.find_all(patterns)
+    for rx in patterns:
+        alone = ChunkLayout.build(rows)
+        a, b = together.match_spans(rx), alone.match_spans(rx)
+        assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]), rx.pattern
+
+
+def test_overlapping_candidates_keep_the_matches_of_a_left_to_right_scan():
+    # every 好/您 is a place a match may start at; the later ones lie inside earlier matches
+    rx = re.compile("(?:您|你)?(?:们)?好+")
+    rows = ["您们好好好您好", "好您好好", "您您们好", ""]
+    layout = ChunkLayout.build(rows)
+    assert list(zip(*(x.tolist() for x in layout.match_spans(rx)))) == _plain(layout, rx)
+
+
+def test_sums_over_runs_equal_those_over_ids():
+    from nlp.features.layout import run_any, run_max
+
+    rng = np.random.default_rng(1)
+    rows = ["".join(rng.choice(list("公司，。好1 ！"), size=int(rng.integers(0, 9)))) for _ in range(60)] + [""]
+    layout = ChunkLayout.build(rows)
+    mask = rng.random(len(layout.text)) < 0.4
+    values = rng.random(len(layout.text)) * mask
+    assert np.array_equal(layout.count_per_row(mask), layout.per_row(mask.astype(float)))
+    n_clauses = int(layout.clause[-1]) + 1
+    expected = np.zeros(n_clauses)
+    np.maximum.at(expected, layout.clause, values)
+    assert np.array_equal(run_max(values, layout.clause_starts), expected)
+    assert np.array_equal(run_any(mask, layout.sentence_starts),
+                          np.bincount(layout.sentence, weights=mask.astype(float)) > 0)
+    assert np.array_equal(layout.count_per_clause(mask), np.bincount(layout.clause, weights=mask.astype(float)))
+    assert np.array_equal(layout.sentence_row, [layout.row[layout.sentence == k][0] for k in range(len(layout.sentence_starts))])
+
+
+def test_answers_that_are_not_strings_are_laid_out_as_text():
+    layout = ChunkLayout.build(["您好", None, 12, ""])
+    assert layout.text == "您好\n\n12\n"
+    assert layout.content.tolist() == [True, True, False, False, True, True, False]

@@ -19,6 +19,8 @@ the discount of promises), restricted to those sentences, in (−1, 1).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
+from operator import itemgetter
 
 import numpy as np
 
@@ -62,12 +64,12 @@ def forward_tone(layout: ChunkLayout, forward: np.ndarray,
     if not layout.text:
         return np.full(n, np.nan)
     counts = np.fromiter(map(len, tone_terms), dtype=np.int64, count=n)
-    flat = [t for terms in tone_terms for t in terms]
+    flat = list(chain.from_iterable(tone_terms))
     positive = np.zeros(n)
     negative = np.zeros(n)
     if flat:
-        weights = np.fromiter((float(t[1]) for t in flat), dtype=float, count=len(flat))
-        offsets = np.fromiter((int(t[2]) for t in flat), dtype=np.int64, count=len(flat))
+        weights = np.fromiter(map(itemgetter(1), flat), dtype=float, count=len(flat))
+        offsets = np.fromiter(map(int, map(itemgetter(2), flat)), dtype=np.int64, count=len(flat))
         rows = np.repeat(np.arange(n), counts)
         inside = (offsets >= 0) & (offsets < layout.lengths[rows])
         pos = np.where(inside, layout.starts[rows] + offsets, 0)

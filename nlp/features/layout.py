@@ -19,7 +19,7 @@ from itertools import repeat
 
 import numpy as np
 
-from nlp.features.measure_patterns import ScanPlan, scan_plan
+from nlp.features.measure_patterns import BLOCK, ScanPlan, pack_codes, scan_plan
 
 SEPARATOR = "\n"
 # docs/labeling_measures.md: sentences end after 。！？； (full or half width); line breaks, commas and
@@ -109,6 +109,11 @@ class ChunkLayout:
     def count_per_clause(self, mask: np.ndarray) -> np.ndarray:
         """How many characters of each clause ``mask`` marks."""
         return _run_counts(mask, self.clause_starts)
+
+    @cached_property
+    def _packed(self) -> np.ndarray:
+        """Per character: it and the next ``BLOCK - 1`` packed in one word (0 past the text's end)."""
+        return pack_codes(np.concatenate([self.codes, np.zeros(2 * BLOCK, dtype=self.codes.dtype)]))
 
     @cached_property
     def clause_starts(self) -> np.ndarray:
@@ -239,7 +244,7 @@ class ChunkLayout:
         n_texts = len(plan.texts)
         uniques = self.uniques
         found = wanted & (char_count[key_char] > 0)
-        keys = np.unique(key_char[found])
+        keys = np.flatnonzero(np.bincount(key_char[found], minlength=len(plan.chars)))
         column = np.full(len(uniques), -1, dtype=np.int64)
         column[np.searchsorted(uniques, plan.chars[keys])] = np.arange(len(keys))
         of_char = column[self.inverse]
@@ -256,14 +261,17 @@ class ChunkLayout:
         cand = positions[_ranges(first, lengths)] - key_offset[text_of]
         size = plan.text_lengths[text_of]
         ok = (cand >= 0) & (cand + size <= len(self.codes))
-        cand, text_of, size = cand[ok], text_of[ok], size[ok]
-        codes = np.concatenate([self.codes, np.zeros(plan.text_codes.shape[1], dtype=self.codes.dtype)])
-        for j in range(plan.text_codes.shape[1]):
-            test = size > j
-            if not test.any():
-                break
-            ok = ~test | (codes[cand + j] == plan.text_codes[text_of, j])
-            cand, text_of, size = cand[ok], text_of[ok], size[ok]
+        cand, text_of = cand[ok], text_of[ok]
+        blocks = self._packed
+        for j in range(plan.text_blocks.shape[1]):
+            if j:  # only the texts longer than the blocks checked so far
+                longer = plan.text_lengths[text_of] > j * BLOCK
+                if not longer.any():
+                    break
+            ok = (blocks[cand + j * BLOCK] & plan.block_masks[text_of, j]) == plan.text_blocks[text_of, j]
+            if j:
+                ok |= ~longer
+            cand, text_of = cand[ok], text_of[ok]
         return cand, np.searchsorted(text_of, np.arange(n_texts + 1))
 
     def _held_sets(self, plan: ScanPlan, occurrences: np.ndarray, counts: np.ndarray, checked: np.ndarray) -> np.ndarray:
@@ -440,11 +448,14 @@ class ChunkLayout:
         hits = np.flatnonzero(listed[batch.ids])
         doc = batch.doc[hits]
         text = self.text
-        placed = {}
-        for d in np.unique(doc).tolist():
-            start = int(self.starts[d])
-            placed[d] = batch.texts[d] == text[start:start + int(self.lengths[d])]  # texts: the tokens joined
-        keep = np.array([placed[d] for d in doc.tolist()], dtype=bool)
+        # the documents with a hit (ascending: tokens are document after document), each checked once
+        first = np.concatenate([[True], doc[1:] != doc[:-1]]) if len(doc) else np.zeros(0, dtype=bool)
+        docs = doc[first]
+        texts = batch.texts
+        placed = np.fromiter((texts[d] == text[a:a + n] for d, a, n in
+                              zip(docs.tolist(), self.starts[docs].tolist(), self.lengths[docs].tolist())),
+                             dtype=bool, count=len(docs))  # texts: the tokens joined
+        keep = placed[np.cumsum(first) - 1]
         starts = (self.starts[doc] + batch.start[hits])[keep]
         return self._cover(starts, starts + batch.length[hits][keep])
 
@@ -512,6 +523,3 @@ def group_max(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarr
     np.maximum.at(out, groups, values)
     return out
 
-
-def group_any(mask: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
-    return np.bincount(groups, weights=mask.astype(float), minlength=n_groups) > 0

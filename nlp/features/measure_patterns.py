@@ -326,13 +326,29 @@ def _first_of(seq, sre, char_set) -> tuple[set[str] | None, bool]:
     return out, True
 
 
+BLOCK = 3  # characters packed in one 64-bit word (21 bits a code point)
+CHAR_MASK = (1 << 21) - 1
+
+
+def pack_codes(codes: np.ndarray) -> np.ndarray:
+    """Per row of ``codes`` (2-D, at least ``BLOCK`` columns; or 1-D, padded at the end by the
+    caller): its first ``BLOCK`` code points in one uint64, the first in the highest bits."""
+    codes = np.asarray(codes, dtype=np.uint64)
+    if codes.ndim == 1:
+        n = len(codes) - BLOCK + 1
+        return (codes[:n] << np.uint64(42)) | (codes[1:n + 1] << np.uint64(21)) | codes[2:n + 2]
+    return (codes[:, 0] << np.uint64(42)) | (codes[:, 1] << np.uint64(21)) | codes[:, 2]
+
+
 @dataclass(frozen=True, eq=False)
 class ScanPlan:
     """What a group of patterns needs, as arrays, so that a chunk's candidate match starts for all of
     them are found together (``nlp.features.layout.ChunkLayout.find_all``).
 
     ``texts``: the distinct required texts of the patterns; ``text_codes``/``text_chars``: per text and
-    character position its code point (0 after its end) and its index in ``chars`` (-1 after its end).
+    character position its code point (0 after its end) and its index in ``chars`` (-1 after its end);
+    ``text_blocks``/``block_masks``: the texts ``BLOCK`` characters at a time, packed as ``pack_codes``
+    packs a text's characters, with the bits of the characters a block holds.
     The required sets of every pattern are numbered: ``set_texts[set_ptr[k]:set_ptr[k + 1]]`` are the
     texts of set ``k``, ``pattern_sets[pattern_ptr[p]:pattern_ptr[p + 1]]`` the sets of pattern ``p``,
     ``anchors[p]`` its sets with a bound (set, characters before it at most). ``first_ok[p, c]``: may a
@@ -344,6 +360,8 @@ class ScanPlan:
     text_codes: np.ndarray
     text_lengths: np.ndarray
     text_chars: np.ndarray
+    text_blocks: np.ndarray
+    block_masks: np.ndarray
     chars: np.ndarray
     set_texts: np.ndarray
     set_ptr: np.ndarray
@@ -416,8 +434,15 @@ def scan_plan(patterns: tuple[re.Pattern, ...]) -> ScanPlan:
         after_ok[p, [column[c] for c in rule.not_after if c != TEXT_START]] = False
         if TEXT_START in rule.not_after:
             after_ok[p, n_chars + 1] = False
+    n_blocks = -(-longest // BLOCK)
+    padded = np.zeros((len(text_list), n_blocks * BLOCK), dtype=np.uint32)
+    padded[:, :longest] = text_codes
+    held = np.zeros_like(padded)
+    held[:, :longest] = text_chars >= 0
+    text_blocks = np.stack([pack_codes(padded[:, j:]) for j in range(0, n_blocks * BLOCK, BLOCK)], axis=1)
+    block_masks = np.stack([pack_codes(held[:, j:] * CHAR_MASK) for j in range(0, n_blocks * BLOCK, BLOCK)], axis=1)
     return ScanPlan(patterns, text_list, text_codes, np.array([len(t) for t in text_list], dtype=np.int64),
-                    text_chars, chars, np.array(set_texts, dtype=np.int64), np.asarray(set_ptr, dtype=np.int64),
+                    text_chars, text_blocks.reshape(len(text_list), n_blocks), block_masks.reshape(len(text_list), n_blocks), chars, np.array(set_texts, dtype=np.int64), np.asarray(set_ptr, dtype=np.int64),
                     np.array(pattern_sets, dtype=np.int64), np.array(pattern_ptr, dtype=np.int64), pattern_set_table,
                     np.array([k for ks in holding for k in ks], dtype=np.int64),
                     np.cumsum([0] + [len(ks) for ks in holding]).astype(np.int64), tuple(anchors),

@@ -180,5 +180,8 @@ def relevance(questions: Sequence[str], answer_tokens, question_tokens, space: R
     if n == 0:
         return np.zeros(0)
     cosine, question_ok = space.cosine(answer_tokens, question_tokens, batches)
-    asked = np.fromiter((bool(q and str(q).strip()) for q in questions), dtype=bool, count=n)
+    try:  # the scorer's questions are strings: stripped at C speed
+        asked = np.fromiter(map(bool, map(str.strip, questions)), dtype=bool, count=n)
+    except TypeError:
+        asked = np.fromiter((bool(q and str(q).strip()) for q in questions), dtype=bool, count=n)
     return np.where(asked & question_ok, space.normalize(cosine), np.nan)
