@@ -141,6 +141,17 @@ class ChunkLayout:
         return mask
 
     # ------------------------------------------------------------------ pattern matches
+    def _grouped(self, column: np.ndarray, n_groups: int):
+        """The positions of the characters ``column`` gives a group (-1: none), grouped: (positions in
+        the text, their groups, positions by group ascending, bounds: group g is
+        ``by_group[bounds[g]:bounds[g + 1]]``)."""
+        of_char = column[self.inverse]
+        where = np.flatnonzero(of_char >= 0)
+        keys = of_char[where]
+        # a stable sort of small integers (a radix sort) groups the positions by character, in order
+        order = np.argsort(keys.astype(np.int16) if n_groups < 2**15 else keys, kind="stable")
+        return where, keys, where[order], np.searchsorted(keys[order], np.arange(n_groups + 1))
+
     def index_chars(self, chars: Iterable[str]) -> None:
         """Index where each of the characters occurs and which rows hold it, in one pass."""
         missing = sorted(set(chars).difference(self._positions))
@@ -152,13 +163,7 @@ class ChunkLayout:
             at = np.minimum(np.searchsorted(self.uniques, codes), len(self.uniques) - 1)
             present = self.uniques[at] == codes
             column[at[present]] = np.flatnonzero(present)
-        of_char = column[self.inverse]
-        where = np.flatnonzero(of_char >= 0)
-        keys = of_char[where]
-        # a stable sort of small integers (a radix sort) groups the positions by character, in order
-        order = np.argsort(keys.astype(np.int16) if len(missing) < 2**15 else keys, kind="stable")
-        positions = where[order]
-        bounds = np.searchsorted(keys[order], np.arange(len(missing) + 1))
+        where, keys, positions, bounds = self._grouped(column, len(missing))
         table = np.zeros((len(missing), self.n_rows), dtype=bool)
         table[keys, self.row[where]] = True
         for k, c in enumerate(missing):
@@ -247,13 +252,7 @@ class ChunkLayout:
         keys = np.flatnonzero(np.bincount(key_char[found], minlength=len(plan.chars)))
         column = np.full(len(uniques), -1, dtype=np.int64)
         column[np.searchsorted(uniques, plan.chars[keys])] = np.arange(len(keys))
-        of_char = column[self.inverse]
-        where = np.flatnonzero(of_char >= 0)
-        key_of = of_char[where]
-        # a stable sort of small integers (a radix sort) groups the positions by character, in order
-        order = np.argsort(key_of.astype(np.int16) if len(keys) < 2**15 else key_of, kind="stable")
-        positions = where[order]
-        bounds = np.searchsorted(key_of[order], np.arange(len(keys) + 1))
+        _, _, positions, bounds = self._grouped(column, len(keys))
         group = np.minimum(np.searchsorted(keys, key_char), len(keys) - 1) if len(keys) else np.zeros(n_texts, dtype=np.int64)
         first = bounds[group]
         lengths = np.where(found, bounds[np.minimum(group + 1, len(keys))] - first, 0)
