@@ -371,20 +371,16 @@ class RegexPrefilter:
     def pairs(self, texts: Sequence[str], cache: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(text indices, regex indices) of every regex that may match each text, by text then regex.
         ``cache``: a dict that lives as long as ``texts`` (a ``TokenBatch``'s), for the shared scan."""
-        if cache is None or self._search is None:
-            found = [(d, k) for d, text in enumerate(texts) for k in self.candidates(text)]
-            if not found:
-                return np.zeros(0, np.int64), np.zeros(0, np.int64)
-            d, k = np.array(found, dtype=np.int64).T
-            return d, k
-        search, text_of, needle_of, ordered = _SHARED_NEEDLES.found(texts, cache)
+        always = np.asarray(self._always, np.int64)
+        if self._search is None:  # no regex has needles: every text may match every regex
+            return np.repeat(np.arange(len(texts)), len(always)), np.tile(always, len(texts))
+        search, text_of, needle_of, ordered = _SHARED_NEEDLES.found(texts, {} if cache is None else cache)
         indptr, indices = self._incidence(search, ordered)
         counts = indptr[needle_of + 1] - indptr[needle_of]
         rows = np.repeat(text_of, counts)
         rank = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
         regexes = indices[np.repeat(indptr[needle_of], counts) + rank]
-        if self._always:
-            always = np.asarray(self._always, np.int64)
+        if len(always):
             rows = np.concatenate([rows, np.repeat(np.arange(len(texts)), len(always))])
             regexes = np.concatenate([regexes, np.tile(always, len(texts))])
         width = self._n_regexes
