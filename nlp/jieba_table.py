@@ -5,7 +5,7 @@ process). The tokenizer needs it only to re-cut the texts whose fast tokens hold
 ``nlp.tokens.tie_pairs`` (about one answer in 5,000), so a batch worker would carry it for a handful of
 texts. ``CompactJieba`` holds the same words — jieba's dict.txt and the domain dictionary, each with
 its last frequency, the same total — as sorted numpy arrays of two 64-bit string hashes and a
-frequency (~7 MB), and runs jieba's algorithm on them: the same blocks, the same DAG, the same route
+frequency (~8 MB of arrays), and runs jieba's algorithm on them: the same blocks, the same DAG, the same route
 sums in the same order, the same tie-break; so its tokens are jieba's (``tests/test_tokens.py``
 compares them). Two independent hashes make a false hit as unlikely as 2^-128 per look-up.
 """
@@ -70,7 +70,7 @@ class CompactJieba:
         keep = rank[last]
         keep = keep[f_[keep] > 0]  # a word of frequency 0 is no word to jieba's DAG
         self._h1, self._h2 = h1[keep], h2[keep]
-        self._freq = f_[keep].astype(np.int32)
+        self._freq = f_[keep]  # int64: a user dictionary may give any frequency
         self.total = total
         self.longest = longest
 

@@ -210,7 +210,7 @@ class Tokenizer:
 
     def tie_breaker(self):
         """jieba's cut for the texts an exact tie may decide: ``nlp.jieba_table.CompactJieba`` (the
-        reference's algorithm and table, ~12 MB instead of the reference's ~65 MB), built when first
+        reference's algorithm and words, ~20 MB instead of the reference's ~65 MB), built when first
         needed; the reference itself where it is loaded anyway (user dictionaries, the jieba engine)."""
         if self._reference is not None:
             return self._reference
