@@ -19,7 +19,8 @@ import pytest
 import nlp.scorer
 from nlp.batch import filing_columns
 from nlp.explain import evidence_json, round4, tone_terms_json, tone_words_json
-from nlp.features.terms import PhraseMatcher, RegexPrefilter, fold, required_strings
+from nlp.features.regex_scan import RegexPrefilter, RegexScan, required_strings, separated
+from nlp.features.terms import PhraseMatcher, fold
 from nlp.parse import parse_document, parse_file
 from nlp.read import read_file
 from nlp.scorer import Scorer, answer_columns, clean_texts
@@ -449,13 +450,13 @@ def test_regex_prefilter_keeps_every_regex_that_matches(scorer, many_pairs):
         assert matcher._regexes
         for text in texts:
             matching = {k for k, (r, _, _) in enumerate(matcher._regexes) if any(m.group() for m in r.finditer(text))}
-            assert matching <= set(matcher._prefilter.candidates(text)), text
-        assert any(matcher._prefilter.candidates(text) for text in texts)
+            assert matching <= set(matcher._regex_scan.prefilter.candidates(text)), text
+        assert any(matcher._regex_scan.prefilter.candidates(text) for text in texts)
     # over a batch the needles of every prefilter are searched once: the pairs each prefilter's own
     # search of each text gives
     cache: dict = {}
     for matcher in (state["theme_features"].answer_matcher, state["lexicon_features"].matcher, prefilter):
-        one = matcher if isinstance(matcher, RegexPrefilter) else matcher._prefilter
+        one = matcher if isinstance(matcher, RegexPrefilter) else matcher._regex_scan.prefilter
         shared = list(zip(*(a.tolist() for a in one.pairs(texts, cache))))
         alone = [(d, k) for d, text in enumerate(texts) for k in one.candidates(text)]
         assert shared == alone and shared
@@ -492,7 +493,7 @@ def test_regexes_opening_with_lookbehinds_find_what_finditer_finds(scorer, many_
     the matches are finditer's, on the shipped lexicon's and themes' regexes and on made-up ones."""
     import re
 
-    from nlp.features.terms import finder, start_chars
+    from nlp.features.regex_scan import finder, start_chars
 
     state = scorer._load()
     shipped = [w[3:] for _, w, _ in state["lexicon_features"].lexicon.entries if w.startswith("re:")]
@@ -510,6 +511,53 @@ def test_regexes_opening_with_lookbehinds_find_what_finditer_finds(scorer, many_
             assert spans(find(text)) == expected, (pattern.pattern, text)
             hits += len(expected)
     assert hits > 20
+
+
+def test_separated_patterns_keep_off_the_separator():
+    """``separated`` adds the separator to negated classes and refuses what could reach across it."""
+    assert separated(re.compile(r"增长[^，。]{0,4}放缓")).pattern == "增长[^，。\\x00]{0,4}放缓"
+    assert separated(re.compile(r"[^]a]b")).pattern == "[^]a\\x00]b"  # a ']' first in a class is a member
+    for kept in (r"(?<!抗)(风险|压力)(?!力)", r"\d+(\.\d+)?%", r"\bIT\b", r"[a-z]+\s*\d", r"(a)\1"):
+        assert separated(re.compile(kept)) is not None, kept
+    for refused in (r"a.b", r"^公司", r"增长$", r"\A增", r"a\Sb", r"\W", r"\D+", r"[^a-]b", r"[\x00-\x1f]"):
+        assert separated(re.compile(refused)) is None, refused
+
+
+def _alone(patterns, texts):
+    """(text, regex, start, end, matched) of finditer on each text alone, non-empty matches."""
+    return [(d, k, m.start(), m.end(), m.group()) for d, t in enumerate(texts) for k, rx in enumerate(patterns)
+            for m in rx.finditer(t) if m.end() > m.start()]
+
+
+def _hits(scan, texts, cache=None):
+    d, k, start, end, matched = scan.hits(texts, {} if cache is None else cache)
+    return list(zip(d.tolist(), k.tolist(), start.tolist(), end.tolist(), matched))
+
+
+def test_regexes_over_joined_texts_find_what_each_text_alone_gives(scorer, many_pairs):
+    """``RegexScan.hits`` (each regex once over its candidate texts joined) against finditer on each
+    text alone: the shipped regexes of every matcher, on real-like answers, and on every match cut in
+    two at each character, the head ending one text and the tail opening the next, so that a match or
+    a lookaround that reached across texts would show."""
+    state = scorer._load()
+    matchers = [m for m in (state["theme_features"].answer_matcher, state["lexicon_features"].matcher)]
+    texts = clean_texts(a for _, a in many_pairs)
+    joined_at_all = 0
+    for matcher in matchers:
+        patterns = [rx for rx, _, _ in matcher._regexes]
+        scan = RegexScan(patterns)
+        joined_at_all += sum(f is not None for f in scan._joined_finders)
+        assert _hits(scan, texts) == _alone(patterns, texts)
+        cut = []
+        for _, _, _, _, matched in _alone(patterns, texts)[:400]:
+            cut += [matched[:i] for i in range(1, len(matched))] + [matched[i:] for i in range(1, len(matched))]
+        cut += ["抗", "风险", "降低", "成本上升", "", "IT", "服务器"]
+        assert _hits(scan, cut) == _alone(patterns, cut)
+        # a text holding the separator: every regex text by text, the same matches
+        odd = texts[:20] + ["增长\x00放缓，风险\x00加大"]
+        cache: dict = {}
+        assert _hits(scan, odd, cache) == _alone(patterns, odd) and cache["joinable"] is False
+    assert joined_at_all >= 60  # most shipped regexes take the joined path this test checks
 
 
 def test_theme_feature_rows_say_what_the_counted_terms_say(scorer, many_pairs):
