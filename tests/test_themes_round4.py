@@ -70,9 +70,10 @@ def test_bought_chips_and_other_things_made_locally_are_not_domestic_chips(score
 def test_a_chip_business_against_foreign_suppliers_is_localization(scorer):
     answers = ["公司在半导体行业的竞争对手以外资为主，国内目前仍是空白。",
                "随着半导体厂商关注成本，我们的本土化优势明显，客户有进口替代的意愿。",
-               "公司加快党政办公信息系统国产化平台的研发。"]
+               "公司加快党政办公信息系统国产化平台的研发。",
+               "数据中心的国产化还很长，唯一有国产化可能的是网络设备。"]
     _, _, found = _evidence(scorer, answers)
-    for d, foreign in enumerate(("外资", "本土化", "国产化")):  # the localization phrase is a core hit
+    for d, foreign in enumerate(("外资", "本土化", "国产化", "网络设备")):  # the localization phrase is a core hit
         assert any(foreign in term for term in _core(found, d, "domestic_chips")), answers[d]
     # the foreign-supply word alone, without a chip in its sentence, is not chip localization
     _, _, alone = _evidence(scorer, ["公司产品具有本土化优势，客户有进口替代的意愿。"])
