@@ -59,10 +59,11 @@ def test_bought_chips_and_other_things_made_locally_are_not_domestic_chips(score
     _, _, found = _evidence(scorer, [
         "公司有多元化的光芯片采购渠道，与供应商合作稳定。",
         "公司产品实现了核电阀门的国产化，替代了国外产品。",
+        "体外诊断产业在我国仍处在快速发展阶段，国产替代的进程将会逐步加快。",
         "公司自主研发的安全芯片今年开始批量出货。",
     ])
     assert not _core(found, 0, "domestic_chips") and not _core(found, 1, "domestic_chips")
-    assert _core(found, 2, "domestic_chips")
+    assert not _core(found, 2, "domestic_chips") and _core(found, 3, "domestic_chips")
     bought = scorer.score_answer("光芯片是否主要从国外进口？", "公司有多元化的光芯片采购渠道，与供应商合作稳定。")
     assert "domestic_chips" not in bought.tagged
 
@@ -71,9 +72,10 @@ def test_a_chip_business_against_foreign_suppliers_is_localization(scorer):
     answers = ["公司在半导体行业的竞争对手以外资为主，国内目前仍是空白。",
                "随着半导体厂商关注成本，我们的本土化优势明显，客户有进口替代的意愿。",
                "公司加快党政办公信息系统国产化平台的研发。",
-               "数据中心的国产化还很长，唯一有国产化可能的是网络设备。"]
+               "数据中心的国产化还很长，唯一有国产化可能的是网络设备。",
+               "公司服务器国产替代进展顺利。"]
     _, _, found = _evidence(scorer, answers)
-    for d, foreign in enumerate(("外资", "本土化", "国产化", "网络设备")):  # the localization phrase is a core hit
+    for d, foreign in enumerate(("外资", "本土化", "国产化", "网络设备", "国产替代")):  # the localization phrase is a core hit
         assert any(foreign in term for term in _core(found, d, "domestic_chips")), answers[d]
     # the foreign-supply word alone, without a chip in its sentence, is not chip localization
     _, _, alone = _evidence(scorer, ["公司产品具有本土化优势，客户有进口替代的意愿。"])
