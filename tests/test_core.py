@@ -567,11 +567,13 @@ def test_theme_feature_rows_say_what_the_counted_terms_say(scorer, many_pairs):
     import math
 
     from nlp.features.themes import FEATURE_NAMES
+    from nlp.tokens import CLAUSE_BREAKS
 
     state = scorer._load()
     features = state["theme_features"]
     pairs = many_pairs + [("融资渠道？", "公司通过非公开发行股票、发行债券等融资渠道筹集资金。"),
-                          ("", "公司产品包括芯片、服务器、光模块等，数据中心业务稳步推进。")]
+                          ("", "公司产品包括芯片、服务器、光模块等，数据中心业务稳步推进。"),
+                          ("", "公司将通过非公开发行股份、发行公司债券、重大资产重组、股权激励等方式做好市值管理。")]
     answers = clean_texts(a for _, a in pairs)
     batch = cut_batch(state["tokenizer"], answers, Vocab())
     cues = features.question_cues(cut_batch(state["tokenizer"], clean_texts(q for q, _ in pairs), batch.vocab))
@@ -587,12 +589,23 @@ def test_theme_feature_rows_say_what_the_counted_terms_say(scorer, many_pairs):
             core_sents = {int(batch.sentence[i]) for _, i, _ in core}
             any_sents = core_sents | {int(batch.sentence[i]) for _, i, _ in related}
             theme_tokens = {i - base for _, i, _ in core + related}
+            item, group, n = [], [], 0  # per token: its clause (、 ends one) and its enumeration (、 joins)
+            for t, tok in enumerate(tokens):
+                item.append(n)
+                opens = t == 0 or (tokens[t - 1] in CLAUSE_BREAKS and tokens[t - 1] != "、")
+                group.append(n if opens else group[-1])
+                n += tok in CLAUSE_BREAKS
+            items_of = {}
+            for t in range(len(tokens)):
+                items_of.setdefault(group[t], set()).add(item[t])
             listed = 0
             for _, i, _ in core:
                 i -= base
                 near = tokens[max(0, i - 2):i] + tokens[i + 1:i + 3]
                 in_list = "、" in near or (i + 1 < len(tokens) and tokens[i + 1] == "等")
-                listed += in_list and not any(k in theme_tokens for k in (i - 2, i - 1, i + 1, i + 2))
+                every_item_a_term = items_of[group[i]] <= {item[k] for k in theme_tokens}
+                listed += in_list and not (any(k in theme_tokens for k in (i - 2, i - 1, i + 1, i + 2))
+                                           and every_item_a_term)
             expected = [
                 math.log1p(sum(weights.get((name, "core", e), 1.0) for e in {e for _, _, e in core})),
                 math.log1p(len(core)),

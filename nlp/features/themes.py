@@ -175,8 +175,9 @@ class ThemeFeatures:
     def _listed_share(self, answers, cell, token, core, theme_term, core_hits) -> np.ndarray:
         """Per (answer, theme) cell: the share of its core hits that are a passing item in an enumeration
         of other things — a 、 within two tokens on either side, or 等 right after — unless a neighbouring
-        item (two tokens either side) is a term of the same theme (非公开发行股票、发行债券等融资渠道: the
-        theme's own subject)."""
+        item (two tokens either side) is a term of the same theme and every item of the enumeration holds
+        one (非公开发行股票、发行债券等融资渠道: the theme's own subject; 大数据、云计算、区块链、人工智能等科技:
+        a list of buzzwords, 区块链 not the theme's)."""
         cells = len(core_hits)
         ids, doc_ptr = answers.ids, answers.doc_ptr
         vocab = answers.vocab
@@ -196,8 +197,29 @@ class ThemeFeatures:
             beside_term |= np.isin(at_cell * span + near + 2, codes)
         after = at + 1
         listed |= (after < hi) & etc[np.minimum(after, len(ids) - 1)]
-        counted = np.bincount(at_cell, weights=listed & ~beside_term, minlength=cells)
+        own_list = beside_term & self._every_item_holds_a_term(answers, comma, cell[theme_term], token[theme_term],
+                                                               at_cell, at)
+        counted = np.bincount(at_cell, weights=listed & ~own_list, minlength=cells)
         return np.divide(counted, core_hits, out=np.zeros(cells), where=core_hits > 0)
+
+    @staticmethod
+    def _every_item_holds_a_term(answers, comma, term_cell, term_token, at_cell, at) -> np.ndarray:
+        """Per hit ``at`` (of cell ``at_cell``): whether every item of the enumeration it stands in (clauses
+        joined by 、) holds a term of the same cell (``term_cell``, ``term_token``)."""
+        item, group = _enumeration_items(answers, comma)
+        n_items = np.bincount(group)  # items per enumeration group
+        width = int(item.max()) + 1
+        pairs = np.unique(term_cell * width + item[term_token])  # (cell, item) with a term
+        pair_cell, pair_item = pairs // width, pairs % width
+        # items per (cell, group) with a term, looked up by the hit's (cell, group)
+        groups = len(n_items)
+        with_term = np.unique(pair_cell * groups + group[pair_item], return_counts=True)
+        at_group = group[item[at]]
+        code = at_cell * groups + at_group
+        where = np.searchsorted(with_term[0], code)
+        found = (where < len(with_term[0])) & (with_term[0][np.minimum(where, len(with_term[0]) - 1)] == code)
+        counts = np.where(found, with_term[1][np.minimum(where, len(with_term[0]) - 1)], 0)
+        return counts >= n_items[at_group]
 
     def _entry_weights(self) -> np.ndarray:
         """(matcher key × entry): a term's weight in its theme and kind (1 unless written ``term|w``)."""
@@ -324,3 +346,21 @@ def _not_inside_another(scope: Matches, own: np.ndarray, owners: np.ndarray) -> 
         inside = (at >= 0) & (last[cover] >= last[mine]) & (last[cover] - first[cover] > last[mine] - first[mine])
         mask[mine[inside]] = False
     return mask
+
+
+def _enumeration_items(answers, comma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per token of a batch its item (clause number across the batch, 、 ending one), and per item its
+    enumeration group (clauses joined by 、 count as one)."""
+    n = len(answers.ids)
+    starts = answers.doc_ptr[:-1][np.diff(answers.doc_ptr) > 0]
+    opens_item = np.zeros(n, bool)
+    opens_item[1:] = answers.is_clause_break[:-1]  # a break token belongs to the clause it ends
+    opens_item[starts] = True
+    opens_group = np.zeros(n, bool)
+    opens_group[1:] = answers.is_clause_break[:-1] & ~comma[:-1]
+    opens_group[starts] = True
+    item = np.cumsum(opens_item) - 1
+    group_of_token = np.cumsum(opens_group) - 1
+    group = np.zeros(int(item[-1]) + 1 if n else 0, np.int64)
+    group[item] = group_of_token
+    return item, group
