@@ -216,7 +216,7 @@ def test_courtesy_carries_no_learned_weight(scorer):
     plain, polite = (dict(r.tone.words) for r in scorer.score_many(["", ""], answers))
     # the same words shown; their shares differ only as the sigmoid's slope does (the lexicon sees the length)
     assert plain.keys() == polite.keys() and plain
-    assert polite == pytest.approx(plain, abs=0.01)
+    assert polite == pytest.approx(plain, rel=0.1)  # a slope ratio: relative, whatever the word's weight
 
 
 def reference_words(tokens, negators, stopwords, courtesy):
