@@ -320,11 +320,11 @@ def test_api_cleans_text_as_the_parser_does_and_nulls_empty_answers(scorer):
 
 
 def test_tone_term_offsets_point_into_the_answer_also_inside_a_longer_word(scorer):
-    """信心 is found inside the token 充满信心, 利润 inside 净利润: the offset is the term's own."""
+    """信心 is found inside the token 充满信心: the offset is the term's own."""
     text = "我们对未来充满信心，归属于母公司的净利润有所增长。"
     assert "充满信心" in scorer.tokenizer.cut(text)  # the case this test is about
     terms = scorer.score_answer("", text).tone.terms
-    assert {t.term for t in terms} >= {"信心", "利润"}
+    assert {t.term for t in terms} >= {"信心", "增长"}
     for t in terms:
         assert text[t.start:t.start + len(t.term)] == t.term, t
 
