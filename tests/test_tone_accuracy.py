@@ -1,6 +1,7 @@
 """Systematic tone errors of real answers (issue 18), fixed as classes: each test holds several
 phrasings of one class, and the control that must keep its sign."""
 import pytest
+from tone_checks import assert_negative, assert_reassuring, assert_toneless, terms, weights
 
 from nlp.scorer import Scorer
 
@@ -9,31 +10,6 @@ from nlp.scorer import Scorer
 def scorer():
     return Scorer()
 
-
-def terms(scorer, answer):
-    return scorer.score_answer("", answer).tone.terms
-
-
-def weights(scorer, answer):
-    return [t.weight for t in terms(scorer, answer)]
-
-
-def assert_reassuring(scorer, texts):
-    """Some positive term and no negative one."""
-    for text in texts:
-        w = weights(scorer, text)
-        assert w and max(w) > 0 and min(w) >= 0, (text, terms(scorer, text))
-
-
-def assert_toneless(scorer, texts):
-    for text in texts:
-        assert all(w == pytest.approx(0.0) for w in weights(scorer, text)), (text, terms(scorer, text))
-
-
-def assert_negative(scorer, texts):
-    for text in texts:
-        w = weights(scorer, text)
-        assert w and sum(w) < 0, (text, terms(scorer, text))
 
 
 def test_a_far_negator_governs_the_adverse_object_of_its_clause(scorer):

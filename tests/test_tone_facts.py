@@ -1,6 +1,7 @@
 """Facts and procedures the tone lexicon must not read as news (issue 18, fourth round): each test
 holds phrasings of one class and the control that keeps its sign."""
 import pytest
+from tone_checks import assert_negative, assert_positive, assert_toneless, weights
 
 from nlp.scorer import Scorer
 
@@ -9,26 +10,6 @@ from nlp.scorer import Scorer
 def scorer():
     return Scorer()
 
-
-def weights(scorer, answer):
-    return [t.weight for t in scorer.score_answer("", answer).tone.terms]
-
-
-def assert_toneless(scorer, texts):
-    for text in texts:
-        assert all(w == pytest.approx(0.0) for w in weights(scorer, text)), (text, weights(scorer, text))
-
-
-def assert_positive(scorer, texts):
-    for text in texts:
-        w = weights(scorer, text)
-        assert w and sum(w) > 0 and min(w) >= 0, (text, w)
-
-
-def assert_negative(scorer, texts):
-    for text in texts:
-        w = weights(scorer, text)
-        assert w and sum(w) < 0, (text, w)
 
 
 def test_a_metric_or_a_market_segment_named_without_news_is_a_fact(scorer):
